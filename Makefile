@@ -1,0 +1,57 @@
+# Two commands: `make run` serves the product with demo data; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test test-sqlite test-postgres lint schema bench migrate demo worker clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=1 $(PY) manage.py load_divisions --province 79
+	DEBUG=1 $(PY) manage.py seed_demo
+
+run: demo
+	@echo "Serving on http://$(HOST):$(PORT)/graphql/ (GraphiQL) and /admin/ with Daphne"
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	TESTING=1 $(VENV)/bin/mypy
+
+test: install lint test-sqlite test-postgres
+
+test-sqlite: install
+	TESTING=1 $(VENV)/bin/pytest
+
+# Runs again on the local PostgreSQL and Redis when both answer (see README); skipped otherwise.
+test-postgres: install
+	@if $(PY) scripts/services.py --check "$(PG_URL)" "$(REDIS_TEST_URL)"; then \
+		echo "== PostgreSQL + Redis =="; \
+		TESTING=1 DATABASE_URL="$(PG_URL)" REDIS_URL="$(REDIS_TEST_URL)" $(VENV)/bin/pytest; \
+	else \
+		echo "== PostgreSQL or Redis not answering: tested on SQLite only =="; \
+	fi
+
+schema: install
+	TESTING=1 $(PY) manage.py graphql_schema --schema backend.schema.schema --out graphql/schema.graphql
+
+bench: install
+	TESTING=1 $(PY) -m bench
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media/evidence media/snapshots

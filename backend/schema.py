@@ -1,0 +1,20 @@
+"""The project's GraphQL schema, composed from the apps like a top-level urls.py."""
+
+import graphene
+
+from backend.api.types import Node
+from inspections.graphql.field_schema import FieldMutations, FieldQueries
+from inspections.graphql.plan_schema import InspectionMutations, InspectionQueries
+from inspections.graphql.schema import OrgMutations, OrgQueries
+from mobile_api.graphql.schema import MobileMutations, MobileQueries
+
+
+class Query(OrgQueries, InspectionQueries, FieldQueries, MobileQueries, graphene.ObjectType):
+    node = Node.Field(description="Any object by its global id; null when absent or not visible.")
+
+
+class Mutation(OrgMutations, InspectionMutations, FieldMutations, MobileMutations, graphene.ObjectType):
+    pass
+
+
+schema = graphene.Schema(query=Query, mutation=Mutation)

@@ -1,0 +1,351 @@
+"""Settings, read from the environment.
+
+The embedded default (nothing set) is SQLite, the in-memory channel layer and files under ``media/``.
+``DATABASE_URL`` switches to PostgreSQL, ``REDIS_URL`` to channels-redis, ``STORAGE_BACKEND=s3`` to
+S3-compatible object storage. Production sets ``DEBUG=0``, ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+import structlog
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("DEBUG", False)
+TESTING = env_bool("TESTING", False)
+
+SECRET_KEY = env("SECRET_KEY")
+if not SECRET_KEY:
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    SECRET_KEY = "insecure-development-key-only-for-debug-and-tests-" + "x" * 20
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if (DEBUG or TESTING) else "")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "graphene_django",
+    "treebeard",
+    "axes",
+    "channels",
+    "django_tasks",
+    "django_tasks_db",
+    "inspections",
+    "mobile_api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django_structlog.middlewares.RequestMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    # Bearer tokens must be recognised before CSRF: a token, not a cookie, authenticates those requests.
+    "mobile_api.auth.BearerTokenMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mobile_api.auth.BearerUserMiddleware",
+    "backend.request_log.BindUserMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "mobile_api.auth.LockoutResponseMiddleware",
+]
+
+ROOT_URLCONF = "backend.urls"
+ASGI_APPLICATION = "backend.asgi.application"
+WSGI_APPLICATION = "backend.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "backend" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------------------
+DATABASE_URL = env("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            # WAL lets the task worker and the server share the file without "database is locked".
+            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Channels (WebSocket events) ------------------------------------------------------------------------
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": env("CHANNELS_PREFIX", "cchc")},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# --- Background tasks (Django's Tasks API, django-tasks backport) ----------------------------------------
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# --- Users, sign-in, lockout ----------------------------------------------------------------------------
+AUTH_USER_MODEL = "inspections.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Failed sign-ins for one username, or from one address, before a lockout (count).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+# How long a lockout lasts (minutes).
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+# Each parameter alone triggers a lockout: a username under attack, or an address trying many usernames.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+
+if TESTING:
+    # Hashing cost is not what the tests check; a fast hasher keeps the suite quick.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Lifetime of a mobile device token (days) and how often its last-use time is written (seconds).
+MOBILE_TOKEN_TTL_DAYS = env_int("MOBILE_TOKEN_TTL_DAYS", 30)
+MOBILE_TOKEN_TOUCH_SECONDS = 60
+
+# --- GraphQL --------------------------------------------------------------------------------------------
+GRAPHENE = {
+    "SCHEMA": "backend.schema.schema",
+    "ATOMIC_MUTATIONS": True,
+    # Largest page a connection returns (rows); the province board lists up to this many units at once.
+    "RELAY_CONNECTION_MAX_LIMIT": 500,
+    "RELAY_CONNECTION_ENFORCE_FIRST_OR_LAST": False,
+}
+# Abuse limits, checked before anything executes.
+GRAPHQL_MAX_DEPTH = env_int("GRAPHQL_MAX_DEPTH", 10)  # nesting levels of selection sets
+GRAPHQL_MAX_FIELDS = env_int("GRAPHQL_MAX_FIELDS", 300)  # field selections, aliases included, fragments expanded
+GRAPHQL_MAX_DOCUMENT_BYTES = env_int("GRAPHQL_MAX_DOCUMENT_BYTES", 20_000)  # size of the query text (bytes)
+GRAPHQL_MAX_BATCH_OPERATIONS = env_int("GRAPHQL_MAX_BATCH_OPERATIONS", 10)  # operations in one batched request
+GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", DEBUG or TESTING)
+GRAPHQL_GRAPHIQL = DEBUG
+
+# --- Internationalisation -------------------------------------------------------------------------------
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+
+# --- Files ----------------------------------------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# No public MEDIA_URL is routed: evidence is served only through permission-checked views.
+MEDIA_URL = "/media-not-public/"
+STORAGE_BACKEND = env("STORAGE_BACKEND", "local")
+if STORAGE_BACKEND == "s3":
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET"),
+            "endpoint_url": env("S3_ENDPOINT_URL") or None,
+            "region_name": env("S3_REGION") or None,
+            "access_key": env("S3_ACCESS_KEY_ID"),
+            "secret_key": env("S3_SECRET_ACCESS_KEY"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _default_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": MEDIA_URL},
+    }
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)  # request body held in memory (bytes)
+
+# --- Security (production hardening; relaxed only under DEBUG) ---------------------------------------------
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG and not TESTING)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG and not TESTING)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG and not TESTING)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if (DEBUG or TESTING) else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not (DEBUG or TESTING)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not (DEBUG or TESTING))
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+# mobile_api.auth.LockoutResponseMiddleware is django-axes' middleware (a subclass that lets the GraphQL
+# endpoint answer LOCKED_OUT itself); axes' check looks for its exact dotted path.
+SILENCED_SYSTEM_CHECKS = ["axes.W002"]
+
+# --- E-mail ---------------------------------------------------------------------------------------------
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "cchc@localhost")
+
+# --- Logging: one JSON object per line in production, readable lines under DEBUG ---------------------------
+LOG_LEVEL = env("LOG_LEVEL", "WARNING" if TESTING else "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "()": structlog.stdlib.ProcessorFormatter,
+            "processor": structlog.processors.JSONRenderer(ensure_ascii=False),
+            "foreign_pre_chain": [
+                structlog.contextvars.merge_contextvars,
+                structlog.processors.TimeStamper(fmt="iso"),
+                structlog.stdlib.add_logger_name,
+                structlog.stdlib.add_log_level,
+            ],
+        },
+        "console": {
+            "()": structlog.stdlib.ProcessorFormatter,
+            "processor": structlog.dev.ConsoleRenderer(colors=False),
+            "foreign_pre_chain": [
+                structlog.contextvars.merge_contextvars,
+                structlog.processors.TimeStamper(fmt="iso"),
+                structlog.stdlib.add_logger_name,
+                structlog.stdlib.add_log_level,
+            ],
+        },
+    },
+    "handlers": {
+        "default": {
+            "class": "logging.StreamHandler",
+            "formatter": env("LOG_FORMAT", "console" if DEBUG else "json"),
+        },
+    },
+    "root": {"handlers": ["default"], "level": LOG_LEVEL},
+    "loggers": {
+        "django_structlog": {"level": env("REQUEST_LOG_LEVEL", "WARNING" if TESTING else "INFO")},
+        "django.server": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
+}
+structlog.configure(
+    processors=[
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.filter_by_level,
+        structlog.processors.TimeStamper(fmt="iso"),
+        structlog.stdlib.add_logger_name,
+        structlog.stdlib.add_log_level,
+        structlog.processors.StackInfoRenderer(),
+        structlog.processors.format_exc_info,
+        structlog.processors.UnicodeDecoder(),
+        structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+    ],
+    logger_factory=structlog.stdlib.LoggerFactory(),
+    cache_logger_on_first_use=True,
+)
+DJANGO_STRUCTLOG_CELERY_ENABLED = False
+DJANGO_STRUCTLOG_USER_ID_FIELD = None  # bound by backend.request_log only once the user was looked up
+
+# --- Plans and the surprise draw --------------------------------------------------------------------------
+# Lowest chance any eligible unit has of a surprise visit (probability), so nobody can be sure to be skipped.
+DRAW_FLOOR_PROBABILITY = "0.10"
+# Highest chance while there is a choice (probability), so nobody can be sure to be drawn.
+DRAW_MAX_INCLUSION_PROBABILITY = "0.95"
+# Risk weight cap, as a multiple of the base weight 1.
+DRAW_MAX_WEIGHT = "4"
+# What each risk signal adds to a unit's weight (per finding, overdue item, confirmed flag, complaint).
+DRAW_RISK_FACTORS = {
+    "critical_findings": "0.5",
+    "major_findings": "0.25",
+    "minor_findings": "0.1",
+    "overdue_remediations": "0.5",
+    "cctv_flags": "0.25",
+    "citizen_complaints": "0.1",
+}
+# Visits one inspector makes in one day (count): caps the draw's dates and assignments.
+VISITS_PER_INSPECTOR_PER_DAY = 2
+# Working days before a surprise visit's date from which its assigned inspectors see it (days).
+SURPRISE_LEAD_WORKING_DAYS = 1
+
+# --- CCTV analysis (inspections/services/cctv) -------------------------------------------------------------
+# Each threshold is where the flag's score crosses one half; the analyser ramps its confidence around it.
+# Mean grey level (0–255) under which a view in working hours is dark (lights off, lens capped).
+CCTV_DARK_BRIGHTNESS = 40
+# Share of the reference's textured cells (0–1) that lost their texture, from which a view is covered.
+CCTV_COVERED_SHARE = 0.6
+# Sharpness as a share of the reference's (ratio) under which a view is out of focus.
+CCTV_BLURRED_SHARPNESS = 0.4
+# Change between two snapshots (grey levels 0–255, 98th percentile over a thumbnail) under which they are the
+# same picture.
+CCTV_FROZEN_MAX_CHANGE = 2.0
+# Misalignment with the reference (share of the frame width) from which the camera is displaced.
+CCTV_DISPLACED_SHIFT = 0.03
+# Foreground share of the staff zone (0–1) under which nobody is there and no detector runs.
+CCTV_STAFF_MIN_FOREGROUND = 0.03
+# Smallest foreground blob counted as a person in the citizen zone (share of that zone's area, 0–1).
+CCTV_PERSON_MIN_AREA = 0.02
+# People in the citizen zone (count) that make a queue.
+CCTV_QUEUE_MIN_PEOPLE = 1
+
+# --- Field inspection -----------------------------------------------------------------------------------
+# Working days a unit has to fix a finding, by severity (days).
+REMEDIATION_DEADLINE_WORKING_DAYS = {"critical": 5, "major": 15, "minor": 30}
+# Difference between the phone's clock and the server's beyond which a check-in is flagged (seconds).
+CHECK_IN_MAX_CLOCK_SKEW_SECONDS = 300
+# Largest GPS accuracy radius accepted with a check-in (metres).
+CHECK_IN_MAX_ACCURACY_M = 5_000
+# Most operations in one offline sync batch (count).
+SYNC_BATCH_MAX_OPERATIONS = 500
+# The checklist a visit starts with when it has none (template code; the newest active version is used).
+DEFAULT_CHECKLIST_TEMPLATE = "ONE_STOP_SHOP"

@@ -1,0 +1,117 @@
+"""Django admin for the org tree and users. Non-superuser staff see only the units they may see."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from treebeard.admin import TreeAdmin
+from treebeard.forms import movenodeform_factory
+
+from inspections.models import InspectionPlan, OrgUnit, OrgUnitKind, User, Visit
+from inspections.services.visibility import unit_scope, visible_plans, visible_units, visible_visits
+
+
+class ProvinceFilter(admin.SimpleListFilter):
+    """Tree-aware filter: everything under one province."""
+
+    title = _("province")
+    parameter_name = "province"
+
+    def lookups(self, request, model_admin):
+        provinces = visible_units(request.user).filter(depth=1).order_by("name")
+        return [(unit.path, unit.name) for unit in provinces]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            prefix = "" if queryset.model is OrgUnit else "unit__"
+            return queryset.filter(**{f"{prefix}path__startswith": self.value()})
+        return queryset
+
+
+class DepthFilter(admin.SimpleListFilter):
+    title = _("level")
+    parameter_name = "depth"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Province")), ("2", _("Second level")), ("3", _("Third level"))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(depth=int(self.value())) if self.value() in {"1", "2", "3"} else queryset
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(TreeAdmin):
+    form = movenodeform_factory(OrgUnit)
+    list_display = ("name", "code", "kind", "head", "address")
+    list_filter = ("kind", ProvinceFilter, DepthFilter)
+    search_fields = ("code", "name", "search_name")
+    autocomplete_fields = ("head",)
+    list_select_related = ("head",)
+
+    def get_queryset(self, request):
+        scope = unit_scope(request.user)
+        if scope.everything:
+            return super().get_queryset(request)  # the drill-down tree, one level at a time
+        # Anyone scoped to part of the tree gets the flat list of exactly what they may see: the tree's
+        # root level and its drill-down lookups would otherwise start from units outside their scope.
+        return OrgUnit.objects.filter(scope.as_q()).select_related("head")
+
+    def is_filtered(self, request) -> bool:
+        return super().is_filtered(request) or not unit_scope(request.user).everything
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "first_name", "last_name", "role", "unit", "is_active")
+    list_filter = ("role", ProvinceFilter, "is_active", "is_staff")
+    list_select_related = ("unit",)
+    search_fields = ("username", "first_name", "last_name", "email", "unit__name", "unit__code")
+    autocomplete_fields = ("unit",)
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Role and unit"), {"fields": ("role", "unit", "language", "phone")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (_("Role and unit"), {"fields": ("role", "unit", "language")}),
+    )
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(unit_scope(request.user).as_q("unit__"))
+
+
+admin.site.site_header = _("CCHC inspections")
+admin.site.site_title = _("CCHC inspections")
+__all__ = ["OrgUnitAdmin", "UserAdmin", "OrgUnitKind"]
+
+
+@admin.register(InspectionPlan)
+class InspectionPlanAdmin(admin.ModelAdmin):
+    list_display = ("title", "authority", "year", "quarter", "status", "approved_at")
+    list_filter = ("status", "year", "scope")
+    search_fields = ("title", "authority__name", "authority__code")
+    list_select_related = ("authority",)
+    # The draw is made by approving through the API; its published fields are read-only here.
+    readonly_fields = ("status", "commitment", "algorithm_version", "inputs_digest", "published_inputs",
+                       "revealed_seed", "approved_by", "approved_at", "closed_at", "created_by")
+    autocomplete_fields = ("authority", "inspectors")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=visible_plans(request.user).values("pk"))
+
+
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    """Non-superusers see exactly what the API shows them: a surprise visit stays hidden from the inspected
+    unit until check-in."""
+
+    list_display = ("unit", "kind", "planned_date", "status", "plan")
+    list_filter = ("kind", "status")
+    search_fields = ("unit__name", "unit__code")
+    list_select_related = ("unit", "plan")
+    readonly_fields = ("uuid", "plan", "unit", "kind", "planned_date", "checked_in_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=visible_visits(request.user).values("pk"))

@@ -1,0 +1,55 @@
+"""Error codes of the inspections domain. Plain enums: the GraphQL layer exposes them, services raise them."""
+
+from enum import Enum
+
+
+class OrgErrorCode(Enum):
+    INVALID = "invalid"
+    REQUIRED = "required"
+    NOT_FOUND = "not_found"
+    OUT_OF_RANGE = "out_of_range"
+    PERMISSION_DENIED = "permission_denied"
+
+
+class PlanErrorCode(Enum):
+    INVALID = "invalid"
+    REQUIRED = "required"
+    NOT_FOUND = "not_found"
+    PERMISSION_DENIED = "permission_denied"
+    NOT_DRAFT = "not_draft"
+    NOT_APPROVED = "not_approved"
+    BELOW_TARGET = "below_target"
+    NO_INSPECTORS = "no_inspectors"
+    NO_CAPACITY = "no_capacity"
+    UNIT_NOT_IN_PLAN = "unit_not_in_plan"
+    DATE_OUT_OF_PERIOD = "date_out_of_period"
+    NOT_A_WORKING_DAY = "not_a_working_day"
+    ALREADY_PLANNED = "already_planned"
+    NOT_AN_INSPECTOR = "not_an_inspector"
+    CONFLICT_OF_INTEREST = "conflict_of_interest"
+    INSPECTOR_OVERBOOKED = "inspector_overbooked"
+    PERIOD_NOT_OVER = "period_not_over"
+
+
+class FieldErrorCode(Enum):
+    """Errors of the field work: check-in, answers, findings, evidence, offline sync."""
+
+    INVALID = "invalid"
+    REQUIRED = "required"
+    UNAUTHENTICATED = "unauthenticated"
+    NOT_FOUND = "not_found"
+    OUT_OF_RANGE = "out_of_range"
+    OUT_OF_GEOFENCE = "out_of_geofence"
+    NOT_ASSIGNED = "not_assigned"
+    NOT_CHECKED_IN = "not_checked_in"
+    VISIT_SUBMITTED = "visit_submitted"
+    UNKNOWN_CRITERION = "unknown_criterion"
+    CRITERION_HAS_FINDING = "criterion_has_finding"
+    INCOMPLETE = "incomplete"
+    CONFLICT = "conflict"
+    FILE_TOO_LARGE = "file_too_large"
+    NOT_AN_IMAGE = "not_an_image"
+    UNSUPPORTED_FORMAT = "unsupported_format"
+    IMAGE_TOO_LARGE = "image_too_large"
+    TRUNCATED_IMAGE = "truncated_image"
+    EMPTY_FILE = "empty_file"

@@ -1,0 +1,46 @@
+import graphene
+from graphene_django.fields import DjangoConnectionField
+
+from backend.api.types import decode_id
+from inspections.models import ChecklistTemplate, Finding
+from inspections.services.visibility import visible_visits
+
+from .mutations.finding_correct import CorrectFinding
+from .mutations.finding_record import RecordFinding
+from .mutations.visit_answer import AnswerCriterion
+from .mutations.visit_check_in import CheckIn
+from .mutations.visit_submit import SubmitVisit
+from .types.field import ChecklistTemplateType, FindingType
+
+
+class FieldQueries(graphene.ObjectType):
+    checklist_templates = graphene.List(graphene.NonNull(ChecklistTemplateType), required=True,
+                                        description="Active checklist templates, newest version first.")
+    findings = DjangoConnectionField(FindingType, visit=graphene.ID(), unit=graphene.ID(),
+                                     current_only=graphene.Boolean(default_value=True),
+                                     description="Findings of visits the caller may see.")
+
+    @staticmethod
+    def resolve_checklist_templates(root, info):
+        if not info.context.user.is_authenticated:
+            return []
+        return ChecklistTemplate.objects.filter(is_active=True).prefetch_related("criteria")
+
+    @staticmethod
+    def resolve_findings(root, info, visit=None, unit=None, current_only=True, **_kwargs):
+        findings = Finding.objects.filter(visit__in=visible_visits(info.context.user).values("pk")).order_by("pk")
+        if visit is not None:
+            findings = findings.filter(visit_id=decode_id(visit, "Visit") or 0)
+        if unit is not None:
+            findings = findings.filter(unit_id=decode_id(unit, "OrgUnit") or 0)
+        if current_only:
+            findings = findings.filter(correction__isnull=True)
+        return findings
+
+
+class FieldMutations(graphene.ObjectType):
+    check_in = CheckIn.Field()
+    answer_criterion = AnswerCriterion.Field()
+    record_finding = RecordFinding.Field()
+    submit_visit = SubmitVisit.Field()
+    correct_finding = CorrectFinding.Field()

@@ -1,0 +1,42 @@
+import graphene
+
+from backend.api.mutations import BaseMutation
+from inspections.services.plans import update_plan
+
+from ..enums import CoverageScope
+from ..types.plan import Plan, value_of
+from .plan_common import PlanError, get_inspectors, get_plan
+from .plan_create import _decimal
+
+
+class UpdatePlan(BaseMutation):
+    """Change a draft plan (an approved plan is fixed)."""
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        title = graphene.String()
+        year = graphene.Int()
+        quarter = graphene.Int()
+        coverage_target = graphene.Float()
+        scope = CoverageScope()
+        surprise_share = graphene.Float()
+        inspector_ids = graphene.List(graphene.NonNull(graphene.ID))
+
+    plan = graphene.Field(Plan)
+
+    class Meta:
+        error_type_class = PlanError
+
+    @classmethod
+    def perform_mutation(cls, root, info, id, **data):
+        user = info.context.user
+        plan = get_plan(user, id)
+        changes = {name: data[name] for name in ("title", "year", "quarter") if name in data}
+        for name in ("coverage_target", "surprise_share"):
+            if data.get(name) is not None:
+                changes[name] = _decimal(data[name])
+        if data.get("scope") is not None:
+            changes["scope"] = value_of(data["scope"])
+        if data.get("inspector_ids") is not None:
+            changes["inspectors"] = get_inspectors(user, data["inspector_ids"])
+        return cls(plan=update_plan(plan, actor=user, **changes))

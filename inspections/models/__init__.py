@@ -1,0 +1,13 @@
+from .audit import AuditEntry
+from .checklist import CchcArea, ChecklistTemplate, Criterion, Severity
+from .finding import Answer, AnswerResult, Evidence, Finding
+from .org import OrgUnit, OrgUnitKind
+from .plan import CoverageScope, InspectionPlan, PlanSecret, PlanStatus
+from .user import Role, User
+from .visit import Visit, VisitAssignment, VisitKind, VisitStatus
+
+__all__ = [
+    "Answer", "AnswerResult", "AuditEntry", "CchcArea", "ChecklistTemplate", "CoverageScope", "Criterion",
+    "Evidence", "Finding", "InspectionPlan", "OrgUnit", "OrgUnitKind", "PlanSecret", "PlanStatus", "Role",
+    "Severity", "User", "Visit", "VisitAssignment", "VisitKind", "VisitStatus",
+]

@@ -1,0 +1,21 @@
+"""CCTV snapshots of one-stop-shop counters: the automatic analysis (staffing, queue, tampering)."""
+
+from inspections.services.cctv.analysis import (
+    ANALYSER_VERSION,
+    TAMPER_FLAGS,
+    Analysis,
+    CameraProfile,
+    FrameSignature,
+    Reference,
+    Thresholds,
+    UnreadableSnapshot,
+    Verdict,
+    analyse,
+    prepare_reference,
+)
+from inspections.services.cctv.zones import ZoneError, check_zone, zone_mask
+
+__all__ = [
+    "ANALYSER_VERSION", "TAMPER_FLAGS", "Analysis", "CameraProfile", "FrameSignature", "Reference", "Thresholds",
+    "UnreadableSnapshot", "Verdict", "ZoneError", "analyse", "check_zone", "prepare_reference", "zone_mask",
+]

@@ -1,0 +1,482 @@
+"""Automatic analysis of one counter-camera snapshot (``ANALYSER_VERSION``): staffing, queue and tampering.
+
+Pure: bytes and numbers in, an ``Analysis`` out; no models, no I/O. A worker prepares each camera's reference
+once (``prepare_reference``), keeps the ``CameraProfile``, and passes the signatures of the camera's previous
+snapshots (oldest first) so that a frozen picture can be recognised.
+
+The pipeline runs cheapest first on a grey image decoded directly at reduced size (JPEG DCT scaling):
+
+1. exposure: mean brightness and per-cell texture against the reference → dark, covered;
+2. focus: per-cell Laplacian energy relative to the cell's contrast, against the reference's → blurred;
+3. alignment: phase correlation with the reference; ORB feature matching only when that is inconclusive →
+   displaced;
+4. foreground against the reference (exposure compensated), per zone, and a thumbnail → frozen;
+5. detectors (Haar face and upper-body cascades, the HOG people detector) only on a usable view, only in a zone
+   with foreground, only around the foreground, and on the citizen side only when the queue flag depends on it.
+
+A view that is dark, covered, blurred, frozen or displaced cannot vouch for staffing: those snapshots get the
+tamper flag and no staffing or queue verdict.
+"""
+
+import base64
+import io
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from django.conf import settings
+from PIL import Image, UnidentifiedImageError
+
+from inspections.services.cctv.zones import Polygon, check_zone, zone_mask
+
+ANALYSER_VERSION = "cctv-opencv-1"  # change whenever a method or a threshold changes: stored with each result
+TAMPER_FLAGS = ("dark", "covered", "blurred", "frozen", "displaced")
+
+FINE_WIDTH = 640  # pixels: focus, feature matching and detectors
+WORK_WIDTH = 320  # pixels: exposure, alignment, foreground
+THUMBNAIL_SIZE = (64, 36)  # pixels (width, height) of the signature kept for the next snapshots
+GRID = (8, 6)  # cells (columns, rows) for the per-cell exposure and focus statistics
+TEXTURED_CELL = 0.04  # contrast/brightness under which a reference cell has no texture to lose
+FOREGROUND_MIN_DIFF = 24  # grey levels: smallest difference from the reference that counts as foreground
+PHASE_CONFIDENT = 0.12  # phase-correlation peak from which its shift is trusted without feature matching
+MIN_INLIERS = 12  # feature matches agreeing on one motion for the view to be recognised at all
+BUSY_ACTIVITY = 0.02  # foreground share of the zones from which a snapshot shows people at work
+HOG_WINDOW = (64, 128)  # pixels: the default people detector's window; smaller regions cannot hold a person
+
+_CASCADES: dict[str, cv2.CascadeClassifier] = {}
+_HOG: list[cv2.HOGDescriptor] = []
+
+
+class UnreadableSnapshot(ValueError):
+    """The bytes are not an image OpenCV can decode."""
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The tunable thresholds, read from the ``CCTV_*`` settings (see backend/settings.py for their units)."""
+
+    dark_brightness: float
+    covered_share: float
+    blurred_sharpness: float
+    frozen_max_change: float
+    displaced_shift: float
+    staff_min_foreground: float
+    person_min_area: float
+    queue_min_people: int
+
+    @classmethod
+    def from_settings(cls) -> "Thresholds":
+        return cls(
+            dark_brightness=float(settings.CCTV_DARK_BRIGHTNESS),
+            covered_share=float(settings.CCTV_COVERED_SHARE),
+            blurred_sharpness=float(settings.CCTV_BLURRED_SHARPNESS),
+            frozen_max_change=float(settings.CCTV_FROZEN_MAX_CHANGE),
+            displaced_shift=float(settings.CCTV_DISPLACED_SHIFT),
+            staff_min_foreground=float(settings.CCTV_STAFF_MIN_FOREGROUND),
+            person_min_area=float(settings.CCTV_PERSON_MIN_AREA),
+            queue_min_people=int(settings.CCTV_QUEUE_MIN_PEOPLE),
+        )
+
+
+@dataclass(frozen=True)
+class Verdict:
+    value: bool
+    confidence: float  # how sure the analyser is of ``value``: 0.5 is a guess, 1 is certain
+
+    @classmethod
+    def from_score(cls, score: float) -> "Verdict":
+        """A score is the likelihood that the condition holds (0–1); one half decides."""
+        score = min(1.0, max(0.0, score))
+        return cls(score >= 0.5, round(max(score, 1.0 - score), 3))
+
+
+UNKNOWN = Verdict(False, 0.5)
+
+
+@dataclass(frozen=True)
+class FrameSignature:
+    """What the next snapshots of the camera need from this one (a few kilobytes, JSON-ready via as_dict)."""
+
+    thumbnail: bytes  # THUMBNAIL_SIZE grey levels, row by row
+    activity: float  # foreground share of the zones (0–1); 0 when the view was not usable
+
+    def as_dict(self) -> dict:
+        return {"thumbnail": base64.b64encode(self.thumbnail).decode("ascii"), "activity": self.activity}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "FrameSignature":
+        return cls(base64.b64decode(data["thumbnail"]), float(data["activity"]))
+
+    def pixels(self) -> np.ndarray | None:
+        width, height = THUMBNAIL_SIZE
+        if len(self.thumbnail) != width * height:
+            return None  # from another analyser version: not comparable
+        return np.frombuffer(self.thumbnail, np.uint8).reshape(height, width)
+
+
+@dataclass(frozen=True, eq=False)
+class Reference:
+    """The empty scene, prepared once per camera (and cached by the worker): statistics at the analysis sizes."""
+
+    fine_size: tuple[int, int]  # (width, height) every snapshot is brought to
+    colour: np.ndarray  # BGR, WORK_WIDTH wide, smoothed as the foreground step smooths snapshots
+    work_float: np.ndarray  # grey, WORK_WIDTH wide, float32 for phase correlation
+    cell_mean: np.ndarray
+    cell_texture: np.ndarray
+    cell_sharpness: np.ndarray
+    points: np.ndarray  # ORB keypoints at fine size, N×2 float32
+    descriptors: np.ndarray | None
+
+    @property
+    def work_size(self) -> tuple[int, int]:
+        return self.work_float.shape[1], self.work_float.shape[0]
+
+
+@dataclass(frozen=True, eq=False)
+class CameraProfile:
+    """A counter camera as the analyser sees it: its zones (relative polygons) and its prepared reference."""
+
+    staff_zone: Polygon
+    citizen_zone: Polygon
+    reference: Reference
+    staff_mask: np.ndarray = field(init=False, repr=False)  # at work size
+    citizen_mask: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        width, height = self.reference.work_size
+        object.__setattr__(self, "staff_mask", zone_mask(check_zone(self.staff_zone), width, height))
+        object.__setattr__(self, "citizen_mask", zone_mask(check_zone(self.citizen_zone), width, height))
+
+
+@dataclass(frozen=True)
+class Analysis:
+    staffed: Verdict | None  # None outside working hours or when the view is not usable
+    people: int | None  # people in the citizen zone; None when the view is not usable
+    people_confidence: float
+    queue_unstaffed: Verdict  # a queue at an unstaffed counter during working hours
+    dark: Verdict
+    covered: Verdict
+    blurred: Verdict
+    frozen: Verdict
+    displaced: Verdict
+    version: str
+    elapsed_ms: float
+    signature: FrameSignature
+    measurements: dict[str, float]  # the numbers behind the verdicts, for the reviewer and for tuning
+
+    @property
+    def tamper(self) -> dict[str, Verdict]:
+        return {name: getattr(self, name) for name in TAMPER_FLAGS}
+
+    @property
+    def flags(self) -> list[str]:
+        """The raised flags: queue_unstaffed and the tamper flags."""
+        names = ["queue_unstaffed", *TAMPER_FLAGS]
+        return [name for name in names if getattr(self, name).value]
+
+
+def _ramp(value: float, zero: float, one: float) -> float:
+    """0 at ``zero``, 1 at ``one``, linear between (either direction)."""
+    return float(min(1.0, max(0.0, (value - zero) / (one - zero))))
+
+
+def _decode(jpeg: bytes, size: tuple[int, int] | None = None) -> np.ndarray:
+    """The snapshot (BGR) decoded at the strongest DCT reduction still FINE_WIDTH wide, brought to ``size``.
+
+    Colour costs little more than grey at this size, and tells apart clothes and floor of the same lightness."""
+    try:
+        with Image.open(io.BytesIO(jpeg)) as image:
+            width, height = image.size
+    except (UnidentifiedImageError, OSError) as error:
+        raise UnreadableSnapshot("not an image") from error
+    reduction = 1
+    while reduction < 8 and width // (reduction * 2) >= FINE_WIDTH:
+        reduction *= 2
+    flag = {1: cv2.IMREAD_COLOR, 2: cv2.IMREAD_REDUCED_COLOR_2, 4: cv2.IMREAD_REDUCED_COLOR_4,
+            8: cv2.IMREAD_REDUCED_COLOR_8}[reduction]
+    image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), flag)
+    if image is None:
+        raise UnreadableSnapshot("not an image OpenCV decodes")
+    size = size or (FINE_WIDTH, max(1, round(FINE_WIDTH * height / width)))
+    if (image.shape[1], image.shape[0]) != size:
+        image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    return image
+
+
+def _views(jpeg: bytes, size: tuple[int, int] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Grey at fine size, colour and grey at work size."""
+    image = _decode(jpeg, size)
+    fine = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    work_size = (WORK_WIDTH, max(1, round(WORK_WIDTH * fine.shape[0] / fine.shape[1])))
+    colour = cv2.resize(image, work_size, interpolation=cv2.INTER_AREA)
+    return fine, colour, cv2.cvtColor(colour, cv2.COLOR_BGR2GRAY)
+
+
+def _cells(image: np.ndarray) -> np.ndarray:
+    return cv2.resize(image, GRID, interpolation=cv2.INTER_AREA)
+
+
+def _texture(work: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell: mean grey level, and contrast relative to brightness (so that exposure does not change it)."""
+    values = work.astype(np.float32)
+    mean = _cells(values)
+    spread = np.sqrt(np.maximum(_cells(values * values) - mean * mean, 0))
+    return mean, spread / (mean + 16)
+
+
+def _sharpness(fine: np.ndarray) -> np.ndarray:
+    """Per cell: Laplacian energy over contrast. Focus lowers it, exposure does not change it."""
+    values = fine.astype(np.float32)
+    laplacian = cv2.Laplacian(values, cv2.CV_32F)
+    mean = _cells(values)
+    contrast = _cells(values * values) - mean * mean
+    return _cells(laplacian * laplacian) / (contrast + 4)
+
+
+def _orb() -> cv2.ORB:
+    return cv2.ORB_create(nfeatures=400, fastThreshold=12)
+
+
+def prepare_reference(jpeg: bytes) -> Reference:
+    """Decode the camera's empty-scene frame and precompute what every analysis compares against."""
+    fine, colour, work = _views(jpeg)
+    cell_mean, cell_texture = _texture(work)
+    keypoints, descriptors = _orb().detectAndCompute(fine, None)
+    points = np.array([point.pt for point in keypoints], np.float32).reshape(-1, 2)
+    return Reference(
+        fine_size=(fine.shape[1], fine.shape[0]), colour=cv2.GaussianBlur(colour, (5, 5), 0),
+        work_float=work.astype(np.float32),
+        cell_mean=cell_mean, cell_texture=cell_texture, cell_sharpness=_sharpness(fine), points=points,
+        descriptors=descriptors,
+    )
+
+
+def _detector(name: str) -> cv2.CascadeClassifier:
+    if name not in _CASCADES:
+        _CASCADES[name] = cv2.CascadeClassifier(cv2.data.haarcascades + name)  # shipped inside the wheel
+    return _CASCADES[name]
+
+
+def _people_detector() -> cv2.HOGDescriptor:
+    if not _HOG:
+        hog = cv2.HOGDescriptor()
+        hog.setSVMDetector(cv2.HOGDescriptor_getDefaultPeopleDetector())
+        _HOG.append(hog)
+    return _HOG[0]
+
+
+def _confirm_person(fine: np.ndarray, box: tuple[int, int, int, int], scale: float) -> str | None:
+    """Look for a person in a foreground blob (box at work size): a face in its upper part, then head and
+    shoulders, then a whole body. Returns the detector that found one."""
+    x, y, w, h = (round(value * scale) for value in box)
+    pad = max(4, w // 8)
+    x0, y0 = max(0, x - pad), max(0, y - pad)
+    x1, y1 = min(fine.shape[1], x + w + pad), min(fine.shape[0], y + h + pad)
+    region = fine[y0:y1, x0:x1]
+    head = region[: max(24, int(0.75 * region.shape[0]))]
+    face_min = max(20, int(0.15 * w))
+    face_max = max(face_min + 1, int(0.75 * w))
+    faces = _detector("haarcascade_frontalface_default.xml").detectMultiScale(
+        head, scaleFactor=1.15, minNeighbors=4, minSize=(face_min, face_min), maxSize=(face_max, face_max))
+    if len(faces):
+        return "face"
+    upper_min = max(22, int(0.5 * w))
+    bodies = _detector("haarcascade_upperbody.xml").detectMultiScale(
+        region, scaleFactor=1.15, minNeighbors=3, minSize=(upper_min, int(upper_min * 18 / 22)))
+    if len(bodies):
+        return "upper_body"
+    if region.shape[1] >= HOG_WINDOW[0] and region.shape[0] >= HOG_WINDOW[1]:
+        found, _weights = _people_detector().detectMultiScale(np.ascontiguousarray(region), winStride=(8, 8),
+                                                              scale=1.1)
+        if len(found):
+            return "hog"
+    return None
+
+
+def _blobs(mask: np.ndarray, min_area: float) -> list[tuple[int, int, int, int, int]]:
+    """Connected foreground regions of at least ``min_area`` pixels: (x, y, w, h, area), largest first."""
+    count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    found = [tuple(int(v) for v in stats[i]) for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= min_area]
+    return sorted(found, key=lambda blob: -blob[4])  # type: ignore[return-value]
+
+
+def _people(blobs: list[tuple[int, int, int, int, int]], min_area: float) -> list[tuple[int, int, int, int]]:
+    """Blobs stacked over one another (a head above shoulders in other colours) are one person: group blobs
+    whose horizontal extents overlap by half the narrower, keep groups of at least ``min_area`` pixels."""
+    groups: list[list[int]] = []  # x0, y0, x1, y1, area
+    for x, y, w, h, area in sorted(blobs):
+        for group in groups:
+            overlap = min(x + w, group[2]) - max(x, group[0])
+            if overlap >= 0.5 * min(w, group[2] - group[0]):
+                group[:] = [min(x, group[0]), min(y, group[1]), max(x + w, group[2]), max(y + h, group[3]),
+                            group[4] + area]
+                break
+        else:
+            groups.append([x, y, x + w, y + h, area])
+    return [(x0, y0, x1 - x0, y1 - y0) for x0, y0, x1, y1, area in groups if area >= min_area]
+
+
+def _displacement(fine: np.ndarray, reference: Reference) -> tuple[float | None, int]:
+    """ORB matches against the reference's keypoints, one similarity transform by RANSAC: the largest move of a
+    frame corner as a share of the width, and the inlier count (None when the view is not recognised)."""
+    keypoints, descriptors = _orb().detectAndCompute(fine, None)
+    if descriptors is None or reference.descriptors is None or len(keypoints) < MIN_INLIERS:
+        return None, 0
+    pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(reference.descriptors, descriptors, k=2)
+    good = [pair[0] for pair in pairs if len(pair) == 2 and pair[0].distance < 0.8 * pair[1].distance]
+    if len(good) < MIN_INLIERS:
+        return None, len(good)
+    source = reference.points[[match.queryIdx for match in good]]
+    target = np.array([keypoints[match.trainIdx].pt for match in good], np.float32)
+    matrix, inliers = cv2.estimateAffinePartial2D(source, target, method=cv2.RANSAC, ransacReprojThreshold=3.0)
+    count = int(inliers.sum()) if inliers is not None else 0
+    if matrix is None or count < MIN_INLIERS:
+        return None, count
+    width, height = reference.fine_size
+    corners = np.float32([[0, 0], [width, 0], [0, height], [width, height]])
+    moved = corners @ matrix[:, :2].T + matrix[:, 2]
+    return float(np.abs(moved - corners).max() / width), count
+
+
+def analyse(frame_jpeg: bytes, camera: CameraProfile, previous: Sequence[FrameSignature], in_working_hours: bool,
+            thresholds: Thresholds | None = None) -> Analysis:
+    """Analyse one snapshot against the camera's reference and its previous snapshots' signatures (oldest first).
+
+    Guarantees: staffing is judged only in working hours and only on a usable view; ``queue_unstaffed`` is raised
+    only then; every tamper flag carries a confidence; the result carries this frame's signature for the next
+    call. Raises UnreadableSnapshot when the bytes do not decode.
+    """
+    started = time.perf_counter()
+    limits = thresholds or Thresholds.from_settings()
+    reference = camera.reference
+    fine, colour, work = _views(frame_jpeg, reference.fine_size)
+    measured: dict[str, float] = {}
+
+    # 1. Exposure. A dark view explains its lost texture, so "covered" is left to views with light.
+    brightness = float(work.mean())
+    cell_mean, cell_texture = _texture(work)
+    textured = reference.cell_texture >= TEXTURED_CELL
+    lost = (cell_texture < 0.3 * reference.cell_texture) & textured
+    covered_share = float(lost.sum() / max(1, textured.sum()))
+    measured.update(brightness=brightness, covered_share=covered_share)
+    dark_score = _ramp(brightness, 1.5 * limits.dark_brightness, 0.5 * limits.dark_brightness)
+    dark = Verdict.from_score(dark_score) if in_working_hours else Verdict.from_score(min(dark_score, 0.25))
+    covered = UNKNOWN if dark_score >= 0.5 else Verdict.from_score(
+        _ramp(covered_share, limits.covered_share - 0.2, limits.covered_share + 0.2))
+    visible = dark_score < 0.5 and not covered.value
+
+    # 2. Focus, on the cells that had detail, median so that people in front of some cells do not matter.
+    blurred = UNKNOWN
+    if visible:
+        ratios = _sharpness(fine)[textured] / reference.cell_sharpness[textured]
+        sharpness = float(np.median(ratios)) if ratios.size else 1.0
+        measured["sharpness"] = sharpness
+        blurred = Verdict.from_score(_ramp(sharpness, 1.5 * limits.blurred_sharpness,
+                                           0.5 * limits.blurred_sharpness))
+
+    # 3. Alignment: phase correlation first; feature matching only when its peak is too weak to trust.
+    displaced = UNKNOWN
+    if visible and not blurred.value:
+        (dx, dy), peak = cv2.phaseCorrelate(reference.work_float, work.astype(np.float32))
+        measured.update(phase_peak=float(peak), phase_shift=float(np.hypot(dx, dy) / work.shape[1]))
+        if peak >= PHASE_CONFIDENT:
+            shift = measured["phase_shift"]
+        else:
+            moved, inliers = _displacement(fine, reference)
+            measured["inliers"] = inliers
+            shift = 1.0 if moved is None else moved  # a view nothing matches is somewhere else
+            measured["feature_shift"] = shift
+        displaced = Verdict.from_score(_ramp(shift, 0.5 * limits.displaced_shift, 1.5 * limits.displaced_shift))
+    usable = visible and not blurred.value and not displaced.value
+
+    # 4. Foreground against the reference brought to this snapshot's exposure (and saturating where it does).
+    foreground = None
+    activity = 0.0
+    if usable:
+        gain = float(np.median(cell_mean / np.maximum(reference.cell_mean, 1)))
+        expected = cv2.convertScaleAbs(reference.colour, alpha=gain)
+        difference = cv2.absdiff(cv2.GaussianBlur(colour, (5, 5), 0), expected).max(axis=2)
+        noise = float(np.median(difference))
+        level = max(FOREGROUND_MIN_DIFF, 4 * noise)
+        _, foreground = cv2.threshold(difference, level, 255, cv2.THRESH_BINARY)
+        foreground = cv2.morphologyEx(foreground, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+        zones = cv2.bitwise_or(camera.staff_mask, camera.citizen_mask)
+        activity = cv2.countNonZero(cv2.bitwise_and(foreground, zones)) / max(1, cv2.countNonZero(zones))
+        measured.update(gain=gain, foreground_level=level, activity=activity)
+
+    # 5. Frozen: the same picture as the last snapshots of a camera that shows people at work.
+    thumbnail = cv2.resize(work, THUMBNAIL_SIZE, interpolation=cv2.INTER_AREA)
+    signature = FrameSignature(thumbnail.tobytes(), round(activity, 4))
+    repeats = 0
+    for earlier in reversed(previous):
+        pixels = earlier.pixels()
+        if pixels is None:
+            break
+        change = float(np.percentile(cv2.absdiff(thumbnail, pixels), 98))
+        if repeats == 0:
+            measured["change"] = change
+        if change > limits.frozen_max_change:
+            break
+        repeats += 1
+    busy = activity >= BUSY_ACTIVITY and any(earlier.activity >= BUSY_ACTIVITY for earlier in previous)
+    if repeats == 0:
+        frozen = Verdict.from_score(0.0)
+    elif busy:
+        frozen = Verdict.from_score(1.0 - 0.5 * 0.4 ** repeats)
+    else:
+        frozen = Verdict.from_score(0.3)  # a still, empty room looks the same from one snapshot to the next
+    usable = usable and not frozen.value
+
+    # 6. Staffing and queue, on a usable view only; detectors only where the foreground calls for them.
+    staffed: Verdict | None = None
+    people: int | None = None
+    people_confidence = 0.0
+    queue_unstaffed = UNKNOWN
+    if usable and foreground is not None:
+        scale = fine.shape[1] / work.shape[1]
+        staffed_zone = cv2.bitwise_and(foreground, camera.staff_mask)
+        if in_working_hours:
+            staff_area = cv2.countNonZero(camera.staff_mask)
+            staffed = _staffed(fine, staffed_zone, staff_area, scale, limits, measured)
+        citizen_zone = cv2.bitwise_and(foreground, camera.citizen_mask)
+        min_area = limits.person_min_area * cv2.countNonZero(camera.citizen_mask)
+        citizens = _people(_blobs(citizen_zone, 0.2 * min_area), min_area)
+        people = len(citizens)
+        people_confidence = 0.9 if not citizens else 0.75
+        queue = people >= limits.queue_min_people
+        if in_working_hours and staffed is not None and not staffed.value and queue:
+            # The flag rests on these blobs being people: ask a detector, biggest blob first.
+            confirmed = sum(1 for box in citizens if _confirm_person(fine, box, scale))
+            measured["citizens_confirmed"] = confirmed
+            people_confidence = 0.95 if confirmed >= limits.queue_min_people else 0.65
+            queue_unstaffed = Verdict(True, round(min(staffed.confidence, people_confidence), 3))
+        elif in_working_hours and staffed is not None:
+            queue_unstaffed = Verdict(False, round(max(staffed.confidence if staffed.value else 0.0,
+                                                       people_confidence if not queue else 0.0, 0.5), 3))
+
+    return Analysis(
+        staffed=staffed, people=people, people_confidence=people_confidence, queue_unstaffed=queue_unstaffed,
+        dark=dark, covered=covered, blurred=blurred, frozen=frozen, displaced=displaced,
+        version=ANALYSER_VERSION, elapsed_ms=round((time.perf_counter() - started) * 1000, 2), signature=signature,
+        measurements={name: round(value, 4) for name, value in measured.items()},
+    )
+
+
+def _staffed(fine: np.ndarray, staffed_zone: np.ndarray, staff_area: int, scale: float, limits: Thresholds,
+             measured: dict[str, float]) -> Verdict:
+    """Someone in the staff zone: enough foreground there, confirmed by a detector around the largest blob."""
+    share = cv2.countNonZero(staffed_zone) / max(1, staff_area)
+    measured["staff_foreground"] = share
+    if share < limits.staff_min_foreground:
+        return Verdict.from_score(0.2 * share / limits.staff_min_foreground)
+    blobs = _blobs(staffed_zone, 0.5 * limits.staff_min_foreground * staff_area)
+    if not blobs:
+        return Verdict.from_score(0.3)
+    detector = _confirm_person(fine, blobs[0][:4], scale)
+    measured["staff_detector"] = {None: 0, "face": 1, "upper_body": 2, "hog": 3}[detector]
+    if detector:
+        return Verdict.from_score(0.95)
+    # Foreground alone: something sizeable is there (a person turned away, or a bag): leaning staffed.
+    return Verdict.from_score(0.5 + 0.2 * _ramp(share, limits.staff_min_foreground, 4 * limits.staff_min_foreground))

@@ -1,0 +1,315 @@
+"""Field work on a visit: check-in on site, answers, findings, submission, corrections.
+
+Every function checks its input completely before writing, runs in one transaction, writes the audit log,
+and is idempotent where a phone may retry: the same client id with the same content returns what the first
+call made; the same client id with other content is a ``CONFLICT``.
+"""
+
+import math
+import uuid as uuid_lib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import structlog
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inspections.error_codes import FieldErrorCode
+from inspections.models import (
+    Answer,
+    AnswerResult,
+    ChecklistTemplate,
+    Criterion,
+    Evidence,
+    Finding,
+    Severity,
+    User,
+    Visit,
+    VisitAssignment,
+    VisitStatus,
+)
+from inspections.services.audit import record
+from inspections.services.calendar import add_working_days
+
+logger = structlog.get_logger(__name__)
+EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (metres)
+
+
+def fail(code: FieldErrorCode, message: str, field: str | None = None) -> ValidationError:
+    if field:
+        return ValidationError({field: ValidationError(message, code=code.value)})
+    return ValidationError(message, code=code.value)
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance on the sphere (haversine), in metres."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlmb = math.radians(lat2 - lat1), math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def check_coordinates(latitude, longitude, *, required: bool = True) -> None:
+    if latitude is None and longitude is None and not required:
+        return
+    errors = {}
+    if latitude is None or not isinstance(latitude, (int, float)) or not math.isfinite(latitude) \
+            or not -90 <= latitude <= 90:
+        errors["latitude"] = ValidationError(_("Latitude must be a number between -90 and 90."),
+                                             code=FieldErrorCode.OUT_OF_RANGE.value)
+    if longitude is None or not isinstance(longitude, (int, float)) or not math.isfinite(longitude) \
+            or not -180 <= longitude <= 180:
+        errors["longitude"] = ValidationError(_("Longitude must be a number between -180 and 180."),
+                                              code=FieldErrorCode.OUT_OF_RANGE.value)
+    if errors:
+        raise ValidationError(errors)
+
+
+def check_moment(value, field: str, *, now: datetime) -> datetime:
+    """An aware time within ten years of now (a phone's clock can be wrong, not absurd)."""
+    if not isinstance(value, datetime):
+        raise fail(FieldErrorCode.REQUIRED, _("Give a date and time."), field)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if abs(value - now) > timedelta(days=3650):
+        raise fail(FieldErrorCode.OUT_OF_RANGE, _("The date is out of range."), field)
+    return value
+
+
+def check_assigned(visit: Visit, actor: User) -> None:
+    if not VisitAssignment.objects.filter(visit=visit, inspector=actor).exists():
+        raise fail(FieldErrorCode.NOT_ASSIGNED, _("You are not assigned to this visit."))
+
+
+def check_open(visit: Visit) -> None:
+    if visit.status in (VisitStatus.SUBMITTED, VisitStatus.CLOSED):
+        raise fail(FieldErrorCode.VISIT_SUBMITTED, _("The visit is submitted: its record can no longer change."))
+    if visit.status != VisitStatus.IN_PROGRESS:
+        raise fail(FieldErrorCode.NOT_CHECKED_IN, _("Check in at the unit first."))
+
+
+def default_template() -> ChecklistTemplate | None:
+    return (ChecklistTemplate.objects.filter(code=settings.DEFAULT_CHECKLIST_TEMPLATE, is_active=True)
+            .order_by("-version").first())
+
+
+class GeofenceError(ValidationError):
+    """Check-in outside the geofence without a reason; carries the distance for the phone to show."""
+
+    def __init__(self, distance: float, allowed: float):
+        self.distance_m = distance
+        super().__init__({"latitude": ValidationError(
+            _("You are %(distance)d m from the unit's office; check-ins count within %(allowed)d m. Give a reason "
+              "to check in anyway.") % {"distance": round(distance), "allowed": round(allowed)},
+            code=FieldErrorCode.OUT_OF_GEOFENCE.value)})
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    visit: Visit
+    distance_m: float | None
+    flags: list[str]
+
+
+@transaction.atomic
+def check_in(visit: Visit, *, actor: User, latitude, longitude, accuracy_m, device_time, reason: str = "",
+             device=None, now: datetime | None = None) -> CheckInResult:
+    """Start the visit on site. Outside the unit's geofence (distance on the sphere > radius + accuracy) it is
+    refused with OUT_OF_GEOFENCE and the distance, unless a reason is given, which is recorded and flagged.
+    A phone clock far from the server's is recorded and flagged. This is the moment a surprise visit becomes
+    visible to the inspected unit. Checking in again changes nothing."""
+    now = now or timezone.now()
+    check_coordinates(latitude, longitude)
+    if accuracy_m is None or not math.isfinite(accuracy_m) or not 0 <= accuracy_m <= settings.CHECK_IN_MAX_ACCURACY_M:
+        raise fail(FieldErrorCode.OUT_OF_RANGE, _("The GPS accuracy is out of range."), "accuracy")
+    device_time = check_moment(device_time, "device_time", now=now)
+    visit = Visit.objects.select_for_update().select_related("unit").get(pk=visit.pk)
+    check_assigned(visit, actor)
+    if visit.status in (VisitStatus.SUBMITTED, VisitStatus.CLOSED):
+        raise fail(FieldErrorCode.VISIT_SUBMITTED, _("The visit is submitted: its record can no longer change."))
+    if visit.status == VisitStatus.IN_PROGRESS:
+        return CheckInResult(visit, visit.check_in_distance_m, list(visit.check_in_flags))
+    unit, flags, distance = visit.unit, [], None
+    if unit.has_geofence:
+        distance = distance_m(latitude, longitude, unit.geofence_latitude, unit.geofence_longitude)
+        allowed = unit.geofence_radius_m + accuracy_m
+        if distance > allowed:
+            if not (reason or "").strip():
+                raise GeofenceError(distance, allowed)
+            flags.append("outside_geofence")
+    else:
+        flags.append("no_geofence")
+    if abs((device_time - now).total_seconds()) > settings.CHECK_IN_MAX_CLOCK_SKEW_SECONDS:
+        flags.append("clock_skew")
+    visit.status = VisitStatus.IN_PROGRESS
+    visit.checked_in_at, visit.checked_in_by = now, actor
+    visit.check_in_latitude, visit.check_in_longitude, visit.check_in_accuracy_m = latitude, longitude, accuracy_m
+    visit.check_in_distance_m, visit.check_in_reason = distance, (reason or "").strip()
+    visit.check_in_device_time, visit.check_in_flags = device_time, flags
+    visit.template = visit.template or default_template()
+    visit.save()
+    record(actor, device, "visit.check_in", visit, {"distance_m": distance, "flags": flags})
+    return CheckInResult(visit, distance, flags)
+
+
+def criterion_of(visit: Visit, code: str) -> Criterion:
+    criterion = Criterion.objects.filter(template_id=visit.template_id, code=code).first()
+    if criterion is None:
+        raise fail(FieldErrorCode.UNKNOWN_CRITERION, _("No such criterion in this visit's checklist."),
+                   "criterion_code")
+    return criterion
+
+
+@transaction.atomic
+def answer_criterion(visit: Visit, *, actor: User, criterion_code: str, result: str, note: str = "",
+                     client_id: uuid_lib.UUID | None = None, device=None) -> Answer:
+    """Pass, fail or not applicable for one criterion of the visit's checklist (the last answer counts)."""
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    check_assigned(visit, actor)
+    check_open(visit)
+    if result not in AnswerResult.values:
+        raise fail(FieldErrorCode.INVALID, _("Answer pass, fail or not applicable."), "result")
+    criterion = criterion_of(visit, criterion_code)
+    if result != AnswerResult.FAIL and Finding.objects.filter(visit=visit, criterion=criterion).exists():
+        raise fail(FieldErrorCode.CRITERION_HAS_FINDING,
+                   _("A finding is recorded for this criterion: it cannot pass."), "result")
+    if client_id and Answer.objects.filter(uuid=client_id).exclude(visit=visit, criterion=criterion).exists():
+        raise fail(FieldErrorCode.CONFLICT, _("This id was already used for another answer."), "id")
+    answer, _created = Answer.objects.update_or_create(
+        visit=visit, criterion=criterion,
+        defaults={"result": result, "note": (note or "").strip(), "answered_by": actor,
+                  **({"uuid": client_id} if client_id else {})},
+    )
+    record(actor, device, "answer.set", answer, {"criterion": criterion.code, "result": result})
+    return answer
+
+
+def deadline_for(severity: str, captured_at: datetime):
+    days = settings.REMEDIATION_DEADLINE_WORKING_DAYS[severity]
+    return add_working_days(timezone.localdate(captured_at), days)
+
+
+@transaction.atomic
+def record_finding(visit: Visit, *, actor: User, client_id: uuid_lib.UUID, criterion_code: str, text: str,
+                   severity: str | None = None, recommendation: str = "", latitude=None, longitude=None,
+                   captured_at=None, evidence_ids=(), device=None, now: datetime | None = None) -> Finding:
+    """A finding on a failed criterion (the criterion's answer becomes FAIL). Its deadline is counted in
+    working days from its capture date by severity. ``evidence_ids`` name its photos, which may be uploaded
+    before or after. Sending the same finding again returns it; other content under the same id conflicts."""
+    now = now or timezone.now()
+    if not (text or "").strip():
+        raise fail(FieldErrorCode.REQUIRED, _("Describe what was found."), "text")
+    check_coordinates(latitude, longitude, required=False)
+    captured_at = check_moment(captured_at or now, "captured_at", now=now)
+    visit = Visit.objects.select_for_update().select_related("unit").get(pk=visit.pk)
+    check_assigned(visit, actor)
+    existing = Finding.objects.filter(uuid=client_id).first()
+    criterion = criterion_of(visit, criterion_code) if visit.template_id else None
+    if existing is not None:
+        same = (existing.visit_id == visit.pk and criterion is not None and existing.criterion_id == criterion.pk
+                and existing.text == text.strip() and existing.severity == (severity or existing.severity))
+        if not same:
+            raise fail(FieldErrorCode.CONFLICT, _("This id was already used for another finding."), "id")
+        link_slots(existing, evidence_ids, actor=actor)
+        return existing
+    check_open(visit)
+    assert criterion is not None
+    severity = severity or criterion.default_severity
+    if severity not in Severity.values:
+        raise fail(FieldErrorCode.INVALID, _("Severity is minor, major or critical."), "severity")
+    finding = Finding.objects.create(
+        uuid=client_id, visit=visit, unit=visit.unit, criterion=criterion, severity=severity, text=text.strip(),
+        recommendation=(recommendation or "").strip(), latitude=latitude, longitude=longitude,
+        captured_at=captured_at, deadline=deadline_for(severity, captured_at), created_by=actor,
+    )
+    Answer.objects.update_or_create(visit=visit, criterion=criterion,
+                                    defaults={"result": AnswerResult.FAIL, "answered_by": actor})
+    link_slots(finding, evidence_ids, actor=actor)
+    record(actor, device, "finding.create", finding, {"criterion": criterion.code, "severity": severity})
+    return finding
+
+
+def link_slots(finding: Finding, evidence_ids, *, actor: User) -> None:
+    """Attach photos to the finding: uploaded ones now, the others as slots their upload will fill."""
+    for evidence_id in evidence_ids:
+        evidence, created = Evidence.objects.get_or_create(
+            uuid=evidence_id, defaults={"finding": finding, "finding_uuid": finding.uuid, "uploaded_by": actor})
+        if not created and evidence.finding_id != finding.pk:
+            if evidence.finding_id is not None:
+                raise fail(FieldErrorCode.CONFLICT, _("This photo belongs to another finding."), "evidence_ids")
+            evidence.finding, evidence.finding_uuid = finding, finding.uuid
+            evidence.save(update_fields=["finding", "finding_uuid"])
+    Evidence.objects.filter(finding_uuid=finding.uuid, finding__isnull=True).update(finding=finding)
+
+
+@transaction.atomic
+def link_evidence(*, actor: User, evidence_id: uuid_lib.UUID, finding_id: uuid_lib.UUID, device=None) -> Evidence:
+    """Attach a photo to a finding (either may not have reached the server yet)."""
+    finding = Finding.objects.select_related("visit").filter(uuid=finding_id).first()
+    if finding is not None:
+        check_assigned(finding.visit, actor)
+        existing = Evidence.objects.filter(uuid=evidence_id).first()
+        if existing is None or existing.finding_id != finding.pk:
+            check_open(finding.visit)  # a submitted visit takes no new photos, only the ones it named
+        link_slots(finding, [evidence_id], actor=actor)
+        evidence = Evidence.objects.get(uuid=evidence_id)
+    else:
+        evidence, _created = Evidence.objects.get_or_create(
+            uuid=evidence_id, defaults={"finding_uuid": finding_id, "uploaded_by": actor})
+        if evidence.finding_uuid not in (None, finding_id):
+            raise fail(FieldErrorCode.CONFLICT, _("This photo belongs to another finding."), "evidence_id")
+        if evidence.finding_uuid is None:
+            evidence.finding_uuid = finding_id
+            evidence.save(update_fields=["finding_uuid"])
+    record(actor, device, "evidence.link", evidence, {"finding": str(finding_id)})
+    return evidence
+
+
+@transaction.atomic
+def submit_visit(visit: Visit, *, actor: User, device=None, now: datetime | None = None) -> Visit:
+    """Submit the visit: every criterion answered; from now on its findings and evidence are fixed."""
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    check_assigned(visit, actor)
+    if visit.status == VisitStatus.SUBMITTED:
+        return visit
+    check_open(visit)
+    answered = set(Answer.objects.filter(visit=visit).values_list("criterion_id", flat=True))
+    missing = list(Criterion.objects.filter(template_id=visit.template_id).exclude(pk__in=answered)
+                   .values_list("code", flat=True))
+    if missing:
+        raise fail(FieldErrorCode.INCOMPLETE, _("Answer every criterion first: %(codes)s.")
+                   % {"codes": ", ".join(missing)})
+    visit.status, visit.submitted_at = VisitStatus.SUBMITTED, now or timezone.now()
+    visit.save(update_fields=["status", "submitted_at"])
+    record(actor, device, "visit.submit", visit, {"answers": len(answered)})
+    return visit
+
+
+@transaction.atomic
+def correct_finding(finding: Finding, *, actor: User, reason: str, text: str | None = None,
+                    severity: str | None = None, recommendation: str | None = None, device=None) -> Finding:
+    """A new version of a finding that keeps the old one (which stays readable, linked by ``supersedes``)."""
+    if not (reason or "").strip():
+        raise fail(FieldErrorCode.REQUIRED, _("Say why the finding is corrected."), "reason")
+    finding = Finding.objects.select_for_update().select_related("visit").get(pk=finding.pk)
+    check_assigned(finding.visit, actor)
+    if Finding.objects.filter(supersedes=finding).exists():
+        raise fail(FieldErrorCode.CONFLICT, _("This version was already corrected; correct the newest one."))
+    severity = severity or finding.severity
+    if severity not in Severity.values:
+        raise fail(FieldErrorCode.INVALID, _("Severity is minor, major or critical."), "severity")
+    if text is not None and not text.strip():
+        raise fail(FieldErrorCode.REQUIRED, _("Describe what was found."), "text")
+    new = Finding.objects.create(
+        visit=finding.visit, unit_id=finding.unit_id, criterion_id=finding.criterion_id, severity=severity,
+        text=(text or finding.text).strip(), recommendation=(recommendation if recommendation is not None
+                                                              else finding.recommendation).strip(),
+        latitude=finding.latitude, longitude=finding.longitude, captured_at=finding.captured_at,
+        deadline=deadline_for(severity, finding.captured_at), version=finding.version + 1, supersedes=finding,
+        correction_reason=reason.strip(), created_by=actor,
+    )
+    record(actor, device, "finding.correct", new, {"supersedes": str(finding.uuid), "reason": reason.strip()})
+    return new

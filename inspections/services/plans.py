@@ -1,0 +1,379 @@
+"""Inspection plans: creation, periodic visits, the surprise draw at approval, inspectors, closing."""
+
+import math
+import secrets
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import structlog
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inspections.error_codes import PlanErrorCode
+from inspections.models import (
+    CoverageScope,
+    InspectionPlan,
+    OrgUnit,
+    PlanSecret,
+    PlanStatus,
+    Role,
+    User,
+    Visit,
+    VisitAssignment,
+    VisitKind,
+)
+from inspections.services import draw as draw_service
+from inspections.services.calendar import is_working_day, working_days_between
+from inspections.services.visibility import can_manage_plans_for, unit_scope
+
+logger = structlog.get_logger(__name__)
+
+
+def error(code: PlanErrorCode, message: str, field: str | None = None) -> ValidationError:
+    if field:
+        return ValidationError({field: ValidationError(message, code=code.value)})
+    return ValidationError(message, code=code.value)
+
+
+def today_local() -> date:
+    return timezone.localdate()
+
+
+# --- the plan's universe ---------------------------------------------------------------------------------
+
+def period_of(plan: InspectionPlan) -> tuple[date, date]:
+    if plan.quarter:
+        start = date(plan.year, 3 * plan.quarter - 2, 1)
+        end = (date(plan.year + (plan.quarter == 4), (3 * plan.quarter) % 12 + 1, 1) - timedelta(days=1))
+        return start, end
+    return date(plan.year, 1, 1), date(plan.year, 12, 31)
+
+
+def plan_units(plan: InspectionPlan) -> QuerySet[OrgUnit]:
+    """The units the plan must cover: the authority's direct subordinates, or its whole subtree."""
+    if plan.scope == CoverageScope.SUBTREE:
+        return OrgUnit.objects.filter(path__startswith=plan.authority.path).exclude(pk=plan.authority_id)
+    return OrgUnit.objects.filter(parent_id=plan.authority_id)
+
+
+def target_units(plan: InspectionPlan, unit_count: int) -> int:
+    """The coverage target as a whole number of units: ceil(target × units)."""
+    return math.ceil(plan.coverage_target * unit_count)
+
+
+def surprise_count(plan: InspectionPlan, target: int, eligible: int) -> int:
+    """ceil(target × surprise share), raised so that every eligible unit can keep the floor probability."""
+    floor = Decimal(settings.DRAW_FLOOR_PROBABILITY)
+    wanted = max(math.ceil(target * plan.surprise_share), math.ceil(floor * eligible) if plan.surprise_share else 0)
+    return min(wanted, eligible)
+
+
+# --- permissions -----------------------------------------------------------------------------------------
+
+def check_can_manage(authority: OrgUnit, actor: User) -> None:
+    if not can_manage_plans_for(actor, authority):
+        raise error(PlanErrorCode.PERMISSION_DENIED,
+                    _("Only the authority's head, its Home Affairs reviewers or an administrator may do this."))
+
+
+def check_draft(plan: InspectionPlan) -> None:
+    if plan.status != PlanStatus.DRAFT:
+        raise error(PlanErrorCode.NOT_DRAFT, _("The plan is approved: its visits and settings are fixed."))
+
+
+def check_team(authority: OrgUnit, inspectors: list[User]) -> None:
+    for inspector in inspectors:
+        if inspector.role != Role.INSPECTOR or not unit_scope(inspector).contains(authority):
+            raise error(PlanErrorCode.NOT_AN_INSPECTOR,
+                        _("%(name)s is not an inspector of this authority.") % {"name": inspector.display_name},
+                        "inspector_ids")
+
+
+def _check_numbers(coverage_target, surprise_share) -> None:
+    if coverage_target is not None and not (Decimal("0") < Decimal(coverage_target) <= 1):
+        raise error(PlanErrorCode.INVALID, _("The coverage target is a share between 0 and 1."), "coverage_target")
+    if surprise_share is not None and not (Decimal("0") <= Decimal(surprise_share) <= 1):
+        raise error(PlanErrorCode.INVALID, _("The surprise share is between 0 and 1."), "surprise_share")
+
+
+def _check_period(year: int, quarter: int | None) -> None:
+    if not 2000 <= year <= 2100:
+        raise error(PlanErrorCode.INVALID, _("The year is out of range."), "year")
+    if quarter is not None and not 1 <= quarter <= 4:
+        raise error(PlanErrorCode.INVALID, _("The quarter is 1, 2, 3 or 4."), "quarter")
+
+
+# --- changes ---------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def create_plan(*, actor: User, authority: OrgUnit, title: str, year: int, quarter: int | None = None,
+                coverage_target: Decimal | None = None, scope: str | None = None,
+                surprise_share: Decimal | None = None, inspectors: list[User] | None = None) -> InspectionPlan:
+    """A draft plan of ``authority``. Checks everything before writing anything."""
+    check_can_manage(authority, actor)
+    if not title.strip():
+        raise error(PlanErrorCode.REQUIRED, _("Give the plan a title."), "title")
+    _check_period(year, quarter)
+    _check_numbers(coverage_target, surprise_share)
+    check_team(authority, inspectors or [])
+    plan = InspectionPlan(authority=authority, title=title.strip()[:255], year=year, quarter=quarter,
+                          created_by=actor, scope=scope or CoverageScope.DIRECT)
+    if coverage_target is not None:
+        plan.coverage_target = Decimal(coverage_target)
+    if surprise_share is not None:
+        plan.surprise_share = Decimal(surprise_share)
+    plan.save()
+    plan.inspectors.set(inspectors or [])
+    logger.info("plan_created", plan=plan.pk, authority=authority.code, actor=actor.pk)
+    return plan
+
+
+@transaction.atomic
+def update_plan(plan: InspectionPlan, *, actor: User, **changes) -> InspectionPlan:
+    """Change a draft plan; ``changes`` among title, year, quarter, coverage_target, scope, surprise_share,
+    inspectors."""
+    check_can_manage(plan.authority, actor)
+    check_draft(plan)
+    if "title" in changes and not (changes["title"] or "").strip():
+        raise error(PlanErrorCode.REQUIRED, _("Give the plan a title."), "title")
+    _check_period(changes.get("year", plan.year), changes.get("quarter", plan.quarter))
+    _check_numbers(changes.get("coverage_target"), changes.get("surprise_share"))
+    inspectors = changes.pop("inspectors", None)
+    if inspectors is not None:
+        check_team(plan.authority, inspectors)
+        plan.inspectors.set(inspectors)
+    for name, value in changes.items():
+        setattr(plan, name, value.strip() if name == "title" else value)
+    if changes:
+        plan.save()
+    return plan
+
+
+@transaction.atomic
+def add_periodic_visit(plan: InspectionPlan, unit: OrgUnit, planned_date: date, *, actor: User) -> Visit:
+    """A periodic visit chosen by people: a unit of the plan, on a working day of its period."""
+    check_can_manage(plan.authority, actor)
+    check_draft(plan)
+    if not plan_units(plan).filter(pk=unit.pk).exists():
+        raise error(PlanErrorCode.UNIT_NOT_IN_PLAN, _("This unit is not among the units the plan covers."), "unit_id")
+    start, end = period_of(plan)
+    if not start <= planned_date <= end:
+        raise error(PlanErrorCode.DATE_OUT_OF_PERIOD, _("The date is outside the plan's period."), "date")
+    if not is_working_day(planned_date):
+        raise error(PlanErrorCode.NOT_A_WORKING_DAY, _("The date is a weekend day or a public holiday."), "date")
+    if Visit.objects.filter(plan=plan, unit=unit).exists():
+        raise error(PlanErrorCode.ALREADY_PLANNED, _("The unit already has a visit in this plan."), "unit_id")
+    return Visit.objects.create(plan=plan, unit=unit, kind=VisitKind.PERIODIC, planned_date=planned_date)
+
+
+# --- the draw --------------------------------------------------------------------------------------------
+
+RISK_SIGNALS = ("critical_findings", "major_findings", "minor_findings", "overdue_remediations", "cctv_flags",
+                "citizen_complaints")
+
+# Functions (unit ids, as_of) -> {unit_id: {signal: count}}; the findings, remediation and CCTV modules add theirs.
+RISK_SOURCES: list = []
+
+
+def risk_signals(complaints: dict[int, int], *, as_of: date) -> dict[int, dict[str, int]]:
+    """Per unit id, the counts that raise its weight. Citizen complaints are entered by administrators;
+    findings, overdue remediation and confirmed CCTV flags are counted from their records (field issue,
+    remediation issue, CCTV issue) through ``RISK_SOURCES``."""
+    signals = {unit_id: {**dict.fromkeys(RISK_SIGNALS, 0), "citizen_complaints": count}
+               for unit_id, count in complaints.items()}
+    for source in RISK_SOURCES:
+        for unit_id, counts in source(list(complaints), as_of).items():
+            signals[unit_id].update(counts)
+    return signals
+
+
+def risk_weight(signals: dict[str, int]) -> Decimal:
+    """1 + Σ factor × count, capped at DRAW_MAX_WEIGHT, to three decimals."""
+    return risk_weights({0: signals})[0]
+
+
+def risk_weights(signals: dict[int, dict[str, int]]) -> dict[int, Decimal]:
+    """``risk_weight`` for many units at once, in integer thousandths (the same result, faster)."""
+    factors = {name: int(Decimal(settings.DRAW_RISK_FACTORS[name]) * 1000) for name in RISK_SIGNALS}
+    cap = int(Decimal(settings.DRAW_MAX_WEIGHT) * 1000)
+    thousandth = Decimal("0.001")
+    return {
+        unit_id: Decimal(min(cap, 1000 + sum(factors[name] * counts.get(name, 0) for name in RISK_SIGNALS)))
+        * thousandth
+        for unit_id, counts in signals.items()
+    }
+
+
+@dataclass(frozen=True)
+class DrawPlanning:
+    inputs: draw_service.DrawInputs
+    target: int
+    unit_count: int
+    periodic_count: int
+    unit_ids: dict[str, int]  # eligible unit code -> id
+
+
+def plan_draw_inputs(plan: InspectionPlan, *, today: date | None = None) -> DrawPlanning:
+    """The published inputs the draw of ``plan`` would use if approved ``today``."""
+    today = today or today_local()
+    units = list(plan_units(plan).order_by("code").values_list("pk", "code", "citizen_complaints"))
+    periodic = list(plan.visits.filter(kind=VisitKind.PERIODIC).values_list("unit_id", "planned_date"))
+    periodic_units = {unit_id for unit_id, _day in periodic}
+    eligible = [row for row in units if row[0] not in periodic_units]
+    target = target_units(plan, len(units))
+    count = surprise_count(plan, target, len(eligible))
+    weights = risk_weights(risk_signals({pk: complaints for pk, _code, complaints in eligible}, as_of=today))
+    start, end = period_of(plan)
+    team_size = plan.inspectors.count()
+    inputs = draw_service.DrawInputs(
+        plan=plan.pk,
+        authority=plan.authority.code,
+        period_start=start,
+        period_end=end,
+        surprise_count=count,
+        floor=Decimal(settings.DRAW_FLOOR_PROBABILITY),
+        ceiling=Decimal(settings.DRAW_MAX_INCLUSION_PROBABILITY),
+        units=tuple((code, weights[pk]) for pk, code, _complaints in eligible),
+        working_days=tuple(working_days_between(max(start, today + timedelta(days=1)), end)),
+        capacity_per_day=team_size * settings.VISITS_PER_INSPECTOR_PER_DAY,
+        booked=tuple(sorted(Counter(day for _unit, day in periodic).items())),
+    )
+    return DrawPlanning(inputs=inputs, target=target, unit_count=len(units), periodic_count=len(periodic),
+                        unit_ids={code: pk for pk, code, _complaints in eligible})
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    unit: OrgUnit
+    weight: Decimal
+    probability: Decimal
+
+
+def preview_draw(plan: InspectionPlan, *, actor: User, today: date | None = None) -> tuple[DrawPlanning, list]:
+    """Each eligible unit's weight and inclusion probability, for the plan's owner before approval."""
+    check_can_manage(plan.authority, actor)
+    planning = plan_draw_inputs(plan, today=today)
+    inputs = planning.inputs
+    probabilities = draw_service.inclusion_probabilities(inputs.units, inputs.surprise_count, inputs.floor,
+                                                         inputs.ceiling)
+    units = OrgUnit.objects.in_bulk(list(planning.unit_ids.values()))
+    rows = [PreviewRow(unit=units[planning.unit_ids[code]], weight=weight,
+                       probability=Decimal(probabilities[code]) / draw_service.SCALE)
+            for code, weight in inputs.units]
+    return planning, rows
+
+
+@transaction.atomic
+def approve_plan(plan: InspectionPlan, *, actor: User, today: date | None = None) -> InspectionPlan:
+    """Draw the surprise visits from a fresh secret seed, publish the commitment and the inputs.
+
+    The seed goes to ``PlanSecret``, which no API reads, until ``close_plan`` reveals it.
+    """
+    plan = InspectionPlan.objects.select_for_update().select_related("authority").get(pk=plan.pk)
+    check_can_manage(plan.authority, actor)
+    check_draft(plan)
+    planning = plan_draw_inputs(plan, today=today)
+    inputs = planning.inputs
+    if planning.periodic_count + inputs.surprise_count < planning.target:
+        raise error(PlanErrorCode.BELOW_TARGET, _(
+            "Periodic and surprise visits (%(planned)d) are fewer than the target (%(target)d units): add "
+            "periodic visits or raise the surprise share.") % {
+            "planned": planning.periodic_count + inputs.surprise_count, "target": planning.target})
+    if inputs.surprise_count and inputs.capacity_per_day == 0:
+        raise error(PlanErrorCode.NO_INSPECTORS, _("Assign an inspection team before approving."), "inspector_ids")
+    seed = secrets.token_bytes(32)
+    try:
+        drawn = draw_service.draw(inputs, seed)
+    except draw_service.DrawError as exc:
+        raise error(PlanErrorCode.NO_CAPACITY,
+                    _("The team cannot make all the visits on the working days left in the period.")) from exc
+    Visit.objects.bulk_create([
+        Visit(plan=plan, unit_id=planning.unit_ids[code], kind=VisitKind.SURPRISE, planned_date=day)
+        for code, day in sorted(drawn.items())
+    ])
+    PlanSecret.objects.create(plan=plan, seed=seed.hex())
+    plan.status = PlanStatus.APPROVED
+    plan.commitment = draw_service.commitment_for(seed)
+    plan.algorithm_version = inputs.algorithm
+    plan.published_inputs = inputs.to_json()
+    plan.inputs_digest = inputs.digest()
+    plan.approved_by, plan.approved_at = actor, timezone.now()
+    plan.save()
+    logger.info("plan_approved", plan=plan.pk, surprise=len(drawn), actor=actor.pk)
+    return plan
+
+
+@transaction.atomic
+def close_plan(plan: InspectionPlan, *, actor: User, today: date | None = None) -> InspectionPlan:
+    """Close the plan and reveal its seed, once the period is over or every surprise visit has happened
+    (revealing earlier would tell units the dates still to come)."""
+    plan = InspectionPlan.objects.select_for_update().select_related("authority").get(pk=plan.pk)
+    check_can_manage(plan.authority, actor)
+    if plan.status != PlanStatus.APPROVED:
+        raise error(PlanErrorCode.NOT_APPROVED, _("Only an approved plan can be closed."))
+    today = today or today_local()
+    _start, end = period_of(plan)
+    pending = plan.visits.filter(kind=VisitKind.SURPRISE, status="planned").exists()
+    if today <= end and pending:
+        raise error(PlanErrorCode.PERIOD_NOT_OVER,
+                    _("Surprise visits are still to come: the seed is revealed when the period is over."))
+    secret = PlanSecret.objects.get(plan=plan)
+    plan.revealed_seed = secret.seed
+    plan.status = PlanStatus.CLOSED
+    plan.closed_at = timezone.now()
+    plan.save(update_fields=["revealed_seed", "status", "closed_at"])
+    logger.info("plan_closed", plan=plan.pk, actor=actor.pk)
+    return plan
+
+
+def recorded_draw(plan: InspectionPlan) -> dict[str, date]:
+    return dict(plan.visits.filter(kind=VisitKind.SURPRISE).values_list("unit__code", "planned_date"))
+
+
+def verify_plan_draw(plan: InspectionPlan) -> draw_service.Verification | None:
+    """None until the seed is revealed; then the three checks of ``draw.verify``."""
+    if not plan.revealed_seed or not plan.published_inputs:
+        return None
+    inputs = draw_service.DrawInputs.from_json(plan.published_inputs)
+    return draw_service.verify(inputs, plan.revealed_seed, plan.commitment, plan.inputs_digest,
+                               recorded_draw(plan))
+
+
+# --- inspectors ------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def assign_inspectors(visit: Visit, inspectors: list[User], *, actor: User) -> Visit:
+    """Assign inspectors to a visit. Never one who belongs to the inspected unit or a unit under it; never
+    more than VISITS_PER_INSPECTOR_PER_DAY visits for one inspector on one day."""
+    plan = visit.plan
+    check_can_manage(plan.authority, actor)
+    if not inspectors:
+        raise error(PlanErrorCode.REQUIRED, _("Name at least one inspector."), "inspector_ids")
+    check_team(plan.authority, inspectors)
+    for inspector in inspectors:
+        if inspector.unit is not None and inspector.unit.path.startswith(visit.unit.path):
+            raise error(PlanErrorCode.CONFLICT_OF_INTEREST, _(
+                "%(name)s belongs to the inspected unit (or a unit under it) and may not inspect it.")
+                % {"name": inspector.display_name}, "inspector_ids")
+    busy = dict(
+        VisitAssignment.objects.filter(inspector__in=inspectors, visit__planned_date=visit.planned_date)
+        .exclude(visit=visit).values("inspector").annotate(n=Count("pk")).values_list("inspector", "n")
+    )
+    for inspector in inspectors:
+        if busy.get(inspector.pk, 0) >= settings.VISITS_PER_INSPECTOR_PER_DAY:
+            raise error(PlanErrorCode.INSPECTOR_OVERBOOKED, _(
+                "%(name)s already has %(count)d visits on that day.")
+                % {"name": inspector.display_name, "count": busy[inspector.pk]}, "inspector_ids")
+    VisitAssignment.objects.filter(visit=visit).exclude(inspector__in=inspectors).delete()
+    existing = set(VisitAssignment.objects.filter(visit=visit).values_list("inspector_id", flat=True))
+    VisitAssignment.objects.bulk_create([
+        VisitAssignment(visit=visit, inspector=inspector, assigned_by=actor)
+        for inspector in inspectors if inspector.pk not in existing
+    ])
+    return visit

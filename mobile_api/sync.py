@@ -1,0 +1,199 @@
+"""Offline sync: a phone sends the operations it queued offline, each with a client-generated UUID.
+
+Guarantees (rule 4 of DESIGN.md §3): resending any operation or batch, in any order, after any failure,
+creates nothing twice and returns the same result; each operation has its own result; one bad operation does
+not spoil the others and leaves nothing half-written (each runs in its own savepoint). Inside a batch the
+operations run in a fixed order of kinds (check-in, answers, findings, photo links, submit), so a shuffled
+batch does what the ordered one does.
+"""
+
+import hashlib
+import json
+import uuid as uuid_lib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from backend.api.types import decode_id
+from inspections.error_codes import FieldErrorCode
+from inspections.models import User
+from inspections.services import field as field_service
+from inspections.services.visibility import visible_visits
+
+from .models import SyncOperation
+
+KINDS = ("check_in", "answer", "finding", "evidence_link", "submit")
+KIND_ORDER = {kind: position for position, kind in enumerate(KINDS)}
+
+
+@dataclass
+class Operation:
+    id: uuid_lib.UUID
+    kind: str
+    payload: dict
+
+
+@dataclass
+class OperationResult:
+    id: uuid_lib.UUID
+    kind: str
+    ok: bool
+    object_id: str | None = None
+    errors: list[ValidationError] = field(default_factory=list)
+
+
+def digest_of(operation: Operation) -> str:
+    canonical = json.dumps({"kind": operation.kind, "payload": operation.payload}, sort_keys=True,
+                           separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def bad(field_name: str, message: str, code: FieldErrorCode = FieldErrorCode.INVALID) -> ValidationError:
+    return ValidationError({field_name: ValidationError(message, code=code.value)})
+
+
+def text(payload: dict, name: str, *, required: bool = True) -> str:
+    value = payload.get(name)
+    if value is None or value == "":
+        if required:
+            raise bad(name, _("This is required."), FieldErrorCode.REQUIRED)
+        return ""
+    if not isinstance(value, str):
+        raise bad(name, _("Expected text."))
+    return value
+
+
+def number(payload: dict, name: str, *, required: bool = True) -> float | None:
+    value = payload.get(name)
+    if value is None:
+        if required:
+            raise bad(name, _("This is required."), FieldErrorCode.REQUIRED)
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise bad(name, _("Expected a number."))
+    return float(value)
+
+
+def moment(payload: dict, name: str, *, required: bool = True) -> datetime | None:
+    value = payload.get(name)
+    if value is None:
+        if required:
+            raise bad(name, _("This is required."), FieldErrorCode.REQUIRED)
+        return None
+    parsed = parse_datetime(value) if isinstance(value, str) else None
+    if parsed is None:
+        raise bad(name, _("Expected an ISO 8601 date and time."))
+    return parsed
+
+
+def client_uuid(payload: dict, name: str, default=None) -> uuid_lib.UUID:
+    value = payload.get(name, default)
+    try:
+        return value if isinstance(value, uuid_lib.UUID) else uuid_lib.UUID(str(value))
+    except (TypeError, ValueError) as exc:
+        raise bad(name, _("Expected a UUID.")) from exc
+
+
+def visit_of(payload: dict, actor: User):
+    pk = decode_id(text(payload, "visitId"), "Visit")
+    visit = visible_visits(actor).filter(pk=pk).first() if pk else None
+    if visit is None:
+        raise bad("visitId", _("No such visit."), FieldErrorCode.NOT_FOUND)
+    return visit
+
+
+def apply_check_in(operation: Operation, actor: User, device):
+    payload = operation.payload
+    result = field_service.check_in(
+        visit_of(payload, actor), actor=actor, latitude=number(payload, "latitude"),
+        longitude=number(payload, "longitude"), accuracy_m=number(payload, "accuracy"),
+        device_time=moment(payload, "deviceTime"), reason=text(payload, "reason", required=False), device=device)
+    return result.visit
+
+
+def apply_answer(operation: Operation, actor: User, device):
+    payload = operation.payload
+    return field_service.answer_criterion(
+        visit_of(payload, actor), actor=actor, criterion_code=text(payload, "criterionCode"),
+        result=text(payload, "result"), note=text(payload, "note", required=False), client_id=operation.id,
+        device=device)
+
+
+def apply_finding(operation: Operation, actor: User, device):
+    payload = operation.payload
+    evidence = payload.get("evidenceIds") or []
+    if not isinstance(evidence, list):
+        raise bad("evidenceIds", _("Expected a list of UUIDs."))
+    return field_service.record_finding(
+        visit_of(payload, actor), actor=actor, client_id=client_uuid(payload, "findingId", operation.id),
+        criterion_code=text(payload, "criterionCode"), text=text(payload, "text"),
+        severity=text(payload, "severity", required=False) or None,
+        recommendation=text(payload, "recommendation", required=False),
+        latitude=number(payload, "latitude", required=False), longitude=number(payload, "longitude", required=False),
+        captured_at=moment(payload, "capturedAt", required=False),
+        evidence_ids=[client_uuid({"id": item}, "id") for item in evidence], device=device)
+
+
+def apply_evidence_link(operation: Operation, actor: User, device):
+    payload = operation.payload
+    return field_service.link_evidence(actor=actor, evidence_id=client_uuid(payload, "evidenceId"),
+                                       finding_id=client_uuid(payload, "findingId"), device=device)
+
+
+def apply_submit(operation: Operation, actor: User, device):
+    return field_service.submit_visit(visit_of(operation.payload, actor), actor=actor, device=device)
+
+
+HANDLERS = {"check_in": apply_check_in, "answer": apply_answer, "finding": apply_finding,
+            "evidence_link": apply_evidence_link, "submit": apply_submit}
+
+
+def object_id(obj) -> str:
+    from graphql_relay import to_global_id
+
+    type_name = {"Visit": "Visit", "Finding": "Finding"}.get(type(obj).__name__)
+    if type_name:
+        return to_global_id(type_name, obj.pk)
+    return str(getattr(obj, "uuid", None) or obj.pk)
+
+
+def apply(operation: Operation, *, actor: User, device) -> OperationResult:
+    digest = digest_of(operation)
+    done = SyncOperation.objects.filter(uuid=operation.id).first()
+    if done is not None:
+        if done.digest == digest and done.user_id == actor.pk:
+            return OperationResult(operation.id, operation.kind, True, done.result.get("objectId"))
+        return OperationResult(operation.id, operation.kind, False, errors=[
+            bad("id", _("This operation id was already used for different content."), FieldErrorCode.CONFLICT)])
+    if operation.kind not in HANDLERS:
+        return OperationResult(operation.id, operation.kind, False,
+                               errors=[bad("kind", _("Unknown operation kind."))])
+    if not isinstance(operation.payload, dict):
+        return OperationResult(operation.id, operation.kind, False,
+                               errors=[bad("payload", _("Expected a JSON object."))])
+    try:
+        with transaction.atomic():
+            obj = HANDLERS[operation.kind](operation, actor, device)
+            result = {"objectId": object_id(obj)}
+            SyncOperation.objects.create(uuid=operation.id, user=actor, kind=operation.kind, digest=digest,
+                                         result=result)
+    except ValidationError as error:
+        return OperationResult(operation.id, operation.kind, False, errors=[error])
+    return OperationResult(operation.id, operation.kind, True, result["objectId"])
+
+
+def sync_batch(operations: list[Operation], *, actor: User, device=None) -> list[OperationResult]:
+    """Apply a batch; results come back in the order the operations were sent."""
+    if len(operations) > settings.SYNC_BATCH_MAX_OPERATIONS:
+        raise ValidationError(_("At most %(count)d operations in one batch.")
+                              % {"count": settings.SYNC_BATCH_MAX_OPERATIONS}, code=FieldErrorCode.INVALID.value)
+    results: dict[uuid_lib.UUID, OperationResult] = {}
+    for operation in sorted(operations, key=lambda op: (KIND_ORDER.get(op.kind, len(KINDS)), str(op.id))):
+        if operation.id not in results:
+            results[operation.id] = apply(operation, actor=actor, device=device)
+    return [results[operation.id] for operation in operations]

@@ -1,0 +1,171 @@
+"""Check-in, answers, findings, submission and corrections, through GraphQL as a phone sends them."""
+
+import math
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.utils import timezone
+
+from inspections.models import Answer, AuditEntry, Criterion, Finding, VisitStatus
+from inspections.services.field import check_in, distance_m
+from tests.fixtures import gql, token_for
+from tests.inspections.field_fixtures import FAR, NEAR, OFFICE, aware, field, now_iso  # noqa: F401
+from tests.inspections.plan_fixtures import gid, world  # noqa: F401
+
+CHECK_IN = """mutation($visit: ID!, $lat: Float!, $lon: Float!, $acc: Float!, $time: DateTime!, $reason: String) {
+  checkIn(visitId: $visit, latitude: $lat, longitude: $lon, accuracy: $acc, deviceTime: $time, reason: $reason) {
+    visit { status checkedInAt } distanceMeters flags errors { field code message }
+  }
+}"""
+ANSWER = """mutation($visit: ID!, $code: String!, $result: AnswerResult!) {
+  answerCriterion(visitId: $visit, criterionCode: $code, result: $result) { answer { result } errors { field code } }
+}"""
+FINDING = """mutation($id: UUID!, $visit: ID!, $code: String!, $text: String!, $at: DateTime, $severity: Severity) {
+  recordFinding(id: $id, visitId: $visit, criterionCode: $code, text: $text, capturedAt: $at, severity: $severity) {
+    finding { id severity deadline version } errors { field code }
+  }
+}"""
+SUBMIT = "mutation($visit: ID!) { submitVisit(visitId: $visit) { visit { status } errors { field code message } } }"
+CORRECT = """mutation($id: ID!, $text: String) { correctFinding(id: $id, reason: "Sai mức độ", text: $text) {
+  finding { id version text supersedes { id version text } isCurrent } errors { field code } } }"""
+
+
+def codes(payload):
+    return [(error["field"], error["code"]) for error in payload["errors"]]
+
+
+def checkin(field, position, reason=None, accuracy=10.0, time=None):  # noqa: F811
+    variables = {"visit": gid("Visit", field.visit.pk), "lat": position[0], "lon": position[1], "acc": accuracy,
+                 "time": time or now_iso(), "reason": reason}
+    return gql(Client(), CHECK_IN, variables, token=field.token)["data"]["checkIn"]
+
+
+def test_distance_on_the_sphere():
+    assert distance_m(*OFFICE, *OFFICE) == 0
+    assert 40 < distance_m(*OFFICE, *NEAR) < 60
+    assert 3_000 < distance_m(*OFFICE, *FAR) < 4_000
+    assert abs(distance_m(0, 0, 0, 1) - 111_195) < 10  # one degree of longitude at the equator
+
+
+def test_check_in_inside_the_geofence(field):  # noqa: F811
+    result = checkin(field, NEAR)
+    assert result["errors"] == [] and result["visit"]["status"] == "IN_PROGRESS"
+    assert 40 < result["distanceMeters"] < 60 and result["flags"] == []
+    visit = field.refresh()
+    assert visit.template.code == "ONE_STOP_SHOP" and visit.checked_in_by == field.inspector
+    assert AuditEntry.objects.filter(action="visit.check_in", object_id=str(visit.uuid)).count() == 1
+
+
+def test_check_in_outside_is_refused_unless_a_reason_is_given(field):  # noqa: F811
+    refused = checkin(field, FAR)
+    assert codes(refused) == [("latitude", "OUT_OF_GEOFENCE")] and 3_000 < refused["distanceMeters"] < 4_000
+    assert field.refresh().status == VisitStatus.PLANNED and not AuditEntry.objects.filter(
+        action="visit.check_in").exists()
+    accepted = checkin(field, FAR, reason="Trụ sở tạm ở nhà văn hóa khu phố")
+    assert accepted["errors"] == [] and accepted["flags"] == ["outside_geofence"]
+    assert field.refresh().check_in_reason == "Trụ sở tạm ở nhà văn hóa khu phố"
+
+
+def test_accuracy_widens_the_fence_and_a_wrong_clock_is_flagged(field):  # noqa: F811
+    edge = (OFFICE[0] + 0.0015, OFFICE[1])  # about 167 m north: outside 100 m, inside 100 + 80
+    result = checkin(field, edge, accuracy=80, time=(timezone.now() - timedelta(hours=2)).isoformat())
+    assert result["errors"] == [] and result["flags"] == ["clock_skew"]
+    assert field.refresh().check_in_device_time is not None
+
+
+@pytest.mark.parametrize("lat, lon, field_name", [(91, 106.7, "latitude"), (10.7, 181, "longitude"),
+                                                  (-90.0001, 0, "latitude")])
+def test_bad_coordinates_are_refused(field, lat, lon, field_name):  # noqa: F811
+    result = checkin(field, (lat, lon))
+    assert codes(result) == [(field_name, "OUT_OF_RANGE")] and field.refresh().status == VisitStatus.PLANNED
+
+
+def test_nan_and_infinite_coordinates_are_refused(field):  # noqa: F811
+    # JSON cannot carry NaN, so GraphQL never sees one; the service refuses it all the same.
+    for lat in (math.nan, math.inf):
+        with pytest.raises(ValidationError) as refused:
+            check_in(field.visit, actor=field.inspector, latitude=lat, longitude=106.7, accuracy_m=5,
+                     device_time=timezone.now())
+        assert refused.value.error_dict["latitude"][0].code == "out_of_range"
+    assert field.refresh().status == VisitStatus.PLANNED
+
+
+def test_only_assigned_inspectors_check_in(field):  # noqa: F811
+    other = token_for(field.world.inspectors[1])
+    result = gql(Client(), CHECK_IN, {"visit": gid("Visit", field.visit.pk), "lat": NEAR[0], "lon": NEAR[1],
+                                      "acc": 5.0, "time": now_iso()}, token=other)["data"]["checkIn"]
+    assert codes(result) == [("visitId", "NOT_FOUND")]  # a surprise visit they are not on does not exist
+
+
+def test_a_whole_visit_from_answers_to_submission_and_correction(field):  # noqa: F811
+    checkin(field, NEAR)
+    visit_id, client = gid("Visit", field.visit.pk), Client()
+    criteria = list(Criterion.objects.filter(template=field.refresh().template).order_by("position"))
+    assert len(criteria) >= 15
+    # A critical finding on 28 April 2026: 5 working days skip 30/4, 1/5 and the weekend -> 7 May 2026.
+    finding_id = str(uuid.uuid4())
+    recorded = gql(client, FINDING, {"id": finding_id, "visit": visit_id, "code": "OSS-03", "text": "Thu tiền ngoài quy định",
+                                     "at": aware(2026, 4, 28).isoformat()}, token=field.token)["data"]["recordFinding"]
+    assert recorded["errors"] == [] and recorded["finding"]["severity"] == "CRITICAL"
+    assert recorded["finding"]["deadline"] == "2026-05-07"
+    assert Answer.objects.get(visit=field.visit, criterion__code="OSS-03").result == "fail"
+    # The same finding sent again is the same finding; other content under its id is a conflict.
+    again = gql(client, FINDING, {"id": finding_id, "visit": visit_id, "code": "OSS-03", "text": "Thu tiền ngoài quy định",
+                                  "at": aware(2026, 4, 28).isoformat()}, token=field.token)["data"]["recordFinding"]
+    assert again["finding"]["id"] == recorded["finding"]["id"] and Finding.objects.count() == 1
+    clash = gql(client, FINDING, {"id": finding_id, "visit": visit_id, "code": "OSS-03", "text": "Khác"},
+                token=field.token)["data"]["recordFinding"]
+    assert codes(clash) == [("id", "CONFLICT")]
+    # A criterion with a finding cannot pass.
+    assert codes(gql(client, ANSWER, {"visit": visit_id, "code": "OSS-03", "result": "PASS"},
+                     token=field.token)["data"]["answerCriterion"]) == [("result", "CRITERION_HAS_FINDING")]
+    # Submission waits for every answer.
+    incomplete = gql(client, SUBMIT, {"visit": visit_id}, token=field.token)["data"]["submitVisit"]
+    assert codes(incomplete) == [(None, "INCOMPLETE")]
+    for criterion in criteria:
+        if criterion.code != "OSS-03":
+            assert gql(client, ANSWER, {"visit": visit_id, "code": criterion.code, "result": "PASS"},
+                       token=field.token)["data"]["answerCriterion"]["errors"] == []
+    submitted = gql(client, SUBMIT, {"visit": visit_id}, token=field.token)["data"]["submitVisit"]
+    assert submitted["errors"] == [] and submitted["visit"]["status"] == "SUBMITTED"
+
+    # Submitted: nothing of the record changes through any mutation...
+    before = list(Finding.objects.values()), list(Answer.objects.order_by("pk").values("result", "note"))
+    assert codes(gql(client, ANSWER, {"visit": visit_id, "code": "OSS-01", "result": "FAIL"},
+                     token=field.token)["data"]["answerCriterion"]) == [(None, "VISIT_SUBMITTED")]
+    assert codes(gql(client, FINDING, {"id": str(uuid.uuid4()), "visit": visit_id, "code": "OSS-01", "text": "Muộn"},
+                     token=field.token)["data"]["recordFinding"]) == [(None, "VISIT_SUBMITTED")]
+    assert (list(Finding.objects.values()), list(Answer.objects.order_by("pk").values("result", "note"))) == before
+    # ...but a correction adds a version and keeps the old one.
+    corrected = gql(client, CORRECT, {"id": recorded["finding"]["id"], "text": "Thu 200.000đ ngoài quy định"},
+                    token=field.token)["data"]["correctFinding"]
+    assert corrected["errors"] == [] and corrected["finding"]["version"] == 2 and corrected["finding"]["isCurrent"]
+    assert corrected["finding"]["supersedes"] == {"id": recorded["finding"]["id"], "version": 1,
+                                                  "text": "Thu tiền ngoài quy định"}
+    assert list(Finding.objects.filter(version=1).values()) == before[0]
+    actions = list(AuditEntry.objects.order_by("pk").values_list("action", flat=True))
+    assert actions[0] == "visit.check_in" and "finding.create" in actions and actions[-1] == "finding.correct"
+    assert AuditEntry.objects.filter(action="visit.submit", actor=field.inspector).exists()
+
+
+def test_the_audit_log_is_append_only(field):  # noqa: F811
+    checkin(field, NEAR)
+    entry = AuditEntry.objects.get()
+    entry.action = "tampered"
+    with pytest.raises(ValueError):
+        entry.save()
+    with pytest.raises(ValueError):
+        entry.delete()
+    assert AuditEntry.objects.get().action == "visit.check_in"
+    assert date.today()
+
+
+def test_check_in_is_the_moment_the_unit_learns_of_the_surprise_visit(field):  # noqa: F811
+    head, _staff = field.world.unit_people(field.visit.unit)
+    query = "{ visits(first: 10) { totalCount } }"
+    assert gql(Client(), query, token=token_for(head))["data"]["visits"]["totalCount"] == 0
+    checkin(field, NEAR)
+    assert gql(Client(), query, token=token_for(head))["data"]["visits"]["totalCount"] == 1
