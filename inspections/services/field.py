@@ -133,8 +133,9 @@ def check_in(visit: Visit, *, actor: User, latitude, longitude, accuracy_m, devi
     if visit.status == VisitStatus.IN_PROGRESS:
         return CheckInResult(visit, visit.check_in_distance_m, list(visit.check_in_flags))
     unit, flags, distance = visit.unit, [], None
-    if unit.has_geofence:
-        distance = distance_m(latitude, longitude, unit.geofence_latitude, unit.geofence_longitude)
+    fence_lat, fence_lon = unit.geofence_latitude, unit.geofence_longitude
+    if unit.has_geofence and fence_lat is not None and fence_lon is not None:
+        distance = distance_m(latitude, longitude, fence_lat, fence_lon)
         allowed = unit.geofence_radius_m + accuracy_m
         if distance > allowed:
             if not (reason or "").strip():
