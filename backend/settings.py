@@ -349,3 +349,17 @@ CHECK_IN_MAX_ACCURACY_M = 5_000
 SYNC_BATCH_MAX_OPERATIONS = 500
 # The checklist a visit starts with when it has none (template code; the newest active version is used).
 DEFAULT_CHECKLIST_TEMPLATE = "ONE_STOP_SHOP"
+
+# --- Evidence photos ------------------------------------------------------------------------------------
+# Largest photo accepted (bytes); a bigger upload is refused with FILE_TOO_LARGE before it is decoded.
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# Largest photo accepted (pixels, width × height): more is refused as IMAGE_TOO_LARGE before decoding, which
+# turns decompression bombs into a typed error. 60 MP admits every phone camera's full-resolution photo.
+EVIDENCE_MAX_PIXELS = env_int("EVIDENCE_MAX_PIXELS", 60_000_000)
+# Longest side of the thumbnail the phones and the board show (pixels), and its JPEG quality (1–95).
+EVIDENCE_THUMBNAIL_SIZE = 480
+EVIDENCE_THUMBNAIL_QUALITY = 80
+# How long a browser or phone may keep a served photo (seconds). The bytes never change under a URL.
+EVIDENCE_CACHE_SECONDS = 3600
+# Largest multipart request (bytes): a photo and its form fields; refused with 413 before it is read.
+UPLOAD_MAX_REQUEST_BYTES = EVIDENCE_MAX_BYTES + 64 * 1024

@@ -3,9 +3,15 @@ from django.urls import path
 
 from backend.api.view import GraphQLHTTPView
 from backend.health import healthz
+from inspections.views import evidence_file
+from mobile_api.views import upload_evidence
 
 urlpatterns = [
     path("graphql/", GraphQLHTTPView.as_view(), name="graphql"),
     path("healthz", healthz, name="healthz"),
+    path("api/evidence", upload_evidence, name="evidence-upload"),
+    path("api/evidence/<uuid:evidence_id>/original", evidence_file, {"kind": "original"}, name="evidence-original"),
+    path("api/evidence/<uuid:evidence_id>/thumbnail", evidence_file, {"kind": "thumbnail"},
+         name="evidence-thumbnail"),
     path("admin/", admin.site.urls),
 ]

@@ -75,3 +75,13 @@ def role_users(small_tree):
         "department_head": make_user("giamdoc", Role.UNIT_HEAD, u["01-SNV"], heads=True),
         "staff": make_user("canbo", Role.UNIT_STAFF, u["01-W2"]),
     }
+
+
+@pytest.fixture(autouse=True)
+def media_storage(settings, tmp_path):
+    """Each test stores files in its own folder, through the real file-system storage."""
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "media"), "base_url": "/media-not-public/"},
+    }}
+    return tmp_path / "media"

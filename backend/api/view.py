@@ -7,6 +7,7 @@
 - Status codes: a malformed request (bad JSON, no query) is 400. A document that fails to parse or validate
   (abuse limits included) is 400 under ``application/graphql-response+json`` and 200 under
   ``application/json``. A document that executed is 200, with any field errors beside its data.
+- POST ``multipart/form-data`` carries files (graphql-multipart-request-spec, see ``upload.py``).
 - Abuse limits (document size, batch size, depth, field count, introspection) reject before anything runs.
 - An unexpected exception is logged with its trace; the client sees a generic error and the request id.
 """
@@ -34,6 +35,7 @@ from graphql.error import GraphQLSyntaxError
 
 from .errors import DomainGraphQLError, RequestErrorCode
 from .rules import validation_rules
+from .upload import MultipartError, place_files
 
 logger = structlog.get_logger("backend.graphql")
 
@@ -171,14 +173,25 @@ class GraphQLHTTPView(GrapheneView):
             if not isinstance(data, (dict, list)):
                 raise RequestRejected(400, RequestErrorCode.BAD_REQUEST, "The body must be a JSON object or list.")
             return data
-        if content_type == "multipart/form-data" and "operations" in request.POST:
-            return self.read_multipart(request)
+        if content_type == "multipart/form-data":
+            limit = settings.UPLOAD_MAX_REQUEST_BYTES
+            if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
+                raise RequestRejected(413, RequestErrorCode.DOCUMENT_TOO_LARGE,
+                                      f"A multipart request may hold at most {limit} bytes.")
+            if "operations" in request.POST:
+                return self.read_multipart(request)
         raise RequestRejected(415, RequestErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                              f"POST {APPLICATION_JSON} or application/graphql.")
+                              f"POST {APPLICATION_JSON}, application/graphql or multipart/form-data with files.")
 
     def read_multipart(self, request: HttpRequest) -> dict | list:
-        """Multipart uploads (graphql-multipart-request-spec) are added by the evidence issue."""
-        raise RequestRejected(415, RequestErrorCode.UNSUPPORTED_MEDIA_TYPE, "Multipart requests are not accepted here.")
+        """File uploads: the graphql-multipart-request-spec (``operations``, ``map`` and the file parts)."""
+        try:
+            operations = json.loads(request.POST["operations"])
+            mapping = json.loads(request.POST.get("map") or "{}")
+            return place_files(operations, mapping, request.FILES)
+        except ValueError as exc:  # bad JSON, or a map that does not fit (MultipartError)
+            message = str(exc) if isinstance(exc, MultipartError) else "'operations' and 'map' must be JSON."
+            raise RequestRejected(400, RequestErrorCode.BAD_REQUEST, message) from exc
 
     # --- one operation ---------------------------------------------------------------------------------
 

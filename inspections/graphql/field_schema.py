@@ -5,6 +5,7 @@ from backend.api.types import decode_id
 from inspections.models import ChecklistTemplate, Finding
 from inspections.services.visibility import visible_visits
 
+from .mutations.evidence_upload import UploadEvidence
 from .mutations.finding_correct import CorrectFinding
 from .mutations.finding_record import RecordFinding
 from .mutations.visit_answer import AnswerCriterion
@@ -44,3 +45,4 @@ class FieldMutations(graphene.ObjectType):
     record_finding = RecordFinding.Field()
     submit_visit = SubmitVisit.Field()
     correct_finding = CorrectFinding.Field()
+    upload_evidence = UploadEvidence.Field()

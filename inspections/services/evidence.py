@@ -1,0 +1,299 @@
+"""Evidence photos: checked before anything is stored, kept byte for byte, served only after a hash check.
+
+``inspect_photo(data)`` refuses what is not a photo with a typed error (``FieldErrorCode``) and, for a photo,
+returns what the server keeps of it: SHA-256, format, size, EXIF capture time and GPS, and an upright thumbnail.
+``store_photo(...)`` files it under its finding (or the finding's slot, when the finding has not arrived yet),
+idempotently by the phone's UUID. ``read_verified(evidence, kind)`` gives the stored bytes back only when they
+still hash to what was recorded at upload (DESIGN.md rule 3).
+
+Files are content-addressed (``evidence/ab/<sha256>.jpg``), so the same bytes are written to storage once.
+"""
+
+import hashlib
+import io
+import uuid as uuid_lib
+import warnings
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+
+import pillow_heif
+import structlog
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+
+from inspections.error_codes import FieldErrorCode
+from inspections.models import Evidence, Finding, Role, User, VisitStatus
+from inspections.services.audit import record
+from inspections.services.field import check_assigned, fail
+
+pillow_heif.register_heif_opener()
+logger = structlog.get_logger(__name__)
+
+# Pillow format name → (content type, file extension). Nothing else is opened: no SVG, GIF, TIFF, BMP...
+FORMATS = {
+    "JPEG": ("image/jpeg", "jpg"),
+    "PNG": ("image/png", "png"),
+    "WEBP": ("image/webp", "webp"),
+    "HEIF": ("image/heic", "heic"),
+}
+ORIGINAL, THUMBNAIL = "original", "thumbnail"
+
+
+class TamperedEvidence(Exception):
+    """The stored bytes no longer match the SHA-256 recorded at upload (or are gone)."""
+
+
+@dataclass(frozen=True)
+class Photo:
+    data: bytes
+    sha256: str
+    format: str
+    width: int
+    height: int
+    captured_at: datetime | None
+    latitude: float | None
+    longitude: float | None
+    thumbnail: bytes
+
+    @property
+    def content_type(self) -> str:
+        return FORMATS[self.format][0]
+
+    @property
+    def extension(self) -> str:
+        return FORMATS[self.format][1]
+
+
+def _open(data: bytes) -> Image.Image:
+    if b"<svg" in data[:2048].lower():
+        raise fail(FieldErrorCode.UNSUPPORTED_FORMAT,
+                   _("Photos must be JPEG, PNG, WebP or HEIC, not %(format)s.") % {"format": "SVG"}, "file")
+    try:
+        return Image.open(io.BytesIO(data), formats=tuple(FORMATS))
+    except UnidentifiedImageError:
+        try:  # an image, but of a kind we do not take (SVG is not even that: Pillow cannot read it)
+            other = Image.open(io.BytesIO(data))
+        except (UnidentifiedImageError, OSError, ValueError):
+            other = None
+        if other is not None:
+            raise fail(FieldErrorCode.UNSUPPORTED_FORMAT,
+                       _("Photos must be JPEG, PNG, WebP or HEIC, not %(format)s.") % {"format": other.format},
+                       "file") from None
+        raise fail(FieldErrorCode.NOT_AN_IMAGE, _("The file is not an image."), "file") from None
+    except Image.DecompressionBombError:
+        raise too_many_pixels() from None
+    except (OSError, ValueError, SyntaxError):
+        raise fail(FieldErrorCode.NOT_AN_IMAGE, _("The file is not an image."), "file") from None
+
+
+def too_many_pixels():
+    return fail(FieldErrorCode.IMAGE_TOO_LARGE,
+                _("The photo has more than %(limit)s pixels.") % {"limit": f"{settings.EVIDENCE_MAX_PIXELS:,}"},
+                "file")
+
+
+def too_many_bytes():
+    return fail(FieldErrorCode.FILE_TOO_LARGE,
+                _("The file is larger than %(limit)s bytes.") % {"limit": f"{settings.EVIDENCE_MAX_BYTES:,}"},
+                "file")
+
+
+def check_bytes(data: bytes) -> None:
+    if not data:
+        raise fail(FieldErrorCode.EMPTY_FILE, _("The file is empty."), "file")
+    if len(data) > settings.EVIDENCE_MAX_BYTES:
+        raise too_many_bytes()
+
+
+def read_upload(file) -> bytes:
+    """The bytes of an uploaded file (Django ``UploadedFile``), refused unread when it is over the limit."""
+    if (file.size or 0) > settings.EVIDENCE_MAX_BYTES:
+        raise too_many_bytes()
+    return file.read()
+
+
+def open_checked(data: bytes) -> Image.Image:
+    """The image, fully decoded, once the size, the format and the pixel count are within the limits."""
+    check_bytes(data)
+    image = _open(data)
+    width, height = image.size
+    if width * height > settings.EVIDENCE_MAX_PIXELS:  # from the header, before a single pixel is decoded
+        raise too_many_pixels()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise too_many_pixels() from None
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        if "truncated" in str(exc).lower() or isinstance(exc, EOFError):
+            raise fail(FieldErrorCode.TRUNCATED_IMAGE, _("The photo is incomplete: its end is missing."),
+                       "file") from None
+        raise fail(FieldErrorCode.NOT_AN_IMAGE, _("The file is not a readable image."), "file") from None
+    return image
+
+
+def _rational(value) -> float:
+    return float(value[0]) / float(value[1]) if isinstance(value, tuple) else float(value)
+
+
+def _coordinate(dms, ref, negative: str, limit: float) -> float | None:
+    try:
+        degrees, minutes, seconds = (_rational(part) for part in dms)
+        value = degrees + minutes / 60 + seconds / 3600
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    if isinstance(ref, bytes):
+        ref = ref.decode("ascii", "replace")
+    value = -value if str(ref or "").strip().upper() == negative else value
+    return round(value, 7) if abs(value) <= limit else None
+
+
+def read_exif(image: Image.Image) -> tuple[datetime | None, float | None, float | None]:
+    """Capture time (DateTimeOriginal with OffsetTimeOriginal; without an offset, local time in Vietnam)
+    and GPS position. Values that cannot be read are left out, never guessed."""
+    exif = image.getexif()
+    details = exif.get_ifd(ExifTags.IFD.Exif)
+    captured_at = None
+    stamp = details.get(ExifTags.Base.DateTimeOriginal) or exif.get(ExifTags.Base.DateTime)
+    if isinstance(stamp, str):
+        try:
+            captured_at = datetime.strptime(stamp.strip("\x00 "), "%Y:%m:%d %H:%M:%S")
+        except ValueError:
+            captured_at = None
+    if captured_at is not None:
+        offset = str(details.get(ExifTags.Base.OffsetTimeOriginal) or "").strip("\x00 ")
+        try:
+            sign = -1 if offset.startswith("-") else 1
+            hours, minutes = offset.lstrip("+-").split(":")
+            tz = dt_timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))
+            captured_at = captured_at.replace(tzinfo=tz)
+        except ValueError:
+            captured_at = timezone.make_aware(captured_at)
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    latitude = longitude = None
+    if gps.get(ExifTags.GPS.GPSLatitude) and gps.get(ExifTags.GPS.GPSLongitude):
+        latitude = _coordinate(gps[ExifTags.GPS.GPSLatitude], gps.get(ExifTags.GPS.GPSLatitudeRef), "S", 90)
+        longitude = _coordinate(gps[ExifTags.GPS.GPSLongitude], gps.get(ExifTags.GPS.GPSLongitudeRef), "W", 180)
+        if latitude is None or longitude is None:
+            latitude = longitude = None
+    return captured_at, latitude, longitude
+
+
+def make_thumbnail(data: bytes) -> bytes:
+    """An upright JPEG no larger than EVIDENCE_THUMBNAIL_SIZE. A JPEG is decoded at reduced size (DCT
+    scaling), so the thumbnail costs a fraction of a full decode."""
+    size = settings.EVIDENCE_THUMBNAIL_SIZE
+    image = Image.open(io.BytesIO(data))
+    if image.format == "JPEG":
+        image.draft("RGB", (size, size))
+    upright = ImageOps.exif_transpose(image)
+    upright.thumbnail((size, size), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    upright.convert("RGB").save(out, "JPEG", quality=settings.EVIDENCE_THUMBNAIL_QUALITY, optimize=True)
+    return out.getvalue()
+
+
+def inspect_photo(data: bytes) -> Photo:
+    """Everything the server keeps of a photo, or a typed error when it is not one we accept."""
+    image = open_checked(data)
+    captured_at, latitude, longitude = read_exif(image)
+    return Photo(
+        data=data, sha256=hashlib.sha256(data).hexdigest(), format=image.format or "",
+        width=image.width, height=image.height, captured_at=captured_at, latitude=latitude,
+        longitude=longitude, thumbnail=make_thumbnail(data),
+    )
+
+
+def _put(name: str, data: bytes) -> str:
+    """Write content-addressed bytes once; the name already holding the same bytes is reused."""
+    if default_storage.exists(name):
+        return name
+    return default_storage.save(name, ContentFile(data))
+
+
+def store_files(photo: Photo) -> tuple[str, str]:
+    prefix = f"evidence/{photo.sha256[:2]}/{photo.sha256}"
+    return _put(f"{prefix}.{photo.extension}", photo.data), _put(f"{prefix}.thumb.jpg", photo.thumbnail)
+
+
+@dataclass(frozen=True)
+class Upload:
+    evidence: Evidence
+    created: bool  # False when this was a replay, or the same bytes were already on the finding
+
+
+def store_photo(*, actor: User, evidence_id: uuid_lib.UUID, finding_id: uuid_lib.UUID, data: bytes,
+                device=None) -> Upload:
+    """Keep a photo for a finding (which may not have reached the server yet). Idempotent by ``evidence_id``:
+    the same photo again answers what the first upload made; other bytes under the same id are a CONFLICT.
+    The same bytes already on the finding under another id are that evidence: nothing is stored twice."""
+    if not getattr(actor, "is_authenticated", False):
+        raise fail(FieldErrorCode.UNAUTHENTICATED, _("Sign in first."))
+    if actor.role != Role.INSPECTOR:
+        raise fail(FieldErrorCode.NOT_ASSIGNED, _("Only the visit's inspectors add photos."))
+    photo = inspect_photo(data)  # before any write
+    with transaction.atomic():
+        finding = Finding.objects.select_related("visit").filter(uuid=finding_id).first()
+        if finding is not None:
+            check_assigned(finding.visit, actor)
+        existing = Evidence.objects.select_for_update().filter(uuid=evidence_id).first()
+        if existing is not None:
+            if existing.finding_uuid not in (None, finding_id) or (
+                    existing.finding_id is not None and existing.finding_id != getattr(finding, "pk", None)):
+                raise fail(FieldErrorCode.CONFLICT, _("This photo belongs to another finding."), "finding_id")
+            if existing.stored_at is not None:
+                if existing.sha256 != photo.sha256:
+                    raise fail(FieldErrorCode.CONFLICT, _("Another photo was already uploaded under this id."),
+                               "id")
+                return Upload(existing, created=False)
+        is_slot = existing is not None and (finding is None or existing.finding_id == finding.pk)
+        if finding is not None and not is_slot and finding.visit.status in (VisitStatus.SUBMITTED,
+                                                                          VisitStatus.CLOSED):
+            raise fail(FieldErrorCode.VISIT_SUBMITTED,
+                       _("The visit is submitted: it takes no new photos, only those its findings named."))
+        if not is_slot:
+            same = (Evidence.objects.filter(finding_uuid=finding_id, sha256=photo.sha256)
+                    .exclude(stored_at=None).first())
+            if same is not None:
+                return Upload(same, created=False)
+        original_name, thumbnail_name = store_files(photo)
+        evidence = existing or Evidence(uuid=evidence_id, uploaded_by=actor)
+        evidence.finding_uuid = finding_id
+        evidence.finding = finding
+        evidence.stored_at = timezone.now()
+        evidence.sha256 = photo.sha256
+        evidence.size = len(photo.data)
+        evidence.content_type = photo.content_type
+        evidence.width, evidence.height = photo.width, photo.height
+        evidence.file_name, evidence.thumbnail_name = original_name, thumbnail_name
+        evidence.thumbnail_sha256 = hashlib.sha256(photo.thumbnail).hexdigest()
+        evidence.captured_at = photo.captured_at
+        evidence.latitude, evidence.longitude = photo.latitude, photo.longitude
+        evidence.save()
+        record(actor, device, "evidence.upload", evidence,
+               {"finding": str(finding_id), "sha256": photo.sha256, "size": evidence.size})
+    logger.info("evidence_stored", evidence=str(evidence_id), finding=str(finding_id), size=evidence.size)
+    return Upload(evidence, created=True)
+
+
+def read_verified(evidence: Evidence, kind: str = ORIGINAL) -> bytes:
+    """The stored bytes, after checking they still hash to what was recorded at upload."""
+    name, expected = ((evidence.file_name, evidence.sha256) if kind == ORIGINAL
+                      else (evidence.thumbnail_name, evidence.thumbnail_sha256))
+    try:
+        with default_storage.open(name, "rb") as handle:
+            data = handle.read()
+    except (FileNotFoundError, OSError) as exc:
+        logger.error("evidence_missing", evidence=str(evidence.uuid), kind=kind, file=name)
+        raise TamperedEvidence(str(exc)) from exc
+    if hashlib.sha256(data).hexdigest() != expected:
+        logger.error("evidence_tampered", evidence=str(evidence.uuid), kind=kind, file=name)
+        raise TamperedEvidence(name)
+    return data
