@@ -10,6 +10,7 @@ batch does what the ordered one does.
 import hashlib
 import json
 import uuid as uuid_lib
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from backend.api.types import decode_id
 from inspections.error_codes import FieldErrorCode
-from inspections.models import User
+from inspections.models import User, Visit
 from inspections.services import field as field_service
 from inspections.services.visibility import visible_visits
 
@@ -99,9 +100,17 @@ def client_uuid(payload: dict, name: str, default=None) -> uuid_lib.UUID:
         raise bad(name, _("Expected a UUID.")) from exc
 
 
+# The visits the batch's user may see, worked out once per batch (visibility does not change within one).
+_visible_in_batch: ContextVar[frozenset[int] | None] = ContextVar("visible_in_batch", default=None)
+
+
 def visit_of(payload: dict, actor: User):
     pk = decode_id(text(payload, "visitId"), "Visit")
-    visit = visible_visits(actor).filter(pk=pk).first() if pk else None
+    visible = _visible_in_batch.get()
+    if visible is not None:
+        visit = Visit.objects.filter(pk=pk).first() if pk in visible else None
+    else:
+        visit = visible_visits(actor).filter(pk=pk).first() if pk else None
     if visit is None:
         raise bad("visitId", _("No such visit."), FieldErrorCode.NOT_FOUND)
     return visit
@@ -193,7 +202,11 @@ def sync_batch(operations: list[Operation], *, actor: User, device=None) -> list
         raise ValidationError(_("At most %(count)d operations in one batch.")
                               % {"count": settings.SYNC_BATCH_MAX_OPERATIONS}, code=FieldErrorCode.INVALID.value)
     results: dict[uuid_lib.UUID, OperationResult] = {}
-    for operation in sorted(operations, key=lambda op: (KIND_ORDER.get(op.kind, len(KINDS)), str(op.id))):
-        if operation.id not in results:
-            results[operation.id] = apply(operation, actor=actor, device=device)
+    token = _visible_in_batch.set(frozenset(visible_visits(actor).values_list("pk", flat=True)))
+    try:
+        for operation in sorted(operations, key=lambda op: (KIND_ORDER.get(op.kind, len(KINDS)), str(op.id))):
+            if operation.id not in results:
+                results[operation.id] = apply(operation, actor=actor, device=device)
+    finally:
+        _visible_in_batch.reset(token)
     return [results[operation.id] for operation in operations]
