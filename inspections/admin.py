@@ -2,11 +2,24 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from inspections.models import InspectionPlan, OrgUnit, OrgUnitKind, User, Visit
+from inspections.models import (
+    AuditEntry,
+    ChecklistTemplate,
+    Criterion,
+    Evidence,
+    Finding,
+    InspectionPlan,
+    OrgUnit,
+    OrgUnitKind,
+    Role,
+    User,
+    Visit,
+)
 from inspections.services.visibility import unit_scope, visible_plans, visible_units, visible_visits
 
 
@@ -115,3 +128,84 @@ class VisitAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(pk__in=visible_visits(request.user).values("pk"))
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that change only through the API (with their rules and audit), shown here for reading."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+    fields = ("position", "code", "area", "default_severity", "text_vi", "text_en")
+    ordering = ("position",)
+
+
+@admin.register(ChecklistTemplate)
+class ChecklistTemplateAdmin(admin.ModelAdmin):
+    """A new version is a new template; a version that visits already use is kept as it is."""
+
+    list_display = ("code", "version", "name_vi", "is_active", "created_at")
+    list_filter = ("code", "is_active")
+    inlines = [CriterionInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and Visit.objects.filter(template=obj).exists():
+            return ("code", "version", "name_vi", "name_en")
+        return ()
+
+    def get_inlines(self, request, obj):
+        return [] if obj is not None and Visit.objects.filter(template=obj).exists() else self.inlines
+
+
+@admin.register(Finding)
+class FindingAdmin(ReadOnlyAdmin):
+    list_display = ("unit", "criterion", "severity", "deadline", "version", "created_at")
+    list_filter = ("severity",)
+    search_fields = ("unit__name", "unit__code", "text")
+    list_select_related = ("unit", "criterion")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(visit__in=visible_visits(request.user).values("pk"))
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdmin):
+    list_display = ("uuid", "finding", "content_type", "size", "captured_at", "stored_at")
+    readonly_fields = ("preview",)
+    list_select_related = ("finding__unit", "finding__criterion")
+
+    def get_queryset(self, request):
+        visits = visible_visits(request.user).values("pk")
+        return super().get_queryset(request).filter(finding__visit__in=visits)
+
+    @admin.display(description=_("thumbnail"))
+    def preview(self, obj):
+        if obj.stored_at is None:
+            return "—"
+        return format_html('<img src="/api/evidence/{}/thumbnail" alt="" style="max-width:320px">', obj.uuid)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """The append-only audit log, for administrators."""
+
+    list_display = ("at", "actor", "device_name", "action", "object_type", "object_id")
+    list_filter = ("action", "object_type")
+    search_fields = ("object_id", "actor__username", "action")
+    list_select_related = ("actor",)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and (request.user.is_superuser or request.user.role == Role.ADMINISTRATOR)
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)

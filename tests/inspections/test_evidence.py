@@ -8,6 +8,7 @@ from datetime import datetime
 
 import numpy as np
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.storage import default_storage
 from django.test import Client
 from django.utils import timezone
@@ -311,3 +312,39 @@ def test_the_finding_lists_its_photos_with_their_urls(field):  # noqa: F811
     assert edges[0]["node"]["evidence"] == [{"uuid": evidence_id, "stored": True,
                                              "originalUrl": f"/api/evidence/{evidence_id}/original",
                                              "thumbnailUrl": f"/api/evidence/{evidence_id}/thumbnail"}]
+
+
+# --- the admin reads the record, never changes it -------------------------------------------------------------
+
+
+def test_administrators_read_the_audit_log_and_nobody_edits_it(field):  # noqa: F811
+    finding = open_finding(field)
+    post_photo(field.token, phone_photo(), finding_id=finding.uuid)
+    administrator = field.world.admin
+    administrator.is_staff = True
+    administrator.save()
+    client = Client()
+    client.force_login(administrator)
+    listing = client.get("/admin/inspections/auditentry/")
+    assert listing.status_code == 200
+    actions = {entry.action for entry in listing.context["cl"].queryset}
+    assert {"visit.check_in", "finding.create", "evidence.upload"} <= actions
+    entry = AuditEntry.objects.first()
+    assert client.post(f"/admin/inspections/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+    # Staff of a unit may hold the view permission for evidence, never the audit log of the province.
+    head, _staff = field.world.unit_people(field.visit.unit)
+    head.is_staff = True
+    head.save()
+    head.user_permissions.add(*Permission.objects.filter(codename__in=["view_auditentry", "view_evidence"]))
+    client.force_login(head)
+    assert client.get("/admin/inspections/auditentry/").status_code == 403
+    evidence = client.get("/admin/inspections/evidence/")
+    assert evidence.status_code == 200 and evidence.context["cl"].queryset.count() == 1  # checked in: theirs now
+    other_head, _ = field.world.unit_people(next(u for c, u in field.world.units.items()
+                                                 if c.startswith("W") and u != field.visit.unit))
+    other_head.is_staff = True
+    other_head.save()
+    other_head.user_permissions.add(Permission.objects.get(codename="view_evidence"))
+    client.force_login(other_head)
+    assert client.get("/admin/inspections/evidence/").context["cl"].queryset.count() == 0
