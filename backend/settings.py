@@ -338,6 +338,21 @@ CCTV_PERSON_MIN_AREA = 0.02
 # People in the citizen zone (count) that make a queue.
 CCTV_QUEUE_MIN_PEOPLE = 1
 
+# Previous snapshots of a camera compared with a new one to tell a frozen picture (count).
+CCTV_HISTORY = 5
+# A snapshot's capture time may run ahead of the server's clock by at most this much (seconds).
+CCTV_MAX_CLOCK_AHEAD_SECONDS = 300
+# The checklist criterion a confirmed flag becomes a finding on (OSS-01: staff at the counter in working
+# hours; OSS-10: counter cameras working and not covered), and the severity it gets unless the reviewer says.
+CCTV_FLAG_CRITERIA = {"queue_unstaffed": "OSS-01", "dark": "OSS-10", "covered": "OSS-10", "blurred": "OSS-10",
+                      "frozen": "OSS-10", "displaced": "OSS-10"}
+CCTV_FLAG_SEVERITY = {"queue_unstaffed": "major", "dark": "minor", "covered": "major", "blurred": "minor",
+                      "frozen": "major", "displaced": "minor"}
+# Most serious first: the review queue's order, and the flag a snapshot is grouped under.
+CCTV_FLAG_ORDER = ("queue_unstaffed", "covered", "displaced", "frozen", "dark", "blurred")
+# Days of snapshots camera health looks back over (days).
+CCTV_HEALTH_DAYS = 7
+
 # --- Field inspection -----------------------------------------------------------------------------------
 # Working days a unit has to fix a finding, by severity (days).
 REMEDIATION_DEADLINE_WORKING_DAYS = {"critical": 5, "major": 15, "minor": 30}

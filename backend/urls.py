@@ -3,6 +3,7 @@ from django.urls import path
 
 from backend.api.view import GraphQLHTTPView
 from backend.health import healthz
+from inspections.camera_views import ingest_snapshot, snapshot_image
 from inspections.views import evidence_file
 from mobile_api.views import upload_evidence
 
@@ -13,5 +14,7 @@ urlpatterns = [
     path("api/evidence/<uuid:evidence_id>/original", evidence_file, {"kind": "original"}, name="evidence-original"),
     path("api/evidence/<uuid:evidence_id>/thumbnail", evidence_file, {"kind": "thumbnail"},
          name="evidence-thumbnail"),
+    path("api/cameras/snapshots", ingest_snapshot, name="camera-snapshot"),
+    path("api/cameras/snapshots/<int:snapshot_id>/image", snapshot_image, name="camera-snapshot-image"),
     path("admin/", admin.site.urls),
 ]

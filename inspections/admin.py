@@ -9,7 +9,9 @@ from treebeard.forms import movenodeform_factory
 
 from inspections.models import (
     AuditEntry,
+    Camera,
     ChecklistTemplate,
+    Counter,
     Criterion,
     Evidence,
     Finding,
@@ -17,10 +19,17 @@ from inspections.models import (
     OrgUnit,
     OrgUnitKind,
     Role,
+    Snapshot,
     User,
     Visit,
 )
-from inspections.services.visibility import unit_scope, visible_plans, visible_units, visible_visits
+from inspections.services.visibility import (
+    unit_scope,
+    visible_findings,
+    visible_plans,
+    visible_units,
+    visible_visits,
+)
 
 
 class ProvinceFilter(admin.SimpleListFilter):
@@ -175,7 +184,7 @@ class FindingAdmin(ReadOnlyAdmin):
     list_select_related = ("unit", "criterion")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(visit__in=visible_visits(request.user).values("pk"))
+        return super().get_queryset(request).filter(pk__in=visible_findings(request.user).values("pk"))
 
 
 @admin.register(Evidence)
@@ -185,8 +194,7 @@ class EvidenceAdmin(ReadOnlyAdmin):
     list_select_related = ("finding__unit", "finding__criterion")
 
     def get_queryset(self, request):
-        visits = visible_visits(request.user).values("pk")
-        return super().get_queryset(request).filter(finding__visit__in=visits)
+        return super().get_queryset(request).filter(finding__in=visible_findings(request.user).values("pk"))
 
     @admin.display(description=_("thumbnail"))
     def preview(self, obj):
@@ -209,3 +217,102 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
+
+
+class CameraInline(admin.StackedInline):
+    model = Camera
+    extra = 0
+    fields = ("name", "is_active", "reference_frame", "zone_preview", "staff_zone", "citizen_zone",
+              ("work_start", "work_end"), ("break_start", "break_end"))
+    readonly_fields = ("zone_preview",)
+
+    @admin.display(description=_("zones on the reference frame"))
+    def zone_preview(self, obj):
+        return zone_preview_html(obj)
+
+
+def zone_preview_html(camera) -> str:
+    """The reference frame with both zones drawn on it, inline (no public media URL is needed)."""
+    import base64
+
+    import cv2
+    import numpy as np
+
+    from inspections.services.cctv.zones import ZoneError, draw_zones
+
+    if camera is None or not camera.pk or not camera.reference_frame:
+        return _("Upload a reference frame (the empty counter) to see the zones on it.")
+    try:
+        with camera.reference_frame.open("rb") as handle:
+            frame = cv2.imdecode(np.frombuffer(handle.read(), np.uint8), cv2.IMREAD_COLOR)
+        if frame is None:
+            return _("The reference frame is not a readable image.")
+        scale = 640 / frame.shape[1]
+        frame = cv2.resize(frame, (640, round(frame.shape[0] * scale)), interpolation=cv2.INTER_AREA)
+        ok, png = cv2.imencode(".png", draw_zones(frame, camera.staff_zone, camera.citizen_zone))
+    except (OSError, ZoneError) as error:
+        return str(error)
+    return format_html('<img src="data:image/png;base64,{}" alt="" width="640">',
+                       base64.b64encode(png.tobytes()).decode("ascii"))
+
+
+@admin.register(Counter)
+class CounterAdmin(admin.ModelAdmin):
+    list_display = ("name", "unit")
+    search_fields = ("name", "unit__name", "unit__code")
+    autocomplete_fields = ("unit",)
+    inlines = [CameraInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(unit__in=visible_units(request.user).values("pk"))
+
+
+@admin.register(Camera)
+class CameraAdmin(admin.ModelAdmin):
+    """Cameras, their zones and their API keys: "issue a new key" shows the key once; revoking is immediate."""
+
+    list_display = ("name", "counter", "is_active", "active_keys")
+    list_select_related = ("counter__unit",)
+    readonly_fields = ("zone_preview",)
+    fields = ("counter", "name", "is_active", "reference_frame", "zone_preview", "staff_zone", "citizen_zone",
+              ("work_start", "work_end"), ("break_start", "break_end"))
+    actions = ["issue_key", "revoke_all_keys"]
+
+    def get_queryset(self, request):
+        units = visible_units(request.user).values("pk")
+        return super().get_queryset(request).filter(counter__unit__in=units)
+
+    @admin.display(description=_("zones on the reference frame"))
+    def zone_preview(self, obj):
+        return zone_preview_html(obj)
+
+    @admin.display(description=_("active API keys"))
+    def active_keys(self, obj):
+        return obj.keys.filter(revoked_at=None).count()
+
+    @admin.action(description=_("Issue a new API key (shown once)"))
+    def issue_key(self, request, queryset):
+        from inspections.services.cctv.snapshots import issue_key
+
+        for camera in queryset:
+            self.message_user(request, _("Key for %(camera)s (copy it now, it is not shown again): %(key)s")
+                              % {"camera": camera.name, "key": issue_key(camera)})
+
+    @admin.action(description=_("Revoke all API keys"))
+    def revoke_all_keys(self, request, queryset):
+        from inspections.services.cctv.snapshots import revoke_keys
+
+        revoked = sum(revoke_keys(camera) for camera in queryset)
+        self.message_user(request, _("%(count)d key(s) revoked.") % {"count": revoked})
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(ReadOnlyAdmin):
+    list_display = ("camera", "captured_at", "status", "primary_flag", "review_state", "in_working_hours")
+    list_filter = ("status", "primary_flag", "review_state", "in_working_hours")
+    list_select_related = ("camera",)
+
+    def get_queryset(self, request):
+        from inspections.services.cctv.review import reviewable_snapshots
+
+        return super().get_queryset(request).filter(pk__in=reviewable_snapshots(request.user).values("pk"))

@@ -53,3 +53,22 @@ class FieldErrorCode(Enum):
     IMAGE_TOO_LARGE = "image_too_large"
     TRUNCATED_IMAGE = "truncated_image"
     EMPTY_FILE = "empty_file"
+
+
+class CctvErrorCode(Enum):
+    """Errors of CCTV snapshot ingest and review."""
+
+    INVALID = "invalid"
+    REQUIRED = "required"
+    UNAUTHENTICATED = "unauthenticated"
+    NOT_FOUND = "not_found"
+    OUT_OF_RANGE = "out_of_range"
+    FILE_TOO_LARGE = "file_too_large"
+    NOT_AN_IMAGE = "not_an_image"
+    UNSUPPORTED_FORMAT = "unsupported_format"
+    IMAGE_TOO_LARGE = "image_too_large"
+    TRUNCATED_IMAGE = "truncated_image"
+    EMPTY_FILE = "empty_file"
+    NOTHING_TO_REVIEW = "nothing_to_review"
+    ALREADY_REVIEWED = "already_reviewed"
+    UNKNOWN_CRITERION = "unknown_criterion"

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from inspections.models import Evidence
 from inspections.services.audit import record
 from inspections.services.evidence import ORIGINAL, TamperedEvidence, read_verified
-from inspections.services.visibility import visible_visits
+from inspections.services.visibility import visible_findings
 
 
 def not_found() -> JsonResponse:
@@ -27,7 +27,7 @@ def evidence_file(request, evidence_id, kind):
         return response
     # A photo is as visible as its finding's visit (rule 1 included); one that has not found its finding yet
     # only to the inspector who sent it. Hidden and missing answer alike.
-    visible = Q(finding__visit__in=visible_visits(user).values("pk")) | Q(finding=None, uploaded_by=user)
+    visible = Q(finding__in=visible_findings(user).values("pk")) | Q(finding=None, uploaded_by=user)
     evidence = Evidence.objects.filter(visible, uuid=evidence_id).exclude(stored_at=None).first()
     if evidence is None:
         return not_found()

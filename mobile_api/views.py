@@ -9,33 +9,17 @@ GraphQL ``FieldErrorCode`` (413 for FILE_TOO_LARGE, 401 for UNAUTHENTICATED, 400
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from graphene.utils.str_converters import to_camel_case
 
+from backend.api.rest import error_response
 from inspections.error_codes import FieldErrorCode
 from inspections.models import Evidence
 from inspections.services.evidence import read_upload, store_photo
 from inspections.services.field import fail
-
-STATUS = {FieldErrorCode.FILE_TOO_LARGE.value: 413, FieldErrorCode.UNAUTHENTICATED.value: 401}
-
-
-def error_response(error: ValidationError) -> JsonResponse:
-    items = error.error_dict.items() if hasattr(error, "error_dict") else [(NON_FIELD_ERRORS, error.error_list)]
-    errors = [
-        {"field": None if field == NON_FIELD_ERRORS else to_camel_case(field),
-         "code": (item.code or FieldErrorCode.INVALID.value).upper(), "message": " ".join(item.messages)}
-        for field, field_errors in items for item in field_errors
-    ]
-    status = max((STATUS.get(e["code"].lower(), 400) for e in errors), default=400)
-    response = JsonResponse({"errors": errors}, status=status, json_dumps_params={"ensure_ascii": False})
-    if status == 401:
-        response["WWW-Authenticate"] = "Bearer"
-    return response
 
 
 def evidence_json(evidence: Evidence) -> dict:

@@ -2,8 +2,8 @@ import graphene
 from graphene_django.fields import DjangoConnectionField
 
 from backend.api.types import decode_id
-from inspections.models import ChecklistTemplate, Finding
-from inspections.services.visibility import visible_visits
+from inspections.models import ChecklistTemplate
+from inspections.services.visibility import visible_findings
 
 from .mutations.evidence_upload import UploadEvidence
 from .mutations.finding_correct import CorrectFinding
@@ -29,7 +29,7 @@ class FieldQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_findings(root, info, visit=None, unit=None, current_only=True, **_kwargs):
-        findings = Finding.objects.filter(visit__in=visible_visits(info.context.user).values("pk")).order_by("pk")
+        findings = visible_findings(info.context.user).order_by("pk")
         if visit is not None:
             findings = findings.filter(visit_id=decode_id(visit, "Visit") or 0)
         if unit is not None:

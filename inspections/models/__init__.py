@@ -1,12 +1,15 @@
 from .audit import AuditEntry
+from .cctv import AnalysisStatus, Camera, CameraKey, Counter, ReviewState, Snapshot
 from .checklist import CchcArea, ChecklistTemplate, Criterion, Severity
-from .finding import Answer, AnswerResult, Evidence, Finding
+from .finding import Answer, AnswerResult, Evidence, Finding, FindingSource
 from .org import OrgUnit, OrgUnitKind
 from .plan import CoverageScope, InspectionPlan, PlanSecret, PlanStatus
 from .user import Role, User
 from .visit import Visit, VisitAssignment, VisitKind, VisitStatus
 
 __all__ = [
+    "FindingSource",
+    "AnalysisStatus", "Camera", "CameraKey", "Counter", "ReviewState", "Snapshot",
     "Answer", "AnswerResult", "AuditEntry", "CchcArea", "ChecklistTemplate", "CoverageScope", "Criterion",
     "Evidence", "Finding", "InspectionPlan", "OrgUnit", "OrgUnitKind", "PlanSecret", "PlanStatus", "Role",
     "Severity", "User", "Visit", "VisitAssignment", "VisitKind", "VisitStatus",

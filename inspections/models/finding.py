@@ -31,12 +31,20 @@ class Answer(models.Model):
         return f"{self.criterion_id}: {self.result}"
 
 
+class FindingSource(models.TextChoices):
+    VISIT = "visit", _("Inspection visit")
+    CCTV = "cctv", _("CCTV review")
+
+
 class Finding(models.Model):
     """A shortcoming found at a unit. Immutable once its visit is submitted: a correction is a new version
     (``supersedes`` the old one, which is kept)."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, help_text=_("Set by the phone."))
-    visit = models.ForeignKey("inspections.Visit", on_delete=models.PROTECT, related_name="findings")
+    # Empty for a finding confirmed from CCTV snapshots, which belongs to no visit.
+    visit = models.ForeignKey("inspections.Visit", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="findings")
+    source = models.CharField(_("source"), max_length=8, choices=FindingSource.choices, default=FindingSource.VISIT)
     unit = models.ForeignKey("inspections.OrgUnit", on_delete=models.PROTECT, related_name="findings")
     criterion = models.ForeignKey("inspections.Criterion", on_delete=models.PROTECT, related_name="+")
     severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)

@@ -45,7 +45,7 @@ FORMATS = {
 ORIGINAL, THUMBNAIL = "original", "thumbnail"
 
 
-class TamperedEvidence(Exception):
+class TamperedEvidence(OSError):
     """The stored bytes no longer match the SHA-256 recorded at upload (or are gone)."""
 
 
@@ -211,7 +211,7 @@ def inspect_photo(data: bytes) -> Photo:
     )
 
 
-def _put(name: str, data: bytes) -> str:
+def store_content(name: str, data: bytes) -> str:
     """Write content-addressed bytes once; the name already holding the same bytes is reused."""
     if default_storage.exists(name):
         return name
@@ -220,7 +220,22 @@ def _put(name: str, data: bytes) -> str:
 
 def store_files(photo: Photo) -> tuple[str, str]:
     prefix = f"evidence/{photo.sha256[:2]}/{photo.sha256}"
-    return _put(f"{prefix}.{photo.extension}", photo.data), _put(f"{prefix}.thumb.jpg", photo.thumbnail)
+    return store_content(f"{prefix}.{photo.extension}", photo.data), store_content(f"{prefix}.thumb.jpg",
+                                                                                photo.thumbnail)
+
+
+def keep_photo(photo: Photo, evidence: Evidence, finding_uuid: uuid_lib.UUID, finding: Finding | None) -> Evidence:
+    """Store the photo's files and fill ``evidence`` (a new row, or a slot) with what was learnt of it."""
+    evidence.file_name, evidence.thumbnail_name = store_files(photo)
+    evidence.finding_uuid, evidence.finding = finding_uuid, finding
+    evidence.stored_at = timezone.now()
+    evidence.sha256, evidence.size, evidence.content_type = photo.sha256, len(photo.data), photo.content_type
+    evidence.width, evidence.height = photo.width, photo.height
+    evidence.thumbnail_sha256 = hashlib.sha256(photo.thumbnail).hexdigest()
+    evidence.captured_at = photo.captured_at
+    evidence.latitude, evidence.longitude = photo.latitude, photo.longitude
+    evidence.save()
+    return evidence
 
 
 @dataclass(frozen=True)
@@ -254,8 +269,8 @@ def store_photo(*, actor: User, evidence_id: uuid_lib.UUID, finding_id: uuid_lib
                                "id")
                 return Upload(existing, created=False)
         is_slot = existing is not None and (finding is None or existing.finding_id == finding.pk)
-        if finding is not None and not is_slot and finding.visit.status in (VisitStatus.SUBMITTED,
-                                                                          VisitStatus.CLOSED):
+        visit = finding.visit if finding is not None else None
+        if visit is not None and not is_slot and visit.status in (VisitStatus.SUBMITTED, VisitStatus.CLOSED):
             raise fail(FieldErrorCode.VISIT_SUBMITTED,
                        _("The visit is submitted: it takes no new photos, only those its findings named."))
         if not is_slot:
@@ -263,24 +278,25 @@ def store_photo(*, actor: User, evidence_id: uuid_lib.UUID, finding_id: uuid_lib
                     .exclude(stored_at=None).first())
             if same is not None:
                 return Upload(same, created=False)
-        original_name, thumbnail_name = store_files(photo)
-        evidence = existing or Evidence(uuid=evidence_id, uploaded_by=actor)
-        evidence.finding_uuid = finding_id
-        evidence.finding = finding
-        evidence.stored_at = timezone.now()
-        evidence.sha256 = photo.sha256
-        evidence.size = len(photo.data)
-        evidence.content_type = photo.content_type
-        evidence.width, evidence.height = photo.width, photo.height
-        evidence.file_name, evidence.thumbnail_name = original_name, thumbnail_name
-        evidence.thumbnail_sha256 = hashlib.sha256(photo.thumbnail).hexdigest()
-        evidence.captured_at = photo.captured_at
-        evidence.latitude, evidence.longitude = photo.latitude, photo.longitude
-        evidence.save()
+        evidence = keep_photo(photo, existing or Evidence(uuid=evidence_id, uploaded_by=actor), finding_id, finding)
         record(actor, device, "evidence.upload", evidence,
                {"finding": str(finding_id), "sha256": photo.sha256, "size": evidence.size})
     logger.info("evidence_stored", evidence=str(evidence_id), finding=str(finding_id), size=evidence.size)
     return Upload(evidence, created=True)
+
+
+def read_verified_file(name: str, sha256: str | None = None) -> bytes:
+    """A stored file's bytes; with ``sha256``, only when they still hash to it (else TamperedEvidence)."""
+    try:
+        with default_storage.open(name, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        logger.error("stored_file_missing", file=name)
+        raise TamperedEvidence(str(exc)) from exc
+    if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
+        logger.error("stored_file_tampered", file=name)
+        raise TamperedEvidence(name)
+    return data
 
 
 def read_verified(evidence: Evidence, kind: str = ORIGINAL) -> bytes:
@@ -288,12 +304,7 @@ def read_verified(evidence: Evidence, kind: str = ORIGINAL) -> bytes:
     name, expected = ((evidence.file_name, evidence.sha256) if kind == ORIGINAL
                       else (evidence.thumbnail_name, evidence.thumbnail_sha256))
     try:
-        with default_storage.open(name, "rb") as handle:
-            data = handle.read()
-    except (FileNotFoundError, OSError) as exc:
-        logger.error("evidence_missing", evidence=str(evidence.uuid), kind=kind, file=name)
-        raise TamperedEvidence(str(exc)) from exc
-    if hashlib.sha256(data).hexdigest() != expected:
+        return read_verified_file(name, expected)
+    except TamperedEvidence:
         logger.error("evidence_tampered", evidence=str(evidence.uuid), kind=kind, file=name)
-        raise TamperedEvidence(name)
-    return data
+        raise

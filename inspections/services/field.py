@@ -79,8 +79,9 @@ def check_moment(value, field: str, *, now: datetime) -> datetime:
     return value
 
 
-def check_assigned(visit: Visit, actor: User) -> None:
-    if not VisitAssignment.objects.filter(visit=visit, inspector=actor).exists():
+def check_assigned(visit: Visit | None, actor: User) -> None:
+    """The actor is an inspector of the visit (a finding confirmed from CCTV has none: nobody is)."""
+    if visit is None or not VisitAssignment.objects.filter(visit=visit, inspector=actor).exists():
         raise fail(FieldErrorCode.NOT_ASSIGNED, _("You are not assigned to this visit."))
 
 
@@ -253,7 +254,7 @@ def link_evidence(*, actor: User, evidence_id: uuid_lib.UUID, finding_id: uuid_l
     if finding is not None:
         check_assigned(finding.visit, actor)
         existing = Evidence.objects.filter(uuid=evidence_id).first()
-        if existing is None or existing.finding_id != finding.pk:
+        if (existing is None or existing.finding_id != finding.pk) and finding.visit is not None:
             check_open(finding.visit)  # a submitted visit takes no new photos, only the ones it named
         link_slots(finding, [evidence_id], actor=actor)
         evidence = Evidence.objects.get(uuid=evidence_id)
@@ -295,7 +296,7 @@ def correct_finding(finding: Finding, *, actor: User, reason: str, text: str | N
     """A new version of a finding that keeps the old one (which stays readable, linked by ``supersedes``)."""
     if not (reason or "").strip():
         raise fail(FieldErrorCode.REQUIRED, _("Say why the finding is corrected."), "reason")
-    finding = Finding.objects.select_for_update().select_related("visit").get(pk=finding.pk)
+    finding = Finding.objects.select_for_update(of=("self",)).select_related("visit").get(pk=finding.pk)
     check_assigned(finding.visit, actor)
     if Finding.objects.filter(supersedes=finding).exists():
         raise fail(FieldErrorCode.CONFLICT, _("This version was already corrected; correct the newest one."))

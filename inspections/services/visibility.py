@@ -168,3 +168,14 @@ def visible_visits(user: User, *, today=None):
     assert user.unit is not None  # a non-empty scope below administrator implies a unit
     insider = Q(unit__path__in=_ancestor_paths(user.unit))
     return visits.filter(revealed | (authority_side & ~insider))
+
+
+def visible_findings(user: User, *, today=None):
+    """Findings the user may see: those of visits they may see (rule 1 holds), and those confirmed from CCTV
+    snapshots (no visit) at units they may see."""
+    from inspections.models import Finding
+
+    return Finding.objects.filter(
+        Q(visit__in=visible_visits(user, today=today).values("pk"))
+        | Q(visit__isnull=True, unit__in=visible_units(user).values("pk"))
+    )

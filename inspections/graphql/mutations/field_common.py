@@ -5,8 +5,7 @@ from django.core.exceptions import ValidationError
 from backend.api.mutations import error_type
 from backend.api.types import decode_id
 from inspections.error_codes import FieldErrorCode
-from inspections.models import Finding
-from inspections.services.visibility import visible_visits
+from inspections.services.visibility import visible_findings, visible_visits
 
 FieldError = error_type("FieldError", FieldErrorCode)
 
@@ -25,8 +24,7 @@ def visit_for(info, global_id: str, field: str = "visit_id"):
 
 def finding_for(info, global_id: str, field: str = "id"):
     pk = decode_id(global_id, "Finding")
-    visits = visible_visits(info.context.user).values("pk")
-    finding = Finding.objects.filter(pk=pk, visit__in=visits).first() if pk else None
+    finding = visible_findings(info.context.user).filter(pk=pk).first() if pk else None
     if finding is None:
         raise not_found(field)
     return finding

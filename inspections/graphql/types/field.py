@@ -6,7 +6,7 @@ from inspections.models import Answer, ChecklistTemplate, Criterion, Evidence, F
 from inspections.models import AnswerResult as AnswerResultChoices
 from inspections.models import CchcArea as CchcAreaChoices
 from inspections.models import Severity as SeverityChoices
-from inspections.services.visibility import visible_visits
+from inspections.services.visibility import visible_findings
 
 from ..enums import choices_enum
 from .org import OrgUnit
@@ -112,8 +112,8 @@ class FindingType(DjangoObjectType):
 
     @classmethod
     def get_queryset(cls, queryset, info):
-        visits = visible_visits(info.context.user)
-        return queryset.filter(visit__in=visits.values("pk")).select_related("unit", "criterion")
+        visible = visible_findings(info.context.user).values("pk")
+        return queryset.filter(pk__in=visible).select_related("unit", "criterion")
 
     @staticmethod
     def resolve_severity(root, info):

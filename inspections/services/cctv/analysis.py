@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import cv2
+import cv2.data as cv2_data
 import numpy as np
 from django.conf import settings
 from PIL import Image, UnidentifiedImageError
@@ -187,10 +188,10 @@ def _decode(jpeg: bytes, size: tuple[int, int] | None = None) -> np.ndarray:
 
     Colour costs little more than grey at this size, and tells apart clothes and floor of the same lightness."""
     try:
-        with Image.open(io.BytesIO(jpeg)) as image:
-            width, height = image.size
-    except (UnidentifiedImageError, OSError) as error:
-        raise UnreadableSnapshot("not an image") from error
+        with Image.open(io.BytesIO(jpeg)) as header:
+            width, height = header.size
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+        raise UnreadableSnapshot("not an image within the limits") from error
     reduction = 1
     while reduction < 8 and width // (reduction * 2) >= FINE_WIDTH:
         reduction *= 2
@@ -236,7 +237,7 @@ def _sharpness(fine: np.ndarray) -> np.ndarray:
 
 
 def _orb() -> cv2.ORB:
-    return cv2.ORB_create(nfeatures=400, fastThreshold=12)
+    return cv2.ORB.create(nfeatures=400, fastThreshold=12)
 
 
 def prepare_reference(jpeg: bytes) -> Reference:
@@ -255,14 +256,14 @@ def prepare_reference(jpeg: bytes) -> Reference:
 
 def _detector(name: str) -> cv2.CascadeClassifier:
     if name not in _CASCADES:
-        _CASCADES[name] = cv2.CascadeClassifier(cv2.data.haarcascades + name)  # shipped inside the wheel
+        _CASCADES[name] = cv2.CascadeClassifier(cv2_data.haarcascades + name)  # shipped inside the wheel
     return _CASCADES[name]
 
 
 def _people_detector() -> cv2.HOGDescriptor:
     if not _HOG:
         hog = cv2.HOGDescriptor()
-        hog.setSVMDetector(cv2.HOGDescriptor_getDefaultPeopleDetector())
+        hog.setSVMDetector(np.asarray(cv2.HOGDescriptor.getDefaultPeopleDetector(), np.float32))
         _HOG.append(hog)
     return _HOG[0]
 
@@ -298,8 +299,9 @@ def _confirm_person(fine: np.ndarray, box: tuple[int, int, int, int], scale: flo
 def _blobs(mask: np.ndarray, min_area: float) -> list[tuple[int, int, int, int, int]]:
     """Connected foreground regions of at least ``min_area`` pixels: (x, y, w, h, area), largest first."""
     count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    found = [tuple(int(v) for v in stats[i]) for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= min_area]
-    return sorted(found, key=lambda blob: -blob[4])  # type: ignore[return-value]
+    found = [(int(stats[i, 0]), int(stats[i, 1]), int(stats[i, 2]), int(stats[i, 3]), int(stats[i, 4]))
+             for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= min_area]
+    return sorted(found, key=lambda blob: -blob[4])
 
 
 def _people(blobs: list[tuple[int, int, int, int, int]], min_area: float) -> list[tuple[int, int, int, int]]:
@@ -335,7 +337,7 @@ def _displacement(fine: np.ndarray, reference: Reference) -> tuple[float | None,
     if matrix is None or count < MIN_INLIERS:
         return None, count
     width, height = reference.fine_size
-    corners = np.float32([[0, 0], [width, 0], [0, height], [width, height]])
+    corners = np.array([[0, 0], [width, 0], [0, height], [width, height]], np.float32)
     moved = corners @ matrix[:, :2].T + matrix[:, 2]
     return float(np.abs(moved - corners).max() / width), count
 

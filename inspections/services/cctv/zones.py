@@ -35,3 +35,16 @@ def zone_mask(polygon: Polygon, width: int, height: int) -> np.ndarray:
     points = np.array([(x * (width - 1), y * (height - 1)) for x, y in polygon], np.float32)
     cv2.fillPoly(mask, [np.round(points).astype(np.int32)], 255)
     return mask
+
+
+def draw_zones(frame: np.ndarray, staff_zone: Polygon, citizen_zone: Polygon) -> np.ndarray:
+    """A copy of the frame (BGR) with the staff zone outlined in blue and the citizen zone in orange."""
+    picture = frame.copy()
+    height, width = picture.shape[:2]
+    for polygon, colour in ((staff_zone, (255, 120, 0)), (citizen_zone, (0, 140, 255))):
+        points = np.array([(x * (width - 1), y * (height - 1)) for x, y in check_zone(polygon)], np.float32)
+        overlay = picture.copy()
+        cv2.fillPoly(overlay, [np.round(points).astype(np.int32)], colour)
+        picture = cv2.addWeighted(overlay, 0.25, picture, 0.75, 0)
+        cv2.polylines(picture, [np.round(points).astype(np.int32)], True, colour, max(2, width // 400))
+    return picture

@@ -1,0 +1,62 @@
+import graphene
+
+from backend.api.mutations import BaseMutation, error_type
+from backend.api.types import decode_id
+from inspections.error_codes import CctvErrorCode
+from inspections.services.cctv import review
+
+from ..types.cctv import SnapshotType
+from ..types.field import FindingType, SeverityEnum
+from ..types.plan import value_of
+from .field_common import device_of
+
+CctvError = error_type("CctvError", CctvErrorCode)
+
+
+def snapshot_pk(global_id: str) -> int:
+    return decode_id(global_id, "Snapshot") or 0
+
+
+class ConfirmSnapshot(BaseMutation):
+    """Confirm a flagged snapshot (with the open snapshots grouped with it): one finding on the unit, the
+    snapshot as its evidence. Sent twice, it answers the same finding."""
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        criterion_code = graphene.String(description="Defaults to the flag's criterion (CCTV_FLAG_CRITERIA).")
+        severity = SeverityEnum(description="Defaults to the flag's severity (CCTV_FLAG_SEVERITY).")
+        note = graphene.String()
+
+    finding = graphene.Field(FindingType)
+    snapshots = graphene.Int(description="How many snapshots the finding covers.")
+    created = graphene.Boolean()
+
+    class Meta:
+        error_type_class = CctvError
+
+    @classmethod
+    def perform_mutation(cls, root, info, id, **data):
+        result = review.confirm(info.context.user, snapshot_pk(id), criterion_code=data.get("criterion_code"),
+                                severity=value_of(data.get("severity")), note=data.get("note") or "",
+                                device=device_of(info))
+        return cls(finding=result.finding, snapshots=result.snapshots, created=result.created)
+
+
+class DismissSnapshot(BaseMutation):
+    """Dismiss a flagged snapshot and its group, saying why."""
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        reason = graphene.String(required=True)
+
+    dismissed = graphene.Int(description="How many snapshots were dismissed (0 when already dismissed).")
+    snapshot = graphene.Field(SnapshotType)
+
+    class Meta:
+        error_type_class = CctvError
+
+    @classmethod
+    def perform_mutation(cls, root, info, id, reason):
+        count = review.dismiss(info.context.user, snapshot_pk(id), reason=reason, device=device_of(info))
+        snapshot = review.reviewable_snapshots(info.context.user).filter(pk=snapshot_pk(id)).first()
+        return cls(dismissed=count, snapshot=snapshot)

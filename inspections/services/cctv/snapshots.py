@@ -1,0 +1,196 @@
+"""Snapshots from counter cameras: API keys, ingest (checked, stored once, answered fast) and the analysis run
+by the task queue (``inspections.tasks.analyse_snapshot``)."""
+
+import hashlib
+import hmac
+import secrets
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import structlog
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inspections.error_codes import CctvErrorCode
+from inspections.models import AnalysisStatus, Camera, CameraKey, ReviewState, Snapshot
+from inspections.services.calendar import is_working_day
+from inspections.services.cctv.analysis import (
+    CameraProfile,
+    FrameSignature,
+    UnreadableSnapshot,
+    analyse,
+    prepare_reference,
+)
+from inspections.services.evidence import open_checked, read_verified_file, store_content
+
+logger = structlog.get_logger(__name__)
+KEY_PREFIX = "cam"
+
+
+def fail(code: CctvErrorCode, message: str, field: str | None = None) -> ValidationError:
+    if field:
+        return ValidationError({field: ValidationError(message, code=code.value)})
+    return ValidationError(message, code=code.value)
+
+
+# --- API keys ---------------------------------------------------------------------------------------------
+
+
+def hash_key(key: str) -> str:
+    # A key carries 256 random bits, so a plain SHA-256 cannot be reversed by guessing.
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def issue_key(camera: Camera) -> str:
+    """A new API key for the camera, returned once; only its hash is kept."""
+    prefix = secrets.token_hex(6)
+    key = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    CameraKey.objects.create(camera=camera, prefix=prefix, key_hash=hash_key(key))
+    logger.info("camera_key_issued", camera=camera.pk, prefix=prefix)
+    return key
+
+
+def revoke_keys(camera: Camera) -> int:
+    return CameraKey.objects.filter(camera=camera, revoked_at=None).update(revoked_at=timezone.now())
+
+
+def camera_for_key(key: str | None) -> Camera | None:
+    """The active camera a key belongs to, or None (unknown, revoked, or malformed: all alike)."""
+    parts = (key or "").split("_", 2)
+    if len(parts) != 3 or parts[0] != KEY_PREFIX:
+        return None
+    found = (CameraKey.objects.select_related("camera__counter__unit")
+             .filter(prefix=parts[1], revoked_at=None, camera__is_active=True).first())
+    if found is None or not hmac.compare_digest(found.key_hash, hash_key(key or "")):
+        return None
+    CameraKey.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+    return found.camera
+
+
+# --- ingest ------------------------------------------------------------------------------------------------
+
+
+def in_working_hours(camera: Camera, moment: datetime) -> bool:
+    """Open on a Vietnamese working day, between opening and closing, outside the lunch break."""
+    local = timezone.localtime(moment)
+    if not is_working_day(local.date()):
+        return False
+    now = local.time()
+    if not camera.work_start <= now < camera.work_end:
+        return False
+    return not (camera.break_start and camera.break_end and camera.break_start <= now < camera.break_end)
+
+
+@dataclass(frozen=True)
+class Ingested:
+    snapshot: Snapshot
+    created: bool
+
+
+def ingest(camera: Camera, data: bytes, captured_at: datetime | None, *, now: datetime | None = None) -> Ingested:
+    """Keep one snapshot and queue its analysis. The same moment or the same bytes again answer the snapshot
+    already kept. Nothing is stored for a refused file."""
+    now = now or timezone.now()
+    if captured_at is None:
+        raise fail(CctvErrorCode.REQUIRED, _("Give the capture time."), "captured_at")
+    if timezone.is_naive(captured_at):
+        captured_at = timezone.make_aware(captured_at)
+    if captured_at > now + timedelta(seconds=settings.CCTV_MAX_CLOCK_AHEAD_SECONDS):
+        raise fail(CctvErrorCode.OUT_OF_RANGE, _("The capture time is in the future."), "captured_at")
+    image = open_checked(data)  # the evidence checks: size, a real image fully decoded, pixel limit
+    if image.format != "JPEG":
+        raise fail(CctvErrorCode.UNSUPPORTED_FORMAT, _("Snapshots must be JPEG."), "file")
+    sha256 = hashlib.sha256(data).hexdigest()
+    duplicate = Q(captured_at=captured_at) | Q(sha256=sha256)
+    existing = Snapshot.objects.filter(duplicate, camera=camera).first()
+    if existing is not None:
+        return Ingested(existing, created=False)
+    file_name = store_content(f"snapshots/{sha256[:2]}/{sha256}.jpg", data)
+    try:
+        with transaction.atomic():
+            snapshot = Snapshot.objects.create(
+                camera=camera, captured_at=captured_at, sha256=sha256, size=len(data), width=image.width,
+                height=image.height, file_name=file_name, in_working_hours=in_working_hours(camera, captured_at))
+    except IntegrityError:  # the same snapshot sent twice at once: the other request kept it
+        return Ingested(Snapshot.objects.get(duplicate, camera=camera), created=False)
+    transaction.on_commit(lambda: enqueue_analysis(snapshot.pk))
+    return Ingested(snapshot, created=True)
+
+
+def enqueue_analysis(snapshot_id: int) -> None:
+    from inspections.tasks import analyse_snapshot
+
+    analyse_snapshot.enqueue(snapshot_id)
+
+
+# --- analysis (in the worker) ---------------------------------------------------------------------------------
+
+_profiles: dict[tuple[int, str, str], CameraProfile] = {}
+_profiles_lock = threading.Lock()
+
+
+def camera_profile(camera: Camera) -> CameraProfile | None:
+    """The camera's zones and prepared reference, cached per process until the camera's settings change."""
+    name = camera.reference_frame.name if camera.reference_frame else None
+    if not name:
+        return None
+    key = (camera.pk, name, repr((camera.staff_zone, camera.citizen_zone)))
+    with _profiles_lock:
+        profile = _profiles.get(key)
+    if profile is None:
+        reference = prepare_reference(read_verified_file(name))
+        profile = CameraProfile(camera.staff_zone, camera.citizen_zone, reference)
+        with _profiles_lock:
+            for stale in [k for k in _profiles if k[0] == camera.pk]:
+                del _profiles[stale]
+            _profiles[key] = profile
+    return profile
+
+
+def most_serious(flags: list[str]) -> str:
+    order = settings.CCTV_FLAG_ORDER
+    return min(flags, key=order.index) if flags else ""
+
+
+def run_analysis(snapshot_id: int) -> Snapshot | None:
+    """Analyse one stored snapshot against its camera's reference and its previous snapshots. Idempotent: an
+    analysed snapshot is left as it is."""
+    snapshot = Snapshot.objects.select_related("camera").filter(pk=snapshot_id).first()
+    if snapshot is None or snapshot.status == AnalysisStatus.ANALYSED:
+        return snapshot
+    camera = snapshot.camera
+    try:
+        profile = camera_profile(camera)
+        if profile is None:
+            raise UnreadableSnapshot("the camera has no reference frame")
+        previous = [
+            FrameSignature.from_dict(signature or {}) for signature in reversed(list(
+                Snapshot.objects.filter(camera=camera, captured_at__lt=snapshot.captured_at,
+                                        status=AnalysisStatus.ANALYSED, signature__isnull=False)
+                .order_by("-captured_at").values_list("signature", flat=True)[: settings.CCTV_HISTORY]))
+        ]
+        result = analyse(read_verified_file(snapshot.file_name, snapshot.sha256), profile, previous, snapshot.in_working_hours)
+    except (UnreadableSnapshot, OSError) as error:
+        logger.warning("snapshot_analysis_failed", snapshot=snapshot.pk, camera=camera.pk, error=str(error))
+        Snapshot.objects.filter(pk=snapshot.pk).update(status=AnalysisStatus.FAILED, failure=str(error)[:255],
+                                                       analysed_at=timezone.now())
+        snapshot.refresh_from_db()
+        return snapshot
+    flags = result.flags
+    verdicts = {name: {"value": verdict.value, "confidence": verdict.confidence}
+                for name, verdict in {**result.tamper, "queue_unstaffed": result.queue_unstaffed}.items()}
+    Snapshot.objects.filter(pk=snapshot.pk, status__in=[AnalysisStatus.PENDING, AnalysisStatus.FAILED]).update(
+        status=AnalysisStatus.ANALYSED, failure="", analysed_at=timezone.now(), analyser_version=result.version,
+        analysis_ms=result.elapsed_ms, staffed=None if result.staffed is None else result.staffed.value,
+        staffed_confidence=None if result.staffed is None else result.staffed.confidence, people=result.people,
+        flags=flags, verdicts=verdicts, measurements=result.measurements, signature=result.signature.as_dict(),
+        primary_flag=most_serious(flags), review_state=ReviewState.OPEN if flags else ReviewState.NONE,
+    )
+    snapshot.refresh_from_db()
+    logger.info("snapshot_analysed", snapshot=snapshot.pk, camera=camera.pk, flags=flags, ms=result.elapsed_ms)
+    return snapshot

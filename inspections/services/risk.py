@@ -1,0 +1,38 @@
+"""Risk signals of the surprise draw that come from the record: findings of the last 12 months by severity
+(from visits) and confirmed CCTV flags (findings confirmed from snapshots). Registered in ``RISK_SOURCES``
+when the app starts (``InspectionsConfig.ready``); the remediation issue adds overdue remediation."""
+
+from datetime import date, timedelta
+
+from django.db.models import Count, Q
+
+from inspections.models import Finding, FindingSource
+
+WINDOW_DAYS = 365
+
+
+def _recent(unit_ids: list[int], as_of: date):
+    return Finding.objects.filter(unit_id__in=unit_ids, correction__isnull=True,
+                                  captured_at__date__gt=as_of - timedelta(days=WINDOW_DAYS),
+                                  captured_at__date__lte=as_of)
+
+
+def findings_source(unit_ids: list[int], as_of: date) -> dict[int, dict[str, int]]:
+    rows = (_recent(unit_ids, as_of).filter(source=FindingSource.VISIT).values("unit_id")
+            .annotate(critical=Count("pk", filter=Q(severity="critical")),
+                      major=Count("pk", filter=Q(severity="major")), minor=Count("pk", filter=Q(severity="minor"))))
+    return {row["unit_id"]: {"critical_findings": row["critical"], "major_findings": row["major"],
+                             "minor_findings": row["minor"]} for row in rows}
+
+
+def cctv_source(unit_ids: list[int], as_of: date) -> dict[int, dict[str, int]]:
+    rows = _recent(unit_ids, as_of).filter(source=FindingSource.CCTV).values("unit_id").annotate(flags=Count("pk"))
+    return {row["unit_id"]: {"cctv_flags": row["flags"]} for row in rows}
+
+
+def register() -> None:
+    from inspections.services.plans import RISK_SOURCES
+
+    for source in (findings_source, cctv_source):
+        if source not in RISK_SOURCES:
+            RISK_SOURCES.append(source)

@@ -1,0 +1,294 @@
+"""CCTV snapshots end to end: keyed ingest over HTTP, analysis through the task queue, the review queue,
+confirm and dismiss, camera health, and the inspected unit learning nothing from any of it."""
+
+import contextlib
+import io
+import json
+from datetime import datetime, timedelta
+
+import numpy as np
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from inspections.models import (
+    AuditEntry,
+    Camera,
+    CameraKey,
+    Counter,
+    Evidence,
+    Finding,
+    ReviewState,
+    Snapshot,
+)
+from inspections.services.cctv.snapshots import issue_key, revoke_keys
+from inspections.services.plans import risk_signals
+from tests import cctv_scenes as scenes
+from tests import images
+from tests.fixtures import gql, token_for
+from tests.inspections.plan_fixtures import World, approved_plan, gid, surprise_visits, world  # noqa: F401
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+MONDAY_10AM = timezone.make_aware(datetime(2026, 11, 23, 10, 0))  # a working day, counter open
+SUNDAY_10AM = timezone.make_aware(datetime(2026, 11, 22, 10, 0))
+QUEUE = """query($unit: ID) { snapshotReviewQueue(unit: $unit) {
+  flag label count firstAt lastAt camera { name counter unit { code } } snapshot { id flags confidence imageUrl } } }"""
+CONFIRM = """mutation($id: ID!) { confirmSnapshot(id: $id) {
+  finding { id uuid severity criterion { code } evidence { sha256 stored } } snapshots created errors { field code } } }"""
+DISMISS = """mutation($id: ID!, $reason: String!) { dismissSnapshot(id: $id, reason: $reason) {
+  dismissed snapshot { reviewState dismissReason } errors { field code } } }"""
+HEALTH = """query($unit: ID!) { cameraHealth(unit: $unit) {
+  camera { name } lastSnapshotAt snapshots tampered failed tamperShare } }"""
+
+
+class Site:
+    committing = staticmethod(contextlib.nullcontext)
+
+    def __init__(self, world: World, code: str, name: str = "Quầy 1"):  # noqa: F811
+        self.unit = world.units[code]
+        counter = Counter.objects.create(unit=self.unit, name=name)
+        self.camera = Camera.objects.create(counter=counter, name=f"Camera {code} {name}",
+                                            staff_zone=[list(p) for p in scenes.STAFF_ZONE],
+                                            citizen_zone=[list(p) for p in scenes.CITIZEN_ZONE])
+        self.camera.reference_frame.save("reference.jpg", ContentFile(scenes.reference_jpeg()))
+        self.key = issue_key(self.camera)
+
+    def send(self, jpeg: bytes, captured_at: datetime | None, *, key: str | None = None, name="snapshot.jpg"):
+        upload = io.BytesIO(jpeg)
+        upload.name = name
+        data = {"file": upload}
+        if captured_at is not None:
+            data["capturedAt"] = captured_at.isoformat()
+        with self.committing():
+            return Client().post("/api/cameras/snapshots", data, HTTP_X_CAMERA_KEY=key or self.key,
+                                 HTTP_ACCEPT_LANGUAGE="en")
+
+    def sequence(self, frames, start=MONDAY_10AM, step=timedelta(minutes=5)):
+        for index, jpeg in enumerate(frames):
+            response = self.send(jpeg, start + index * step)
+            assert response.status_code == 202, response.content
+        return Snapshot.objects.filter(camera=self.camera).order_by("captured_at")
+
+
+@pytest.fixture
+def immediate(settings, django_capture_on_commit_callbacks):
+    """Analysis runs as soon as each ingest commits (Django's immediate Tasks backend: real, just inline; the
+    test's transaction never commits, so each request's on-commit work is run as it ends)."""
+    settings.TASKS = IMMEDIATE
+    Site.committing = staticmethod(lambda: django_capture_on_commit_callbacks(execute=True))
+    yield
+    Site.committing = staticmethod(contextlib.nullcontext)
+
+
+def scene(kind: str, index: int = 0):
+    return scenes.build_class(kind, index)
+
+
+def frozen_frames() -> list[bytes]:
+    """A busy spell, then the recorder re-sending its last picture (re-encoded: different bytes each time)."""
+    busy = scenes.busy_sequence(np.random.default_rng(11), 3)
+    still = scenes.decode(busy[-1])
+    return busy + [scenes.encode(still, quality) for quality in (90, 86, 82, 78)]
+
+
+# --- ingest ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_snapshot_is_accepted_fast_and_analysed_by_the_worker(world):  # noqa: F811
+    """The default backend (django-tasks-db), with real commits: the request only queues; `db_worker`, as
+    `make run` starts it, analyses."""
+    site = Site(world, "W01")
+    response = site.send(scene("queue", 0).jpeg, MONDAY_10AM)
+    assert response.status_code == 202
+    body = response.json()
+    assert body["created"] is True and body["snapshot"]["status"] == "pending"
+    assert body["snapshot"]["inWorkingHours"] is True
+    snapshot = Snapshot.objects.get(pk=body["snapshot"]["id"])
+    assert snapshot.status == "pending" and snapshot.flags == []  # nothing ran in the request
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    snapshot.refresh_from_db()
+    assert snapshot.status == "analysed" and snapshot.analyser_version == "cctv-opencv-1"
+    assert snapshot.flags == ["queue_unstaffed"] and snapshot.staffed is False and snapshot.people >= 1
+    assert snapshot.review_state == ReviewState.OPEN and snapshot.analysis_ms > 0
+    assert snapshot.verdicts["queue_unstaffed"]["confidence"] > 0.5
+
+
+def test_the_camera_key_is_stored_hashed_and_can_be_revoked(world):  # noqa: F811
+    site = Site(world, "W01")
+    stored = CameraKey.objects.get(camera=site.camera)
+    assert site.key.startswith("cam_") and stored.key_hash != site.key and site.key not in stored.key_hash
+    assert site.send(scene("empty").jpeg, MONDAY_10AM, key=site.key + "x").status_code == 401
+    assert site.send(scene("empty").jpeg, MONDAY_10AM, key="not-a-key").status_code == 401
+    revoke_keys(site.camera)
+    response = site.send(scene("empty").jpeg, MONDAY_10AM)
+    assert response.status_code == 401 and response.json()["errors"][0]["code"] == "UNAUTHENTICATED"
+    assert not Snapshot.objects.exists()
+
+
+@pytest.mark.parametrize("make, captured, field, code", [
+    (images.text_file, MONDAY_10AM, "file", "NOT_AN_IMAGE"),
+    (lambda: images.png(images.photo()), MONDAY_10AM, "file", "UNSUPPORTED_FORMAT"),
+    (lambda: scene("empty").jpeg[:5000], MONDAY_10AM, "file", "TRUNCATED_IMAGE"),
+    (lambda: images.png_declaring(100_000, 100_000), MONDAY_10AM, "file", "IMAGE_TOO_LARGE"),
+    (lambda: scene("empty").jpeg, None, "capturedAt", "REQUIRED"),
+    (lambda: scene("empty").jpeg, timezone.now() + timedelta(hours=2), "capturedAt", "OUT_OF_RANGE"),
+])
+def test_bad_uploads_are_refused_and_nothing_is_stored(world, media_storage, make, captured, field, code):  # noqa: F811
+    site = Site(world, "W01")
+    before = sorted(p.name for p in media_storage.rglob("*") if p.is_file())
+    response = site.send(make(), captured)
+    assert response.status_code == 400
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [(field, code)]
+    assert not Snapshot.objects.exists()
+    assert sorted(p.name for p in media_storage.rglob("*") if p.is_file()) == before  # the reference only
+
+
+def test_a_repeated_moment_or_identical_bytes_are_kept_once(world, immediate):  # noqa: F811
+    site = Site(world, "W01")
+    first = site.send(scene("staffed").jpeg, MONDAY_10AM).json()["snapshot"]
+    same_moment = site.send(scene("empty").jpeg, MONDAY_10AM)
+    same_bytes = site.send(scene("staffed").jpeg, MONDAY_10AM + timedelta(minutes=1))
+    assert same_moment.status_code == same_bytes.status_code == 200
+    assert same_moment.json()["snapshot"]["id"] == same_bytes.json()["snapshot"]["id"] == first["id"]
+    assert Snapshot.objects.count() == 1
+
+
+def test_outside_working_hours_nothing_is_said_about_staffing(world, immediate):  # noqa: F811
+    site = Site(world, "W01")
+    site.send(scene("queue").jpeg, SUNDAY_10AM)
+    lunch = site.send(scene("queue", 1).jpeg, MONDAY_10AM.replace(hour=12))
+    snapshot = Snapshot.objects.get(captured_at=SUNDAY_10AM)
+    assert snapshot.in_working_hours is False and snapshot.staffed is None and snapshot.flags == []
+    assert lunch.json()["snapshot"]["inWorkingHours"] is False
+
+
+# --- review -------------------------------------------------------------------------------------------------------
+
+
+def test_the_queue_puts_the_most_serious_first_and_groups_a_frozen_camera(world, immediate):  # noqa: F811
+    frozen_site, covered_site = Site(world, "W01"), Site(world, "W02")
+    snapshots = frozen_site.sequence(frozen_frames())
+    frozen = [s for s in snapshots if "frozen" in s.flags]
+    assert len(frozen) >= 3, [(s.status, s.flags, s.failure, s.measurements) for s in snapshots]  # re-sent pictures
+    covered_site.send(scene("covered").jpeg, MONDAY_10AM + timedelta(minutes=2))
+    inspector = world.inspectors[0]
+    queue = gql(Client(), QUEUE, token=token_for(inspector), HTTP_ACCEPT_LANGUAGE="en")["data"]["snapshotReviewQueue"]
+    assert [(item["flag"], item["camera"]["unit"]["code"], item["count"]) for item in queue] == [
+        ("COVERED", "W02", 1), ("FROZEN", "W01", len(frozen))]
+    assert queue[1]["snapshot"]["id"] == gid("Snapshot", frozen[-1].pk)  # the latest stands for the group
+    assert (queue[0]["label"], queue[1]["label"]) == ("Camera covered", "Camera picture frozen")
+    only_w02 = gql(Client(), QUEUE, {"unit": gid("OrgUnit", covered_site.unit.pk)}, token=token_for(inspector))
+    assert [item["flag"] for item in only_w02["data"]["snapshotReviewQueue"]] == ["COVERED"]
+
+
+def test_confirm_makes_one_finding_even_when_sent_twice(world, immediate):  # noqa: F811
+    site = Site(world, "W01")
+    snapshots = site.sequence(frozen_frames())
+    frozen = [s for s in snapshots if "frozen" in s.flags]
+    inspector = world.inspectors[0]
+    variables = {"id": gid("Snapshot", frozen[-1].pk)}
+    first = gql(Client(), CONFIRM, variables, token=token_for(inspector))["data"]["confirmSnapshot"]
+    again = gql(Client(), CONFIRM, variables, token=token_for(inspector))["data"]["confirmSnapshot"]
+    assert first["errors"] == [] and first["created"] is True and first["snapshots"] == len(frozen)
+    assert again["errors"] == [] and again["created"] is False and again["finding"]["id"] == first["finding"]["id"]
+    finding = Finding.objects.get()
+    assert finding.source == "cctv" and finding.visit is None and finding.unit == site.unit
+    assert finding.criterion.code == "OSS-10" and finding.severity == "major" and finding.created_by == inspector
+    assert first["finding"]["evidence"] == [{"sha256": frozen[-1].sha256, "stored": True}]
+    assert Evidence.objects.get().finding == finding
+    assert set(Snapshot.objects.filter(pk__in=[s.pk for s in frozen]).values_list("review_state", flat=True)) == {
+        "confirmed"}
+    assert gql(Client(), QUEUE, token=token_for(inspector))["data"]["snapshotReviewQueue"] == []
+    assert AuditEntry.objects.filter(action="snapshot.confirm").count() == 1
+    # A confirmed flag is a risk signal for the next draw.
+    assert risk_signals({site.unit.pk: 0}, as_of=timezone.localdate())[site.unit.pk]["cctv_flags"] == 1
+
+
+def test_dismiss_needs_a_reason_and_clears_the_group(world, immediate):  # noqa: F811
+    site = Site(world, "W01")
+    site.send(scene("covered").jpeg, MONDAY_10AM)
+    snapshot = Snapshot.objects.get()
+    token = token_for(world.inspectors[0])
+    variables = {"id": gid("Snapshot", snapshot.pk), "reason": "  "}
+    refused = gql(Client(), DISMISS, variables, token=token)["data"]["dismissSnapshot"]
+    assert [(e["field"], e["code"]) for e in refused["errors"]] == [("reason", "REQUIRED")]
+    variables["reason"] = "Bảo trì camera theo lịch đã báo"
+    done = gql(Client(), DISMISS, variables, token=token)["data"]["dismissSnapshot"]
+    assert done["errors"] == [] and done["dismissed"] == 1
+    assert done["snapshot"] == {"reviewState": "DISMISSED", "dismissReason": "Bảo trì camera theo lịch đã báo"}
+    confirm = gql(Client(), CONFIRM, {"id": variables["id"]}, token=token)["data"]["confirmSnapshot"]
+    assert [(e["field"], e["code"]) for e in confirm["errors"]] == [("id", "ALREADY_REVIEWED")]
+    assert not Finding.objects.exists()
+
+
+def test_camera_health_per_unit(world, immediate):  # noqa: F811
+    site = Site(world, "W01")
+    site.send(scene("staffed").jpeg, MONDAY_10AM)
+    site.send(scene("dark").jpeg, MONDAY_10AM + timedelta(minutes=5))
+    site.send(scene("empty", 1).jpeg, MONDAY_10AM + timedelta(minutes=10))
+    Site(world, "W01", "Quầy 2")
+    health = gql(Client(), HEALTH, {"unit": gid("OrgUnit", site.unit.pk)},
+                 token=token_for(world.inspectors[0]))["data"]["cameraHealth"]
+    by_name = {row["camera"]["name"]: row for row in health}
+    row = by_name[site.camera.name]
+    assert (row["snapshots"], row["tampered"], row["failed"], row["tamperShare"]) == (3, 1, 0, 0.333)
+    assert datetime.fromisoformat(row["lastSnapshotAt"]) == MONDAY_10AM + timedelta(minutes=10)
+    assert by_name["Camera W01 Quầy 2"]["snapshots"] == 0 and by_name["Camera W01 Quầy 2"]["lastSnapshotAt"] is None
+
+
+# --- confidentiality ------------------------------------------------------------------------------------------------
+
+
+def test_the_inspected_unit_learns_nothing_from_snapshot_review(world, immediate):  # noqa: F811
+    """A ward with a surprise visit due: its people see no queue, no health, no snapshot, no review trace,
+    before and after inspectors work on its snapshots; the confirmed finding belongs to no visit."""
+    plan = approved_plan(world)
+    visit = surprise_visits(plan)[0]
+    site = Site(world, visit.unit.code)
+    site.send(scene("covered").jpeg, MONDAY_10AM)
+    snapshot = Snapshot.objects.get()
+    head, staff = world.unit_people(visit.unit)
+
+    def what_the_unit_sees():
+        seen = {}
+        for person in (head, staff):
+            token = token_for(person)
+            seen[person.username] = json.dumps([
+                gql(Client(), QUEUE, token=token)["data"],
+                gql(Client(), HEALTH, {"unit": gid("OrgUnit", visit.unit.pk)}, token=token)["data"],
+                gql(Client(), "query($id: ID!) { node(id: $id) { id } }", {"id": gid("Snapshot", snapshot.pk)},
+                    token=token)["data"],
+                gql(Client(), "{ visits(first: 10) { totalCount } }", token=token)["data"],
+                Client().get(f"/api/cameras/snapshots/{snapshot.pk}/image",
+                             HTTP_AUTHORIZATION=f"Bearer {token}").status_code,
+            ])
+        return seen
+
+    before = what_the_unit_sees()
+    assert json.loads(before[head.username])[:4] == [
+        {"snapshotReviewQueue": []}, {"cameraHealth": []}, {"node": None}, {"visits": {"totalCount": 0}}]
+    token = token_for(world.inspectors[0])
+    gql(Client(), CONFIRM, {"id": gid("Snapshot", snapshot.pk)}, token=token)
+    assert what_the_unit_sees() == before  # the review changed nothing the unit can see of it
+    findings = gql(Client(), "{ findings(first: 5) { edges { node { id criterion { code } } } } }",
+                   token=token_for(head))["data"]["findings"]["edges"]
+    assert [edge["node"]["criterion"]["code"] for edge in findings] == ["OSS-10"]  # theirs to fix
+    denied = gql(Client(), CONFIRM, {"id": gid("Snapshot", snapshot.pk)}, token=token_for(head))["data"]
+    assert [(e["field"], e["code"]) for e in denied["confirmSnapshot"]["errors"]] == [("id", "NOT_FOUND")]
+
+
+def test_snapshot_images_are_served_to_reviewers_after_a_hash_check(world, immediate, media_storage):  # noqa: F811
+    site = Site(world, "W01")
+    jpeg = scene("covered").jpeg
+    site.send(jpeg, MONDAY_10AM)
+    snapshot = Snapshot.objects.get()
+    token = token_for(world.inspectors[0])
+    served = Client().get(f"/api/cameras/snapshots/{snapshot.pk}/image", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert served.status_code == 200 and served.content == jpeg
+    path = media_storage / snapshot.file_name
+    path.write_bytes(jpeg[:-10] + b"\x00" * 10)
+    tampered = Client().get(f"/api/cameras/snapshots/{snapshot.pk}/image", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert tampered.status_code == 409
