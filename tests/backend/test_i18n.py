@@ -1,15 +1,67 @@
 """User-facing text in Vietnamese (the default) and English, chosen by the request's Accept-Language."""
 
 import re
+import shutil
 from pathlib import Path
 
+import polib
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from tests.fixtures import gql
 
 LOGIN = 'mutation { mobileLogin(username: "ai", password: "sai", deviceName: "may") { errors { code message } } }'
-PO = Path(__file__).resolve().parents[2] / "locale" / "vi" / "LC_MESSAGES" / "django.po"
+ROOT = Path(__file__).resolve().parents[2]
+PO = ROOT / "locale" / "vi" / "LC_MESSAGES" / "django.po"
+MO = PO.with_suffix(".mo")
+# As in `makemessages -l vi --ignore=.venv --ignore=tests --ignore=bench --ignore=scripts`.
+IGNORED = [".venv", "tests", "bench", "scripts"]
+SOURCE_SUFFIXES = {".py", ".html", ".txt"}  # what makemessages reads for the "django" domain
+UPDATE = ("run `makemessages -l vi --ignore=.venv --ignore=tests --ignore=bench --ignore=scripts`, "
+          "add the Vietnamese texts to scripts/translate_vi.py, run it, then `compilemessages -l vi`")
+NAMED_PLACEHOLDER = re.compile(r"%\(\w+\)\w")
+
+
+def placeholders(text: str) -> set[str]:
+    return set(NAMED_PLACEHOLDER.findall(text))
+
+
+def key(entry: polib.POEntry) -> tuple:
+    return entry.msgctxt, entry.msgid, entry.msgid_plural
+
+
+def vietnamese_texts(entry: polib.POEntry) -> list[str]:
+    return [entry.msgstr_plural.get(0, "")] if entry.msgid_plural else [entry.msgstr]
+
+
+def catalogue_entries() -> list[polib.POEntry]:
+    return [entry for entry in polib.pofile(str(PO)) if entry.msgid and not entry.obsolete]
+
+
+@pytest.fixture
+def code_messages(tmp_path, settings, monkeypatch) -> polib.POFile:
+    """The messages of the code, extracted by Django's makemessages without touching the project's files.
+
+    makemessages writes into the locale directories of the tree it walks (and turns templates into .py files
+    next to them), so it walks a copy of the sources, without locale/, and writes into a temporary
+    LOCALE_PATHS."""
+    skipped_roots = {Path(root).resolve() for root in (settings.MEDIA_ROOT, settings.STATIC_ROOT) if root}
+
+    def left_out(path: Path) -> bool:
+        if path.name in {"locale", "__pycache__", *IGNORED} or path.name.startswith("."):
+            return True
+        return path.resolve() in skipped_roots if path.is_dir() else path.suffix not in SOURCE_SUFFIXES
+
+    def ignore(directory: str, names: list[str]) -> list[str]:
+        return [name for name in names if left_out(Path(directory, name))]
+
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=ignore)
+    settings.LOCALE_PATHS = [str(tmp_path / "locale")]
+    monkeypatch.chdir(source)
+    call_command("makemessages", locale=["vi"], ignore_patterns=IGNORED, keep_pot=True, verbosity=0)
+    return polib.pofile(str(tmp_path / "locale" / "django.pot"))
 
 
 @pytest.mark.django_db
@@ -25,6 +77,36 @@ def test_errors_follow_the_requested_language(accept_language, message):
 
 
 def test_every_message_has_a_vietnamese_text():
-    entries = re.findall(r'msgid "((?:[^"\\]|\\.)+)"\nmsgstr "((?:[^"\\]|\\.)*)"', PO.read_text(encoding="utf-8"))
+    """Every entry, single-line, multi-line or plural, has a reviewed Vietnamese text with the same
+    placeholders as its msgid."""
+    po = polib.pofile(str(PO))
+    entries = catalogue_entries()
     assert entries
-    assert [msgid for msgid, msgstr in entries if not msgstr] == []
+    assert po.metadata.get("Plural-Forms") == "nplurals=1; plural=0;"
+    assert [entry.msgid for entry in entries if entry.fuzzy] == [], UPDATE
+    assert [entry.msgid for entry in entries if not all(text.strip() for text in vietnamese_texts(entry))] \
+        == [], UPDATE
+    # The one Vietnamese form stands for the plural one, which may name a count the singular leaves out.
+    assert [
+        entry.msgid for entry in entries
+        if any(placeholders(text) != placeholders(entry.msgid_plural or entry.msgid)
+               for text in vietnamese_texts(entry))
+    ] == []
+
+
+def test_the_catalogue_has_every_message_of_the_code(code_messages):
+    catalogue = {key(entry) for entry in catalogue_entries()}
+    found = [entry for entry in code_messages if entry.msgid]
+    assert "Wrong username or password." in {entry.msgid for entry in found}  # the extraction did run
+    missing = [entry.msgid for entry in found if key(entry) not in catalogue]
+    assert not missing, f"{UPDATE}. Not in {PO.relative_to(ROOT)}: {missing}"
+
+
+def test_the_compiled_catalogue_is_up_to_date():
+    compiled = {(entry.msgctxt, entry.msgid): entry for entry in polib.mofile(str(MO)) if entry.msgid}
+    stale = [
+        entry.msgid for entry in catalogue_entries()
+        if (entry.msgctxt, entry.msgid) not in compiled
+        or vietnamese_texts(compiled[entry.msgctxt, entry.msgid]) != vietnamese_texts(entry)
+    ]
+    assert stale == [], UPDATE
