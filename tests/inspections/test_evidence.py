@@ -210,7 +210,7 @@ def multipart(token, operations, mapping, files):
         part = io.BytesIO(content)
         part.name = f"{key}.jpg"
         data[key] = part
-    return Client().post("/graphql/", data, HTTP_AUTHORIZATION=f"Bearer {token}")
+    return Client().post("/graphql/", data, HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT_LANGUAGE="en")
 
 
 def test_graphql_multipart_upload(field):  # noqa: F811
