@@ -25,11 +25,12 @@ demo: migrate
 	DEBUG=1 $(PY) manage.py load_divisions --province 79
 	DEBUG=1 $(PY) manage.py seed_demo
 
-# The task worker (CCTV analysis) runs beside the server and stops with it.
+# The task worker (CCTV analysis, remediation sweeps) and the scheduler run beside the server and stop with it.
 run: demo
-	@echo "Serving on http://$(HOST):$(PORT)/graphql/ (GraphiQL) and /admin/ with Daphne; task worker beside it"
+	@echo "Serving on http://$(HOST):$(PORT)/graphql/ (GraphiQL) and /admin/ with Daphne; task worker and scheduler beside it"
 	DEBUG=1 $(PY) manage.py db_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	DEBUG=1 $(PY) manage.py scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: migrate

@@ -6,17 +6,27 @@ from backend.api.types import Node
 from inspections.graphql.cctv_schema import CctvMutations, CctvQueries
 from inspections.graphql.field_schema import FieldMutations, FieldQueries
 from inspections.graphql.plan_schema import InspectionMutations, InspectionQueries
+from inspections.graphql.remediation_schema import (
+    RemediationMutations,
+    RemediationQueries,
+    RemediationSubscriptions,
+)
 from inspections.graphql.schema import OrgMutations, OrgQueries
 from mobile_api.graphql.schema import MobileMutations, MobileQueries
 
 
-class Query(OrgQueries, InspectionQueries, FieldQueries, CctvQueries, MobileQueries, graphene.ObjectType):
+class Query(OrgQueries, InspectionQueries, FieldQueries, CctvQueries, RemediationQueries, MobileQueries,
+            graphene.ObjectType):
     node = Node.Field(description="Any object by its global id; null when absent or not visible.")
 
 
-class Mutation(OrgMutations, InspectionMutations, FieldMutations, CctvMutations, MobileMutations,
-               graphene.ObjectType):
+class Mutation(OrgMutations, InspectionMutations, FieldMutations, CctvMutations, RemediationMutations,
+               MobileMutations, graphene.ObjectType):
     pass
 
 
-schema = graphene.Schema(query=Query, mutation=Mutation)
+class Subscription(RemediationSubscriptions, graphene.ObjectType):
+    pass
+
+
+schema = graphene.Schema(query=Query, mutation=Mutation, subscription=Subscription)

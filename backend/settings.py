@@ -378,3 +378,11 @@ EVIDENCE_THUMBNAIL_QUALITY = 80
 EVIDENCE_CACHE_SECONDS = 3600
 # Largest multipart request (bytes): a photo and its form fields; refused with 413 before it is read.
 UPLOAD_MAX_REQUEST_BYTES = EVIDENCE_MAX_BYTES + 64 * 1024
+
+# --- Remediation ----------------------------------------------------------------------------------------
+# Reminders go to the assignee and the head this many working days before the deadline (working days).
+REMEDIATION_REMINDER_WORKING_DAYS = (3, 1)
+# An overdue finding is escalated on its first overdue working day, then again every this many (working days).
+REMEDIATION_ESCALATION_EVERY_WORKING_DAYS = 5
+# How often the scheduler (`manage.py scheduler`, started by `make run`) queues the sweep (seconds).
+SCHEDULER_INTERVAL_SECONDS = env_int("SCHEDULER_INTERVAL_SECONDS", 600)

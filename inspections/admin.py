@@ -18,6 +18,8 @@ from inspections.models import (
     InspectionPlan,
     OrgUnit,
     OrgUnitKind,
+    Remediation,
+    RemediationAnswer,
     Role,
     Snapshot,
     User,
@@ -316,3 +318,29 @@ class SnapshotAdmin(ReadOnlyAdmin):
         from inspections.services.cctv.review import reviewable_snapshots
 
         return super().get_queryset(request).filter(pk__in=reviewable_snapshots(request.user).values("pk"))
+
+
+class RemediationAnswerInline(admin.TabularInline):
+    model = RemediationAnswer
+    extra = 0
+    fields = ("number", "plan_of_action", "fix_done", "fixed_on", "accountable", "drafted_by", "decision",
+              "decision_reason")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Remediation)
+class RemediationAdmin(ReadOnlyAdmin):
+    """Remediation moves happen through the API (with their rules); the admin shows them."""
+
+    list_display = ("finding", "unit", "state", "deadline", "original_deadline", "assignee")
+    list_filter = ("state",)
+    search_fields = ("unit__name", "unit__code", "finding__text")
+    list_select_related = ("finding__unit", "finding__criterion", "unit", "assignee")
+    inlines = [RemediationAnswerInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(finding__in=visible_findings(request.user).values("pk"))

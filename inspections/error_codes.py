@@ -72,3 +72,16 @@ class CctvErrorCode(Enum):
     NOTHING_TO_REVIEW = "nothing_to_review"
     ALREADY_REVIEWED = "already_reviewed"
     UNKNOWN_CRITERION = "unknown_criterion"
+
+
+class RemediationErrorCode(Enum):
+    """Errors of remediation moves."""
+
+    INVALID = "invalid"
+    REQUIRED = "required"
+    NOT_FOUND = "not_found"
+    OUT_OF_RANGE = "out_of_range"
+    PERMISSION_DENIED = "permission_denied"
+    NOT_ALLOWED = "not_allowed"
+    CONFLICT = "conflict"
+    EXTENSION_ALREADY_REQUESTED = "extension_already_requested"

@@ -11,3 +11,12 @@ def analyse_snapshot(snapshot_id: int) -> list[str]:
 
     snapshot = run_analysis(snapshot_id)
     return list(snapshot.flags) if snapshot is not None else []
+
+
+@task()
+def remediation_sweep() -> dict:
+    """Reminders and escalations of open findings (safe to run twice: each is sent once)."""
+    from inspections.services.escalation import sweep
+
+    result = sweep()
+    return {"reminders": result.reminders, "escalations": result.escalations, "notifications": result.notifications}

@@ -27,7 +27,9 @@ def evidence_file(request, evidence_id, kind):
         return response
     # A photo is as visible as its finding's visit (rule 1 included); one that has not found its finding yet
     # only to the inspector who sent it. Hidden and missing answer alike.
-    visible = Q(finding__in=visible_findings(user).values("pk")) | Q(finding=None, uploaded_by=user)
+    findings = visible_findings(user).values("pk")
+    visible = (Q(finding__in=findings) | Q(answer__remediation__finding__in=findings)
+               | Q(finding=None, answer=None, uploaded_by=user))
     evidence = Evidence.objects.filter(visible, uuid=evidence_id).exclude(stored_at=None).first()
     if evidence is None:
         return not_found()

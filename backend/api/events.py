@@ -29,3 +29,16 @@ def publish(topic: str, payload: dict) -> None:
     if layer is None:
         return
     async_to_sync(layer.group_send)(group_name(topic), {"type": "graphql.event", "topic": topic, "payload": payload})
+
+
+def publish_many(events: list[tuple[str, dict]]) -> None:
+    """``publish`` for many (topic, payload) pairs at once: one trip into the event loop, not one per event."""
+    layer = get_channel_layer()
+    if layer is None or not events:
+        return
+
+    async def send_all():
+        for topic, payload in events:
+            await layer.group_send(group_name(topic), {"type": "graphql.event", "topic": topic, "payload": payload})
+
+    async_to_sync(send_all)()

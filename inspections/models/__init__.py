@@ -4,10 +4,12 @@ from .checklist import CchcArea, ChecklistTemplate, Criterion, Severity
 from .finding import Answer, AnswerResult, Evidence, Finding, FindingSource
 from .org import OrgUnit, OrgUnitKind
 from .plan import CoverageScope, InspectionPlan, PlanSecret, PlanStatus
+from .remediation import Notification, Remediation, RemediationAnswer, RemediationState
 from .user import Role, User
 from .visit import Visit, VisitAssignment, VisitKind, VisitStatus
 
 __all__ = [
+    "Notification", "Remediation", "RemediationAnswer", "RemediationState",
     "FindingSource",
     "AnalysisStatus", "Camera", "CameraKey", "Counter", "ReviewState", "Snapshot",
     "Answer", "AnswerResult", "AuditEntry", "CchcArea", "ChecklistTemplate", "CoverageScope", "Criterion",

@@ -77,6 +77,9 @@ class Evidence(models.Model):
     uuid = models.UUIDField(unique=True, help_text=_("Set by the phone."))
     finding_uuid = models.UUIDField(null=True, blank=True, db_index=True)
     finding = models.ForeignKey(Finding, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence")
+    # A photo of a remediation answer (the fix) instead of a finding's.
+    answer = models.ForeignKey("inspections.RemediationAnswer", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="evidence")
     # Empty until the photo arrives: a finding may name its photos (slots) before they are uploaded.
     stored_at = models.DateTimeField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, db_index=True, blank=True)

@@ -224,7 +224,8 @@ def store_files(photo: Photo) -> tuple[str, str]:
                                                                                 photo.thumbnail)
 
 
-def keep_photo(photo: Photo, evidence: Evidence, finding_uuid: uuid_lib.UUID, finding: Finding | None) -> Evidence:
+def keep_photo(photo: Photo, evidence: Evidence, finding_uuid: uuid_lib.UUID | None,
+               finding: Finding | None) -> Evidence:
     """Store the photo's files and fill ``evidence`` (a new row, or a slot) with what was learnt of it."""
     evidence.file_name, evidence.thumbnail_name = store_files(photo)
     evidence.finding_uuid, evidence.finding = finding_uuid, finding
@@ -282,6 +283,25 @@ def store_photo(*, actor: User, evidence_id: uuid_lib.UUID, finding_id: uuid_lib
         record(actor, device, "evidence.upload", evidence,
                {"finding": str(finding_id), "sha256": photo.sha256, "size": evidence.size})
     logger.info("evidence_stored", evidence=str(evidence_id), finding=str(finding_id), size=evidence.size)
+    return Upload(evidence, created=True)
+
+
+def store_answer_photo(*, actor: User, evidence_id: uuid_lib.UUID, data: bytes, device=None) -> Upload:
+    """A photo of the fix, from the inspected unit (head or staff), before it goes with an answer
+    (``answerFinding(evidenceIds)``). The same checks as a finding's photo; idempotent by its id."""
+    if not getattr(actor, "is_authenticated", False):
+        raise fail(FieldErrorCode.UNAUTHENTICATED, _("Sign in first."))
+    if actor.role not in (Role.UNIT_HEAD, Role.UNIT_STAFF):
+        raise fail(FieldErrorCode.NOT_ASSIGNED, _("Photos of a fix come from the inspected unit."))
+    photo = inspect_photo(data)
+    with transaction.atomic():
+        existing = Evidence.objects.select_for_update().filter(uuid=evidence_id).first()
+        if existing is not None:
+            if existing.uploaded_by_id != actor.pk or existing.sha256 != photo.sha256:
+                raise fail(FieldErrorCode.CONFLICT, _("Another photo was already uploaded under this id."), "id")
+            return Upload(existing, created=False)
+        evidence = keep_photo(photo, Evidence(uuid=evidence_id, uploaded_by=actor), None, None)
+        record(actor, device, "evidence.upload", evidence, {"for": "remediation", "sha256": photo.sha256})
     return Upload(evidence, created=True)
 
 

@@ -31,6 +31,7 @@ from inspections.models import (
     VisitAssignment,
     VisitStatus,
 )
+from inspections.services import remediation
 from inspections.services.audit import record
 from inspections.services.calendar import add_working_days
 
@@ -287,6 +288,8 @@ def submit_visit(visit: Visit, *, actor: User, device=None, now: datetime | None
     visit.status, visit.submitted_at = VisitStatus.SUBMITTED, now or timezone.now()
     visit.save(update_fields=["status", "submitted_at"])
     record(actor, device, "visit.submit", visit, {"answers": len(answered)})
+    # Each finding now has to be fixed by the unit: its head answers for it by the deadline.
+    remediation.open_for(Finding.objects.filter(visit=visit, correction__isnull=True).select_related("unit__head"))
     return visit
 
 
@@ -313,5 +316,6 @@ def correct_finding(finding: Finding, *, actor: User, reason: str, text: str | N
         deadline=deadline_for(severity, finding.captured_at), version=finding.version + 1, supersedes=finding,
         correction_reason=reason.strip(), created_by=actor,
     )
+    remediation.follow_correction(finding, new)
     record(actor, device, "finding.correct", new, {"supersedes": str(finding.uuid), "reason": reason.strip()})
     return new

@@ -2,7 +2,7 @@ import graphene
 
 from backend.api.mutations import BaseMutation
 from backend.api.upload import Upload
-from inspections.services.evidence import read_upload, store_photo
+from inspections.services.evidence import read_upload, store_answer_photo, store_photo
 
 from ..types.field import EvidenceType
 from .field_common import FieldError, device_of
@@ -27,4 +27,25 @@ class UploadEvidence(BaseMutation):
     def perform_mutation(cls, root, info, id, finding_id, file):
         upload = store_photo(actor=info.context.user, evidence_id=id, finding_id=finding_id,
                              data=read_upload(file), device=device_of(info))
+        return cls(evidence=upload.evidence, created=upload.created)
+
+
+class UploadRemediationEvidence(BaseMutation):
+    """Upload a photo of the fix (head or staff of the inspected unit), then name it in answerFinding's
+    evidenceIds. A multipart request; the same checks as a finding's photo; idempotent by the photo's id."""
+
+    class Arguments:
+        id = graphene.UUID(required=True, description="Client-generated id of the photo.")
+        file = Upload(required=True)
+
+    evidence = graphene.Field(EvidenceType)
+    created = graphene.Boolean()
+
+    class Meta:
+        error_type_class = FieldError
+
+    @classmethod
+    def perform_mutation(cls, root, info, id, file):
+        upload = store_answer_photo(actor=info.context.user, evidence_id=id, data=read_upload(file),
+                                    device=device_of(info))
         return cls(evidence=upload.evidence, created=upload.created)

@@ -2,7 +2,7 @@ import graphene
 from graphene_django import DjangoObjectType
 
 from backend.api.types import CountableConnection, Node
-from inspections.models import Answer, ChecklistTemplate, Criterion, Evidence, Finding
+from inspections.models import Answer, ChecklistTemplate, Criterion, Evidence, Finding, Remediation
 from inspections.models import AnswerResult as AnswerResultChoices
 from inspections.models import CchcArea as CchcAreaChoices
 from inspections.models import Severity as SeverityChoices
@@ -101,6 +101,9 @@ class FindingType(DjangoObjectType):
     evidence = graphene.List(graphene.NonNull(EvidenceType), required=True)
     supersedes = graphene.Field(lambda: FindingType)
     is_current = graphene.Boolean(required=True)
+    remediation = graphene.Field("inspections.graphql.types.remediation.RemediationType",
+                                 description="How the unit answers for it (after the visit is submitted).")
+    source = graphene.String(required=True, description="visit or cctv.")
 
     class Meta:
         model = Finding
@@ -130,6 +133,14 @@ class FindingType(DjangoObjectType):
     @staticmethod
     def resolve_evidence(root, info):
         return root.evidence.all()
+
+    @staticmethod
+    def resolve_remediation(root, info):
+        return Remediation.objects.filter(finding=root).select_related("unit__head", "assignee").first()
+
+    @staticmethod
+    def resolve_source(root, info):
+        return str(root.source)
 
     @staticmethod
     def resolve_is_current(root, info):

@@ -1,0 +1,327 @@
+"""Remediation: every finding is answered by the head of the inspected unit, by a deadline in working days.
+
+States: open → answered → accepted → closed (verified), or answered → rejected (back to the unit, with the
+reason) → answered again. Who may move:
+
+- the unit's head answers (a staff member the head assigned drafts and submits in the head's name), assigns a
+  staff member, and may ask once for an extension with a reason;
+- the inspector (an inspector of the finding's visit, or who confirmed it from CCTV) or the authority (Home
+  Affairs of the province, the administrator, the head of the plan's inspecting authority) accepts, rejects,
+  verifies and decides on extensions.
+
+A move that is not allowed answers a typed error and changes nothing. Every move raises ``version``; a move
+made against an older version (two people acting at once) is a CONFLICT: the conditional UPDATE lets exactly
+one win, on every database.
+"""
+
+import uuid as uuid_lib
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from inspections.error_codes import RemediationErrorCode
+from inspections.models import (
+    Evidence,
+    Finding,
+    Remediation,
+    RemediationAnswer,
+    RemediationState,
+    Role,
+    User,
+    VisitAssignment,
+)
+from inspections.services import notifications
+from inspections.services.audit import record
+from inspections.services.visibility import (
+    can_manage_plans_for,
+    is_administrator,
+    unit_scope,
+    visible_findings,
+)
+
+S = RemediationState
+
+
+def fail(code: RemediationErrorCode, message: str, field: str | None = None) -> ValidationError:
+    if field:
+        return ValidationError({field: ValidationError(message, code=code.value)})
+    return ValidationError(message, code=code.value)
+
+
+# --- creation -----------------------------------------------------------------------------------------------
+
+
+def open_for(findings) -> list[Remediation]:
+    """A remediation for each finding that has none (its deadline is the finding's). Idempotent."""
+    findings = [f for f in findings if not Remediation.objects.filter(finding=f).exists()]
+    created = Remediation.objects.bulk_create([
+        Remediation(finding=f, unit_id=f.unit_id, original_deadline=f.deadline, deadline=f.deadline)
+        for f in findings
+    ])
+    for finding in findings:
+        head = finding.unit.head if finding.unit_id else None
+        if head is not None:
+            notifications.notify(
+                [head], kind="finding", key=f"finding:{finding.pk}", finding=finding,
+                title=gettext_lazy("New finding to fix by %(deadline)s"),
+                body=gettext_lazy("%(unit)s: %(text)s"),
+                values={"deadline": finding.deadline.strftime("%d/%m/%Y"), "unit": finding.unit.name,
+                        "text": finding.text[:200]})
+    return created
+
+
+def follow_correction(old: Finding, new: Finding) -> None:
+    """A corrected finding keeps its remediation; a new severity moves the deadline unless it was extended."""
+    remediation = Remediation.objects.filter(finding=old).first()
+    if remediation is None:
+        return
+    remediation.finding = new
+    remediation.original_deadline = new.deadline
+    if not remediation.extension_granted:
+        remediation.deadline = new.deadline
+    remediation.save(update_fields=["finding", "original_deadline", "deadline", "updated_at"])
+
+
+# --- who is who ---------------------------------------------------------------------------------------------
+
+
+def is_unit_head(user: User, remediation: Remediation) -> bool:
+    return user.role == Role.UNIT_HEAD and user.unit_id == remediation.unit_id
+
+
+def may_draft(user: User, remediation: Remediation) -> bool:
+    return is_unit_head(user, remediation) or (remediation.assignee_id is not None
+                                               and remediation.assignee_id == user.pk)
+
+
+def may_review(user: User, remediation: Remediation) -> bool:
+    """The finding's inspector, or the authority over the unit."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if is_administrator(user):
+        return True
+    finding = remediation.finding
+    if user.role == Role.INSPECTOR:
+        if finding.visit_id is None:
+            return finding.created_by_id == user.pk
+        return VisitAssignment.objects.filter(visit_id=finding.visit_id, inspector=user).exists()
+    if user.role == Role.HOME_AFFAIRS:
+        return unit_scope(user).contains(remediation.unit)
+    if user.role == Role.UNIT_HEAD and finding.visit is not None:
+        return can_manage_plans_for(user, finding.visit.plan.authority)
+    return False
+
+
+def visible_remediation(user: User, finding_id: int) -> Remediation:
+    """The remediation of a finding the user may see, or NOT_FOUND (the same answer for hidden and missing)."""
+    remediation = (Remediation.objects.select_related("finding__visit__plan__authority", "unit__head", "assignee")
+                   .filter(finding_id=finding_id, finding__in=visible_findings(user).values("pk")).first())
+    if remediation is None:
+        raise fail(RemediationErrorCode.NOT_FOUND, _("Not found."), "finding_id")
+    return remediation
+
+
+# --- moves --------------------------------------------------------------------------------------------------
+
+
+def _move(remediation: Remediation, expected_version: int | None, allowed_from: tuple[str, ...],
+          **changes) -> Remediation:
+    """Apply a move: only from ``allowed_from``, only against the version the caller saw (default: the one
+    just read). Exactly one of two simultaneous moves wins; the other is a CONFLICT."""
+    if expected_version is not None and expected_version != remediation.version:
+        raise fail(RemediationErrorCode.CONFLICT,
+                   _("Someone else changed this finding's remediation first; reload it and try again."), "version")
+    if remediation.state not in allowed_from:
+        raise fail(RemediationErrorCode.NOT_ALLOWED,
+                   _("This is not allowed while the finding is %(state)s.")
+                   % {"state": RemediationState(remediation.state).label}, "state")
+    version = remediation.version
+    updated = Remediation.objects.filter(pk=remediation.pk, version=version, state=remediation.state).update(
+        version=version + 1, updated_at=timezone.now(), **changes)
+    if not updated:
+        raise fail(RemediationErrorCode.CONFLICT,
+                   _("Someone else changed this finding's remediation first; reload it and try again."), "version")
+    remediation.refresh_from_db()
+    return remediation
+
+
+def _deny(message=None) -> ValidationError:
+    return fail(RemediationErrorCode.PERMISSION_DENIED, message or _("You may not do this."))
+
+
+@transaction.atomic
+def assign(actor: User, finding_id: int, staff: User | None, *, version: int | None = None, device=None):
+    """The head hands the drafting to a staff member of the unit (None takes it back)."""
+    remediation = visible_remediation(actor, finding_id)
+    if not is_unit_head(actor, remediation):
+        raise _deny(_("Only the head of the unit assigns its findings."))
+    if staff is not None and not (staff.unit_id == remediation.unit_id and staff.role == Role.UNIT_STAFF):
+        raise fail(RemediationErrorCode.INVALID, _("Assign a staff member of the unit."), "assignee_id")
+    remediation = _move(remediation, version, (S.OPEN, S.REJECTED, S.ANSWERED), assignee=staff)
+    record(actor, device, "remediation.assign", remediation.finding,
+           {"assignee": staff.username if staff else None})
+    if staff is not None:
+        notifications.notify([staff], kind="assigned", key=f"assigned:{remediation.pk}:{remediation.version}",
+                             finding=remediation.finding, title=gettext_lazy("A finding was assigned to you"),
+                             body=gettext_lazy("%(text)s — deadline %(deadline)s"),
+                             values={"text": remediation.finding.text[:200],
+                                     "deadline": remediation.deadline.strftime("%d/%m/%Y")})
+    return remediation
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    plan_of_action: str
+    fix_done: str = ""
+    fixed_on: date | None = None
+    evidence_ids: tuple[uuid_lib.UUID, ...] = ()
+
+
+@transaction.atomic
+def answer(actor: User, finding_id: int, data: AnswerInput, *, version: int | None = None,
+           now: datetime | None = None, device=None) -> Remediation:
+    """The unit's answer, in the head's name: from open, or after a rejection."""
+    now = now or timezone.now()
+    remediation = visible_remediation(actor, finding_id)
+    if not may_draft(actor, remediation):
+        raise _deny(_("Only the head of the unit, or the staff member the head assigned, answers."))
+    if not (data.plan_of_action or "").strip():
+        raise fail(RemediationErrorCode.REQUIRED, _("Say what the unit does about the finding."), "plan_of_action")
+    if data.fixed_on is not None and data.fixed_on > timezone.localdate(now):
+        raise fail(RemediationErrorCode.OUT_OF_RANGE, _("The fix date cannot be in the future."), "fixed_on")
+    head = remediation.unit.head
+    if head is None:
+        raise fail(RemediationErrorCode.INVALID, _("The unit has no head to answer in the name of."))
+    photos = list(Evidence.objects.filter(uuid__in=data.evidence_ids))
+    if len(photos) != len(set(data.evidence_ids)) or any(
+            p.stored_at is None or p.uploaded_by_id != actor.pk or p.finding_id or p.answer_id for p in photos):
+        raise fail(RemediationErrorCode.INVALID, _("Upload the photos first; each belongs to one answer."),
+                   "evidence_ids")
+    number = remediation.answers.count() + 1
+    remediation = _move(remediation, version, (S.OPEN, S.REJECTED), state=S.ANSWERED,
+                        first_answered_at=remediation.first_answered_at or now)
+    saved = RemediationAnswer.objects.create(
+        remediation=remediation, number=number, plan_of_action=data.plan_of_action.strip(),
+        fix_done=(data.fix_done or "").strip(), fixed_on=data.fixed_on, accountable=head, drafted_by=actor)
+    Evidence.objects.filter(pk__in=[p.pk for p in photos]).update(answer=saved)
+    record(actor, device, "remediation.answer", remediation.finding, {"answer": number, "in_name_of": head.username})
+    notifications.notify(reviewers(remediation), kind="answered", key=f"answered:{remediation.pk}:{number}",
+                         finding=remediation.finding, title=gettext_lazy("A unit answered a finding"),
+                         body=gettext_lazy("%(unit)s: %(plan)s"),
+                         values={"unit": remediation.unit.name, "plan": saved.plan_of_action[:200]})
+    return remediation
+
+
+def _decide(actor: User, remediation: Remediation, decision: str, reason: str, now) -> RemediationAnswer:
+    last = remediation.answers.order_by("-number").first()
+    assert last is not None  # an answered remediation has an answer
+    RemediationAnswer.objects.filter(pk=last.pk).update(decision=decision, decision_reason=reason, decided_by=actor,
+                                                        decided_at=now)
+    return last
+
+
+@transaction.atomic
+def accept(actor: User, finding_id: int, *, version: int | None = None, device=None) -> Remediation:
+    remediation = visible_remediation(actor, finding_id)
+    if not may_review(actor, remediation):
+        raise _deny()
+    now = timezone.now()
+    remediation = _move(remediation, version, (S.ANSWERED,), state=S.ACCEPTED, accepted_at=now)
+    _decide(actor, remediation, "accepted", "", now)
+    record(actor, device, "remediation.accept", remediation.finding)
+    _tell_unit(remediation, "accepted", gettext_lazy("Your answer was accepted"), "")
+    return remediation
+
+
+@transaction.atomic
+def reject(actor: User, finding_id: int, reason: str, *, version: int | None = None, device=None) -> Remediation:
+    if not (reason or "").strip():
+        raise fail(RemediationErrorCode.REQUIRED, _("Say why the answer is rejected."), "reason")
+    remediation = visible_remediation(actor, finding_id)
+    if not may_review(actor, remediation):
+        raise _deny()
+    remediation = _move(remediation, version, (S.ANSWERED,), state=S.REJECTED)
+    answer_ = _decide(actor, remediation, "rejected", reason.strip(), timezone.now())
+    record(actor, device, "remediation.reject", remediation.finding, {"answer": answer_.number,
+                                                                      "reason": reason.strip()})
+    _tell_unit(remediation, f"rejected:{answer_.number}", gettext_lazy("Your answer was rejected"), reason.strip())
+    return remediation
+
+
+@transaction.atomic
+def verify(actor: User, finding_id: int, *, version: int | None = None, device=None) -> Remediation:
+    """The fix is checked (on site or from the photos): the finding is closed."""
+    remediation = visible_remediation(actor, finding_id)
+    if not may_review(actor, remediation):
+        raise _deny()
+    remediation = _move(remediation, version, (S.ACCEPTED,), state=S.CLOSED, closed_at=timezone.now())
+    record(actor, device, "remediation.verify", remediation.finding)
+    _tell_unit(remediation, "closed", gettext_lazy("The finding is closed"), "")
+    return remediation
+
+
+@transaction.atomic
+def request_extension(actor: User, finding_id: int, until: date, reason: str, *, version: int | None = None,
+                      device=None) -> Remediation:
+    """Once per finding, by the head, with a reason and the date asked for."""
+    remediation = visible_remediation(actor, finding_id)
+    if not is_unit_head(actor, remediation):
+        raise _deny(_("Only the head of the unit asks for more time."))
+    if not (reason or "").strip():
+        raise fail(RemediationErrorCode.REQUIRED, _("Say why more time is needed."), "reason")
+    if remediation.extension_requested_at is not None:
+        raise fail(RemediationErrorCode.EXTENSION_ALREADY_REQUESTED, _("An extension can be asked for once."))
+    if until <= remediation.deadline:
+        raise fail(RemediationErrorCode.OUT_OF_RANGE, _("Ask for a date after the current deadline."), "until")
+    remediation = _move(remediation, version, (S.OPEN, S.REJECTED), extension_reason=reason.strip(),
+                        extension_until=until, extension_requested_at=timezone.now())
+    record(actor, device, "remediation.extension_request", remediation.finding,
+           {"until": until.isoformat(), "reason": reason.strip()})
+    notifications.notify(reviewers(remediation), kind="extension", key=f"extension:{remediation.pk}",
+                         finding=remediation.finding, title=gettext_lazy("More time asked for a finding"),
+                         body=gettext_lazy("%(unit)s asks until %(until)s: %(reason)s"),
+                         values={"unit": remediation.unit.name, "until": until.strftime("%d/%m/%Y"),
+                                 "reason": reason.strip()[:200]})
+    return remediation
+
+
+@transaction.atomic
+def decide_extension(actor: User, finding_id: int, grant: bool, *, version: int | None = None,
+                     device=None) -> Remediation:
+    """Grant (the deadline becomes the date asked for; the original stays on record) or refuse."""
+    remediation = visible_remediation(actor, finding_id)
+    if not may_review(actor, remediation) or actor.role == Role.INSPECTOR:
+        raise _deny(_("The authority decides on extensions."))
+    if remediation.extension_requested_at is None or remediation.extension_granted is not None:
+        raise fail(RemediationErrorCode.NOT_ALLOWED, _("There is no pending request for more time."))
+    changes: dict = {"extension_granted": grant, "extension_decided_by": actor, "extension_decided_at": timezone.now()}
+    if grant:
+        changes["deadline"] = remediation.extension_until
+    remediation = _move(remediation, version, (S.OPEN, S.REJECTED, S.ANSWERED), **changes)
+    record(actor, device, "remediation.extension_decide", remediation.finding, {"granted": grant})
+    _tell_unit(remediation, "extension", gettext_lazy("More time granted") if grant
+               else gettext_lazy("More time refused"), "")
+    return remediation
+
+
+# --- people to tell -------------------------------------------------------------------------------------------
+
+
+def reviewers(remediation: Remediation) -> list[User]:
+    finding = remediation.finding
+    if finding.visit_id is None:
+        return [finding.created_by]
+    return list(User.objects.filter(pk__in=VisitAssignment.objects.filter(visit_id=finding.visit_id)
+                                    .values("inspector_id")))
+
+
+def _tell_unit(remediation: Remediation, event: str, title, reason: str) -> None:
+    people = [p for p in (remediation.unit.head, remediation.assignee) if p is not None]
+    notifications.notify(people, kind=event.split(":")[0], key=f"{event}:{remediation.pk}:{remediation.version}",
+                         finding=remediation.finding, title=title,
+                         body=gettext_lazy("Reason: %(reason)s") if reason else "", values={"reason": reason})
