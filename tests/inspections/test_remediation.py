@@ -10,6 +10,7 @@ import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -416,3 +417,56 @@ def test_the_scorecard_against_hand_counted_figures(case):
     outsider, _ = case.field.world.unit_people(other_ward)
     assert gql(Client(), query, {"h": gid("User", case.head.pk), "y": year},
                token=token_for(outsider))["data"]["headScorecard"] is None
+
+
+# --- every move by every role ------------------------------------------------------------------------------------
+
+MOVES = {  # move: (the state it starts from, the call)
+    "answer": ("open", lambda user, pk: service.answer(user, pk, service.AnswerInput("Niêm yết lại"))),
+    "accept": ("answered", lambda user, pk: service.accept(user, pk)),
+    "reject": ("answered", lambda user, pk: service.reject(user, pk, "Chưa đủ")),
+    "verify": ("accepted", lambda user, pk: service.verify(user, pk)),
+    "request extension": ("open", lambda user, pk: service.request_extension(user, pk, date(2030, 1, 2), "Chờ in")),
+    "assign": ("open", lambda user, pk: service.assign(user, pk, None)),
+}
+ALLOWED = {
+    "head": {"answer", "request extension", "assign"},
+    "assigned staff": {"answer"},
+    "other staff": set(),
+    "visit inspector": {"accept", "reject", "verify"},
+    "other inspector": set(),
+    "home affairs": {"accept", "reject", "verify"},
+    "administrator": {"accept", "reject", "verify"},
+    "other ward head": set(),  # cannot see it at all
+}
+
+
+@pytest.mark.parametrize("role", ALLOWED)
+def test_every_move_by_every_role(case, role):
+    town = case.field.world
+    assigned_staff = make_user("staff-assigned", Role.UNIT_STAFF, case.finding.unit)
+    other_ward = next(u for c, u in town.units.items() if c.startswith("W") and u != case.finding.unit)
+    people = {
+        "head": case.head, "assigned staff": assigned_staff, "other staff": case.staff,
+        "visit inspector": case.inspector, "other inspector": town.inspectors[1], "home affairs": town.reviewer,
+        "administrator": town.admin, "other ward head": town.unit_people(other_ward)[0],
+    }
+    user = people[role]
+    for move, (state, call) in MOVES.items():
+        Remediation.objects.filter(pk=case.remediation.pk).update(state=state, assignee=assigned_staff,
+                                                                  extension_requested_at=None)
+        if state != "open":
+            Remediation.objects.get(pk=case.remediation.pk).answers.get_or_create(
+                number=1, defaults={"plan_of_action": "x", "accountable": case.head, "drafted_by": case.head})
+        before = Remediation.objects.filter(pk=case.remediation.pk).values().get()
+        try:
+            call(user, case.finding.pk)
+            outcome = "done"
+        except ValidationError as error:
+            errors = error.error_dict.values() if hasattr(error, "error_dict") else [error.error_list]
+            outcome = [e.code for group in errors for e in group][0]
+        expected = "done" if move in ALLOWED[role] else ("not_found" if role == "other ward head"
+                                                         else "permission_denied")
+        assert outcome == expected, (role, move)
+        if outcome != "done":
+            assert Remediation.objects.filter(pk=case.remediation.pk).values().get() == before, (role, move)
