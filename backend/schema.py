@@ -3,6 +3,7 @@
 import graphene
 
 from backend.api.types import Node
+from inspections.graphql.board_schema import BoardQueries, BoardSubscriptions
 from inspections.graphql.cctv_schema import CctvMutations, CctvQueries
 from inspections.graphql.field_schema import FieldMutations, FieldQueries
 from inspections.graphql.plan_schema import InspectionMutations, InspectionQueries
@@ -15,8 +16,8 @@ from inspections.graphql.schema import OrgMutations, OrgQueries
 from mobile_api.graphql.schema import MobileMutations, MobileQueries
 
 
-class Query(OrgQueries, InspectionQueries, FieldQueries, CctvQueries, RemediationQueries, MobileQueries,
-            graphene.ObjectType):
+class Query(OrgQueries, InspectionQueries, FieldQueries, CctvQueries, RemediationQueries, BoardQueries,
+            MobileQueries, graphene.ObjectType):
     node = Node.Field(description="Any object by its global id; null when absent or not visible.")
 
 
@@ -25,7 +26,7 @@ class Mutation(OrgMutations, InspectionMutations, FieldMutations, CctvMutations,
     pass
 
 
-class Subscription(RemediationSubscriptions, graphene.ObjectType):
+class Subscription(RemediationSubscriptions, BoardSubscriptions, graphene.ObjectType):
     pass
 
 

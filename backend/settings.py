@@ -386,3 +386,11 @@ REMEDIATION_REMINDER_WORKING_DAYS = (3, 1)
 REMEDIATION_ESCALATION_EVERY_WORKING_DAYS = 5
 # How often the scheduler (`manage.py scheduler`, started by `make run`) queues the sweep (seconds).
 SCHEDULER_INTERVAL_SECONDS = env_int("SCHEDULER_INTERVAL_SECONDS", 600)
+
+# --- Compliance boards ------------------------------------------------------------------------------------
+# Points a unit's score (out of 100) loses per finding of each severity, per overdue remediation, per repeat
+# finding, per confirmed CCTV flag, and for a remediation on-time rate of 0 (scaled: half of it at 50%).
+BOARD_SCORE_WEIGHTS = {"critical": 10, "major": 4, "minor": 1, "overdue": 5, "repeat": 3, "cctv": 2, "on_time": 10}
+# Traffic lights: red under this score (or anything overdue), amber under the other (or not visited yet).
+BOARD_RED_BELOW = 50
+BOARD_AMBER_BELOW = 80

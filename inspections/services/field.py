@@ -31,7 +31,7 @@ from inspections.models import (
     VisitAssignment,
     VisitStatus,
 )
-from inspections.services import remediation
+from inspections.services import board_events, remediation
 from inspections.services.audit import record
 from inspections.services.calendar import add_working_days
 
@@ -155,6 +155,7 @@ def check_in(visit: Visit, *, actor: User, latitude, longitude, accuracy_m, devi
     visit.template = visit.template or default_template()
     visit.save()
     record(actor, device, "visit.check_in", visit, {"distance_m": distance, "flags": flags})
+    board_events.unit_changed(visit.unit)
     return CheckInResult(visit, distance, flags)
 
 
@@ -288,6 +289,7 @@ def submit_visit(visit: Visit, *, actor: User, device=None, now: datetime | None
     visit.status, visit.submitted_at = VisitStatus.SUBMITTED, now or timezone.now()
     visit.save(update_fields=["status", "submitted_at"])
     record(actor, device, "visit.submit", visit, {"answers": len(answered)})
+    board_events.unit_changed(visit.unit)
     # Each finding now has to be fixed by the unit: its head answers for it by the deadline.
     remediation.open_for(Finding.objects.filter(visit=visit, correction__isnull=True).select_related("unit__head"))
     return visit

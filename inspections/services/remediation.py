@@ -35,7 +35,7 @@ from inspections.models import (
     User,
     VisitAssignment,
 )
-from inspections.services import notifications
+from inspections.services import board_events, notifications
 from inspections.services.audit import record
 from inspections.services.visibility import (
     can_manage_plans_for,
@@ -147,6 +147,7 @@ def _move(remediation: Remediation, expected_version: int | None, allowed_from: 
         raise fail(RemediationErrorCode.CONFLICT,
                    _("Someone else changed this finding's remediation first; reload it and try again."), "version")
     remediation.refresh_from_db()
+    board_events.unit_changed(remediation.unit)
     return remediation
 
 

@@ -31,7 +31,7 @@ from inspections.models import (
     Snapshot,
     User,
 )
-from inspections.services import remediation
+from inspections.services import board_events, remediation
 from inspections.services.audit import record
 from inspections.services.cctv.snapshots import fail
 from inspections.services.evidence import inspect_photo, keep_photo, read_verified_file
@@ -143,6 +143,7 @@ def confirm(user: User, snapshot_id: int, *, criterion_code: str | None = None, 
     evidence = Evidence(uuid=uuid.uuid4(), uploaded_by=user)
     keep_photo(photo, evidence, finding.uuid, finding)
     remediation.open_for([finding])
+    board_events.unit_changed(unit)
     now = timezone.now()
     Snapshot.objects.filter(pk__in=[s.pk for s in group]).update(
         review_state=ReviewState.CONFIRMED, reviewed_by=user, reviewed_at=now, finding=finding)
