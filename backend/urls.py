@@ -4,6 +4,7 @@ from django.urls import path
 from backend.api.view import GraphQLHTTPView
 from backend.health import healthz
 from inspections.camera_views import ingest_snapshot, snapshot_image
+from inspections.export_views import board_export, findings_export, unit_report
 from inspections.views import evidence_file
 from mobile_api.views import upload_evidence
 
@@ -16,5 +17,8 @@ urlpatterns = [
          name="evidence-thumbnail"),
     path("api/cameras/snapshots", ingest_snapshot, name="camera-snapshot"),
     path("api/cameras/snapshots/<int:snapshot_id>/image", snapshot_image, name="camera-snapshot-image"),
+    path("api/exports/board.<str:fmt>", board_export, name="export-board"),
+    path("api/exports/findings.<str:fmt>", findings_export, name="export-findings"),
+    path("api/exports/units/<str:unit_id>/report.pdf", unit_report, name="export-unit-report"),
     path("admin/", admin.site.urls),
 ]
