@@ -64,7 +64,9 @@ class Finding(models.Model):
     class Meta:
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
-        indexes = [models.Index(fields=["unit", "created_at"])]
+        indexes = [models.Index(fields=["unit", "created_at"]),
+                   # repeat findings: the same criterion at the same unit within a year
+                   models.Index(fields=["unit", "criterion", "captured_at"])]
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.criterion_id} v{self.version}"

@@ -36,6 +36,8 @@ class Remediation(models.Model):
                                              on_delete=models.PROTECT, related_name="+")
     extension_decided_at = models.DateTimeField(null=True, blank=True)
     first_answered_at = models.DateTimeField(null=True, blank=True)
+    # Its local date: "answered by the deadline" compares two dates, in SQL, without time-zone arithmetic.
+    first_answered_on = models.DateField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, Min, OuterRef, Q
+from django.db.models import Count, F, Min, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -152,8 +152,9 @@ def board(user: User, authority: OrgUnit, year: int, *, quarter: int | None = No
                         surprise=Count("pk", filter=Q(kind=VisitKind.SURPRISE))):
         rows[line["row"]].periodic_visits, rows[line["row"]].surprise_visits = line["periodic"], line["surprise"]
 
+    # A finding exists only once its visit was checked in (or comes from CCTV), so whoever may see the board may
+    # see every finding under it: no visit subquery is needed here (rule 1 is about visits not yet checked in).
     findings = Finding.objects.filter(correction__isnull=True, captured_at__gte=start, captured_at__lt=end)
-    findings = findings.filter(Q(visit__isnull=True) | Q(visit__in=visible_visits(user, today=today).values("pk")))
     if area:
         findings = findings.filter(criterion__area=area)
     if severity:
@@ -166,20 +167,28 @@ def board(user: User, authority: OrgUnit, year: int, *, quarter: int | None = No
     for line in grouped(findings, criterion_area=F("criterion__area"), count=Count("pk")).values(
             "row", "criterion_area", "count"):
         rows[line["row"]].areas[line["criterion_area"]] = line["count"]
-    earlier = Finding.objects.filter(
-        unit_id=OuterRef("unit_id"), criterion__code=OuterRef("criterion__code"), correction__isnull=True,
-        captured_at__lt=OuterRef("captured_at"), captured_at__gte=OuterRef("captured_at") - timedelta(days=365))
-    for line in grouped(findings.filter(Exists(earlier)), count=Count("pk")):
-        rows[line["row"]].repeat_findings = line["count"]
+    # Repeat findings (the same criterion at the same unit within the 365 days before), from one ordered scan.
+    counted = set(findings.filter(under).values_list("pk", flat=True)) if (area or severity) else None
+    previous: tuple | None = None
+    for pk, row_path, unit_id, criterion_id, captured in (
+            Finding.objects.filter(under, correction__isnull=True, captured_at__gte=start - timedelta(days=365),
+                                   captured_at__lt=end)
+            .annotate(row=prefix).order_by("unit_id", "criterion_id", "captured_at", "pk")
+            .values_list("pk", "row", "unit_id", "criterion_id", "captured_at")):
+        repeat = (previous is not None and previous[:2] == (unit_id, criterion_id)
+                  and captured - previous[2] <= timedelta(days=365))
+        if repeat and captured >= start and row_path in rows and (counted is None or pk in counted):
+            rows[row_path].repeat_findings += 1
+        previous = (unit_id, criterion_id, captured)
 
     remediation = Remediation.objects.filter(finding__in=findings.values("pk"))
-    answered_late = Q(first_answered_at__isnull=False) & ~Q(first_answered_at__date__lte=F("deadline"))
+    answered_late = Q(first_answered_on__gt=F("deadline"))
     for line in grouped(
         remediation,
-        on_time=Count("pk", filter=Q(first_answered_at__date__lte=F("deadline"))),
+        on_time=Count("pk", filter=Q(first_answered_on__lte=F("deadline"))),
         late=Count("pk", filter=answered_late),
         overdue=Count("pk", filter=Q(state__in=WAITING, deadline__lt=today)),
-        due=Count("pk", filter=Q(deadline__lt=today) | Q(first_answered_at__isnull=False)),
+        due=Count("pk", filter=Q(deadline__lt=today) | Q(first_answered_on__isnull=False)),
     ):
         row = rows[line["row"]]
         row.remediation_on_time, row.remediation_late = line["on_time"], line["late"]
@@ -267,7 +276,7 @@ def series(user: User, authority: OrgUnit, year: int, *, today: date | None = No
     firsts = sorted(timezone.localdate(moment) for moment in first_visit)
     due = list(Remediation.objects.filter(unit__path__startswith=authority.path, finding__captured_at__gte=start,
                                           finding__captured_at__lt=end)
-               .values_list("deadline", "first_answered_at"))
+               .values_list("deadline", "first_answered_on"))
     target = sum(target_units(plan, plan_units(plan).count()) for plan in
                  InspectionPlan.objects.filter(authority=authority, year=year,
                                                status__in=[PlanStatus.APPROVED, PlanStatus.CLOSED]))
@@ -279,8 +288,7 @@ def series(user: User, authority: OrgUnit, year: int, *, today: date | None = No
             continue
         visited = sum(1 for day in firsts if day <= month_end)
         came_due = [(deadline, answered) for deadline, answered in due if deadline <= month_end]
-        in_time = sum(1 for deadline, answered in came_due
-                      if answered is not None and timezone.localdate(answered) <= deadline)
+        in_time = sum(1 for deadline, answered in came_due if answered is not None and answered <= deadline)
         points.append(MonthPoint(month, round(min(1.0, visited / target), 3) if target else None,
                                  round(in_time / len(came_due), 3) if came_due else None))
     return points

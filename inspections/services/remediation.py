@@ -205,7 +205,8 @@ def answer(actor: User, finding_id: int, data: AnswerInput, *, version: int | No
                    "evidence_ids")
     number = remediation.answers.count() + 1
     remediation = _move(remediation, version, (S.OPEN, S.REJECTED), state=S.ANSWERED,
-                        first_answered_at=remediation.first_answered_at or now)
+                        first_answered_at=remediation.first_answered_at or now,
+                        first_answered_on=remediation.first_answered_on or timezone.localdate(now))
     saved = RemediationAnswer.objects.create(
         remediation=remediation, number=number, plan_of_action=data.plan_of_action.strip(),
         fix_done=(data.fix_done or "").strip(), fixed_on=data.fixed_on, accountable=head, drafted_by=actor)

@@ -36,7 +36,7 @@ def add_finding(unit, code, severity, captured: date, deadline: date, *, visit=N
         criterion=Criterion.objects.get(template__code="ONE_STOP_SHOP", code=code), severity=severity,
         text=f"{code} {severity}", captured_at=at(captured), deadline=deadline, created_by=author)
     Remediation.objects.create(finding=finding, unit=unit, original_deadline=deadline, deadline=deadline, state=state,
-                               first_answered_at=at(answered) if answered else None)
+                               first_answered_at=at(answered) if answered else None, first_answered_on=answered)
     return finding
 
 
