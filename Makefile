@@ -42,7 +42,15 @@ lint: install
 
 test: install lint test-sqlite test-postgres
 
-test-sqlite: install
+# Debian's Chromium for the headless-browser test of the board (Playwright drives it; never `playwright install`).
+.PHONY: browser
+browser:
+	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver \
+			|| echo "== Chromium could not be installed: the browser test will be skipped =="; \
+	fi
+
+test-sqlite: install browser
 	TESTING=1 $(VENV)/bin/pytest
 
 # Runs again on the local PostgreSQL and Redis when both answer (see README); skipped otherwise.

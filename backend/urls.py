@@ -3,6 +3,7 @@ from django.urls import path
 
 from backend.api.view import GraphQLHTTPView
 from backend.health import healthz
+from inspections.board_views import board_page
 from inspections.camera_views import ingest_snapshot, snapshot_image
 from inspections.export_views import board_export, findings_export, unit_report
 from inspections.views import evidence_file
@@ -20,5 +21,6 @@ urlpatterns = [
     path("api/exports/board.<str:fmt>", board_export, name="export-board"),
     path("api/exports/findings.<str:fmt>", findings_export, name="export-findings"),
     path("api/exports/units/<str:unit_id>/report.pdf", unit_report, name="export-unit-report"),
+    path("board/", board_page, name="board"),
     path("admin/", admin.site.urls),
 ]
