@@ -134,34 +134,30 @@ def _bold(sheet, value, font) -> WriteOnlyCell:
 FORMATS = ("xlsx", "csv")
 
 
-@require_GET
-def board_export(request, fmt: str):
+def _table_export(request, fmt: str, kind: str, title: str, table):
+    """A table of an authority's period as XLSX or CSV, for a caller who may see its board."""
     if fmt not in FORMATS:
         raise Http404
     if not request.user.is_authenticated:
         return _unauthenticated()
     authority = _authority(request)
     year, quarter = _year(request)
-    header, rows = board_table(board_service.board(request.user, authority, year, quarter=quarter))
-    name = f"board-{authority.code}-{year}" + (f"-q{quarter}" if quarter else "")
+    header, rows = table(request.user, authority, year, quarter)
+    name = f"{kind}-{authority.code}-{year}" + (f"-q{quarter}" if quarter else "")
     if fmt == "csv":
         return csv_response(name, header, rows)
-    return xlsx_response(name, _("Board"), header, rows)
+    return xlsx_response(name, title, header, rows)
+
+
+@require_GET
+def board_export(request, fmt: str):
+    return _table_export(request, fmt, "board", _("Board"), lambda user, authority, year, quarter: board_table(
+        board_service.board(user, authority, year, quarter=quarter)))
 
 
 @require_GET
 def findings_export(request, fmt: str):
-    if fmt not in FORMATS:
-        raise Http404
-    if not request.user.is_authenticated:
-        return _unauthenticated()
-    authority = _authority(request)
-    year, quarter = _year(request)
-    header, rows = findings_table(request.user, authority, year, quarter)
-    name = f"findings-{authority.code}-{year}" + (f"-q{quarter}" if quarter else "")
-    if fmt == "csv":
-        return csv_response(name, header, rows)
-    return xlsx_response(name, _("Findings"), header, rows)
+    return _table_export(request, fmt, "findings", _("Findings"), findings_table)
 
 
 def report_html(user, unit: OrgUnit, year: int) -> str:
