@@ -1,4 +1,9 @@
-"""Demo users of every role in Hồ Chí Minh City, for `make run`. Refuses to run with DEBUG off."""
+"""Demo data for `make run`: users of every role in Hồ Chí Minh City, the city's current year so far (plan,
+visits, findings, remediation, cameras: ``inspections.demo``) and next year's approved plan. Idempotent: what
+exists is left alone. Refuses to run with DEBUG off."""
+
+import time
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -29,7 +34,8 @@ def demo_password(username: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Create demo users of every role in Hồ Chí Minh City (needs `load_divisions --province 79`)."
+    help = ("Create demo users of every role in Hồ Chí Minh City, its current year so far and next year's plan "
+            "(needs `load_divisions --province 79`).")
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
@@ -57,27 +63,50 @@ class Command(BaseCommand):
             if heads:
                 OrgUnit.objects.filter(pk=unit.pk).update(head=user)
             rows.append((username, demo_password(username), role.label, unit.name if unit else "—"))
+        self.seed_year()
         self.seed_plan()
         self.stdout.write("Demo sign-in details (username / password / role / unit):")
         for row in rows:
             self.stdout.write("  " + " / ".join(str(cell) for cell in row))
 
+    def seed_year(self):
+        """The city's current year up to today: see ``inspections.demo``."""
+        from inspections.demo import DemoYear
+
+        province = OrgUnit.objects.get(code=DEMO_PROVINCE)
+        started = time.monotonic()
+        year = DemoYear(province, reviewer=User.objects.get(username="noivu"),
+                        inspector=User.objects.get(username="thanhtra"))
+        summary = year.build()
+        if summary is None:
+            self.stdout.write(f"Demo year {year.year}: the city's plan exists, left as it is.")
+            return
+        for line in summary.lines():
+            self.stdout.write(line)
+        self.stdout.write(f"  (built in {time.monotonic() - started:.1f} s; unit heads and the extra inspectors "
+                          "have no password: set one in the admin to sign in as them)")
+
     def seed_plan(self):
-        """An approved 2027 plan of the city, with two periodic visits and its surprise draw."""
-        from datetime import date
+        """Next year's approved plan of the city, with two periodic visits and its surprise draw."""
         from decimal import Decimal
 
+        from django.utils import timezone
+
         from inspections.models import InspectionPlan
+        from inspections.services.calendar import next_working_day
         from inspections.services.plans import add_periodic_visit, approve_plan, create_plan
 
         province = OrgUnit.objects.get(code=DEMO_PROVINCE)
-        if InspectionPlan.objects.filter(authority=province, year=2027).exists():
+        year = timezone.localdate().year + 1
+        if InspectionPlan.objects.filter(authority=province, year=year).exists():
             return
         reviewer = User.objects.get(username="noivu")
         team = [User.objects.get(username="thanhtra")]
-        plan = create_plan(actor=reviewer, authority=province, title="Kế hoạch kiểm tra CCHC năm 2027", year=2027,
+        plan = create_plan(actor=reviewer, authority=province, title=f"Kế hoạch kiểm tra CCHC năm {year}", year=year,
                            surprise_share=Decimal("1"), inspectors=team)
-        add_periodic_visit(plan, OrgUnit.objects.get(code="79-STP"), date(2027, 3, 3), actor=reviewer)
-        add_periodic_visit(plan, OrgUnit.objects.get(code="26743"), date(2027, 3, 4), actor=reviewer)
-        approve_plan(plan, actor=reviewer, today=date(2026, 12, 1))
+        first = next_working_day(date(year, 3, 3))
+        add_periodic_visit(plan, OrgUnit.objects.get(code="79-STP"), first, actor=reviewer)
+        add_periodic_visit(plan, OrgUnit.objects.get(code="26743"), next_working_day(first + timedelta(days=1)),
+                           actor=reviewer)
+        approve_plan(plan, actor=reviewer)
         self.stdout.write(f"Demo plan approved: {plan.title}, commitment {InspectionPlan.objects.get(pk=plan.pk).commitment}")
