@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.utils import timezone
 
 from inspections.models import (
@@ -116,6 +117,13 @@ def test_the_demo_fills_the_compliance_board_and_is_seeded_once(year_so_far):
     # The sweep told the heads and Home Affairs about what is overdue; a few notices, not hundreds.
     assert Notification.objects.filter(kind="escalation", recipient=reviewer).exists()
     assert Notification.objects.filter(emailed_at__isnull=True).count() <= 40
+
+    # Home Affairs signs in with the printed password and reads the web board.
+    browser = Client()
+    signed_in = browser.post("/admin/login/?next=/board/", {"username": "noivu", "password": "noivu-demo-2026"})
+    assert signed_in.status_code == 302 and signed_in["Location"] == "/board/"
+    page = browser.get("/board/")
+    assert page.status_code == 200 and rows[0].unit.name.encode() in page.content
 
     # Running it again changes nothing.
     counts = {model.__name__: model.objects.count() for model in SEEDED}

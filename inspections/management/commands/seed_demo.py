@@ -55,7 +55,9 @@ class Command(BaseCommand):
             user, _created = User.objects.update_or_create(
                 username=username,
                 defaults={"role": role, "unit": unit, "first_name": first, "last_name": last,
-                          "is_staff": role == Role.ADMINISTRATOR, "is_superuser": role == Role.ADMINISTRATOR,
+                          # Home Affairs signs in to the web board through the admin's login page.
+                          "is_staff": role in (Role.ADMINISTRATOR, Role.HOME_AFFAIRS),
+                          "is_superuser": role == Role.ADMINISTRATOR,
                           "email": f"{username}@demo.cchc.local"},
             )
             user.set_password(demo_password(username))
