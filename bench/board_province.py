@@ -43,18 +43,23 @@ QUERY = """query($a: ID!, $y: Int!) { board(authorityId: $a, year: $y) { unitCou
     cctvFlags cameras cameraTamperShare } } } } }"""
 
 
-def build():
-    rng = random.Random(180)
-    province = OrgUnit.objects.add_root(instance=OrgUnit(code="BENCH-BP", kind=OrgUnitKind.PROVINCE, name="Tỉnh"))
-    reviewer = User.objects.create(username="bench-bp-nv", role=Role.HOME_AFFAIRS, unit=province)
-    inspector = User.objects.create(username="bench-bp-tt", role=Role.INSPECTOR, unit=province)
+def build(tag: str = "BP", units_count: int = UNITS, visits_count: int = VISITS, findings_count: int = FINDINGS):
+    """A province with ``units_count`` wards, ``visits_count`` visits done this year and ``findings_count``
+    findings with their remediation; returns the province and its Home Affairs reviewer."""
+    UNITS, VISITS, FINDINGS = units_count, visits_count, findings_count  # noqa: N806 - the module's names
+    rng = random.Random(f"{tag}-{UNITS}")
+    province = OrgUnit.objects.add_root(instance=OrgUnit(code=f"BENCH-{tag}", kind=OrgUnitKind.PROVINCE,
+                                                         name=f"Tỉnh {tag}"))
+    reviewer = User.objects.create(username=f"bench-{tag}-nv", role=Role.HOME_AFFAIRS, unit=province)
+    inspector = User.objects.create(username=f"bench-{tag}-tt", role=Role.INSPECTOR, unit=province)
     OrgUnit.objects.bulk_create([
-        OrgUnit(code=f"BP{i:03d}", kind=OrgUnitKind.WARD, name=f"Phường {i}", search_name=f"phuong {i}",
+        OrgUnit(code=f"{tag}{i:03d}", kind=OrgUnitKind.WARD, name=f"Phường {i}", search_name=f"phuong {i}",
                 parent=province, depth=2, numchild=0, path=OrgUnit._get_path(province.path, 2, i))
         for i in range(1, UNITS + 1)])
     OrgUnit.objects.filter(pk=province.pk).update(numchild=UNITS)
     units = list(OrgUnit.objects.filter(parent=province).order_by("code"))
-    heads = User.objects.bulk_create([User(username=f"bench-bp-h{u.pk}", role=Role.UNIT_HEAD, unit=u) for u in units])
+    heads = User.objects.bulk_create([User(username=f"bench-{tag}-h{u.pk}", role=Role.UNIT_HEAD, unit=u)
+                                      for u in units])
     for unit, head in zip(units, heads, strict=True):
         unit.head = head
     OrgUnit.objects.bulk_update(units, ["head"])
@@ -67,7 +72,6 @@ def build():
               planned_date=(start + timedelta(days=i % 300)).date(), status="submitted",
               checked_in_at=start + timedelta(days=i % 300)) for i in range(VISITS)])
     criteria = list(Criterion.objects.filter(template__code="ONE_STOP_SHOP"))
-    today = timezone.localdate()
     for chunk in range(0, FINDINGS, 5000):
         findings = Finding.objects.bulk_create([
             Finding(visit=visits[i % VISITS], unit=visits[i % VISITS].unit, source=FindingSource.VISIT,
@@ -81,7 +85,6 @@ def build():
                         first_answered_on=(f.captured_at.date() + timedelta(days=rng.randint(1, 30))
                                            if rng.random() < 0.7 else None),
                         closed_at=f.captured_at + timedelta(days=25)) for f in findings])
-    del today
     return province, reviewer
 
 
