@@ -292,3 +292,30 @@ def test_snapshot_images_are_served_to_reviewers_after_a_hash_check(world, immed
     path.write_bytes(jpeg[:-10] + b"\x00" * 10)
     tampered = Client().get(f"/api/cameras/snapshots/{snapshot.pk}/image", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert tampered.status_code == 409
+
+
+def test_the_admin_draws_the_zones_on_the_reference_frame(world):  # noqa: F811
+    import base64
+    import re
+
+    site = Site(world, "W01")
+    world.admin.is_staff = world.admin.is_superuser = True
+    world.admin.save()
+    admin_client = Client()
+    admin_client.force_login(world.admin)
+    page = admin_client.get(f"/admin/inspections/camera/{site.camera.pk}/change/")
+    assert page.status_code == 200
+    found = re.search(rb'src="data:image/png;base64,([^"]+)"', page.content)
+    assert found, "no zone preview"
+    preview = scenes.decode(base64.b64decode(found.group(1)))
+    assert preview.shape[1] == 640
+    # The staff zone is tinted blue and the citizen zone orange on the empty counter.
+    staff = preview[int(0.35 * preview.shape[0]), int(0.5 * preview.shape[1])].astype(int)
+    citizen = preview[int(0.9 * preview.shape[0]), int(0.5 * preview.shape[1])].astype(int)
+    reference = scenes.decode(scenes.reference_jpeg())
+    plain = __import__("cv2").resize(reference, (640, preview.shape[0]))
+    assert staff[0] - plain[int(0.35 * preview.shape[0]), 320, 0] > 20  # more blue (BGR)
+    assert citizen[2] - plain[int(0.9 * preview.shape[0]), 320, 2] > 10  # more red, as orange is
+    key_page = admin_client.post("/admin/inspections/camera/", {"action": "issue_key",
+                                                                "_selected_action": [site.camera.pk]}, follow=True)
+    assert b"cam_" in key_page.content and CameraKey.objects.filter(camera=site.camera).count() == 2
