@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from backend.api.rest import error_response
-from inspections.error_codes import CctvErrorCode
+from backend.api.rest import error_response, json_error
+from inspections.error_codes import CctvErrorCode, fail
 from inspections.models import Snapshot
 from inspections.services.cctv.review import reviewable_snapshots
-from inspections.services.cctv.snapshots import camera_for_key, fail, ingest
+from inspections.services.cctv.snapshots import camera_for_key, ingest
 from inspections.services.evidence import TamperedEvidence, read_upload, read_verified_file
 
 
@@ -67,15 +67,15 @@ def snapshot_image(request, snapshot_id: int):
     """The snapshot's JPEG, for those who may review it, after its SHA-256 is checked (as evidence is)."""
     user = request.user
     if not user.is_authenticated:
-        return JsonResponse({"errors": [{"code": "UNAUTHENTICATED", "message": _("Sign in first.")}]}, status=401)
+        return json_error(401, "UNAUTHENTICATED", _("Sign in first."))
     snapshot = reviewable_snapshots(user).filter(pk=snapshot_id).first()
     if snapshot is None:
-        return JsonResponse({"errors": [{"code": "NOT_FOUND", "message": _("Not found.")}]}, status=404)
+        return json_error(404, "NOT_FOUND", _("Not found."))
     try:
         data = read_verified_file(snapshot.file_name, snapshot.sha256)
     except TamperedEvidence:
-        return JsonResponse({"errors": [{"code": "EVIDENCE_TAMPERED", "message": _(
-            "The stored snapshot no longer matches the one received; it is not served.")}]}, status=409)
+        return json_error(409, "EVIDENCE_TAMPERED", _(
+            "The stored snapshot no longer matches the one received; it is not served."))
     return HttpResponse(data, content_type="image/jpeg", headers={
         "Cache-Control": f"private, max-age={settings.EVIDENCE_CACHE_SECONDS}", "X-Content-Type-Options": "nosniff",
         "ETag": f'"{snapshot.sha256}"'})

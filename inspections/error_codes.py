@@ -2,6 +2,15 @@
 
 from enum import Enum
 
+from django.core.exceptions import ValidationError
+
+
+def fail(code: Enum, message: str, field: str | None = None) -> ValidationError:
+    """A typed error for any of the enums below, on ``field`` (snake_case) or on the whole operation."""
+    if field:
+        return ValidationError({field: ValidationError(message, code=code.value)})
+    return ValidationError(message, code=code.value)
+
 
 class OrgErrorCode(Enum):
     INVALID = "invalid"

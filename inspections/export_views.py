@@ -24,6 +24,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from backend.api.rest import json_error
 from backend.api.types import decode_id
 from inspections.models import Evidence, OrgUnit, Remediation
 from inspections.services import board as board_service
@@ -33,7 +34,7 @@ from inspections.services.visibility import can_see_unit, visible_findings, visi
 
 
 def _unauthenticated() -> JsonResponse:
-    return JsonResponse({"errors": [{"code": "UNAUTHENTICATED", "message": _("Sign in first.")}]}, status=401)
+    return json_error(401, "UNAUTHENTICATED", _("Sign in first."))
 
 
 def _year(request) -> tuple[int, int | None]:

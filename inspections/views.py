@@ -3,28 +3,22 @@ checked against the SHA-256 recorded at upload (DESIGN.md rule 3). There is no p
 
 from django.conf import settings
 from django.db.models import Q
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from backend.api.rest import json_error
 from inspections.models import Evidence
 from inspections.services.audit import record
 from inspections.services.evidence import ORIGINAL, TamperedEvidence, read_verified
 from inspections.services.visibility import visible_findings
 
 
-def not_found() -> JsonResponse:
-    return JsonResponse({"errors": [{"code": "NOT_FOUND", "message": _("Not found.")}]}, status=404)
-
-
 @require_GET
 def evidence_file(request, evidence_id, kind):
     user = request.user
     if not user.is_authenticated:
-        response = JsonResponse({"errors": [{"code": "UNAUTHENTICATED", "message": _("Sign in first.")}]},
-                                status=401)
-        response["WWW-Authenticate"] = "Bearer"
-        return response
+        return json_error(401, "UNAUTHENTICATED", _("Sign in first."))
     # A photo is as visible as its finding's visit (rule 1 included); one that has not found its finding yet
     # only to the inspector who sent it. Hidden and missing answer alike.
     findings = visible_findings(user).values("pk")
@@ -32,7 +26,7 @@ def evidence_file(request, evidence_id, kind):
                | Q(finding=None, answer=None, uploaded_by=user))
     evidence = Evidence.objects.filter(visible, uuid=evidence_id).exclude(stored_at=None).first()
     if evidence is None:
-        return not_found()
+        return json_error(404, "NOT_FOUND", _("Not found."))
     etag = f'"{evidence.sha256 if kind == ORIGINAL else evidence.thumbnail_sha256}"'
     headers = {"ETag": etag, "Cache-Control": f"private, max-age={settings.EVIDENCE_CACHE_SECONDS}",
                "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'"}
@@ -42,9 +36,8 @@ def evidence_file(request, evidence_id, kind):
         data = read_verified(evidence, kind)
     except TamperedEvidence:
         record(user, None, "evidence.tampered", evidence, {"kind": kind})
-        return JsonResponse({"errors": [{"code": "EVIDENCE_TAMPERED", "message": _(
-            "The stored photo no longer matches the one uploaded; it is not served. The incident is logged.")}]},
-            status=409)
+        return json_error(409, "EVIDENCE_TAMPERED", _(
+            "The stored photo no longer matches the one uploaded; it is not served. The incident is logged."))
     content_type = evidence.content_type if kind == ORIGINAL else "image/jpeg"
     extension = (evidence.file_name.rsplit(".", 1)[-1] if kind == ORIGINAL else "jpg")
     headers["Content-Disposition"] = f'inline; filename="{evidence.uuid}-{kind}.{extension}"'

@@ -16,10 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backend.api.rest import error_response
-from inspections.error_codes import FieldErrorCode
+from inspections.error_codes import FieldErrorCode, fail
 from inspections.models import Evidence
 from inspections.services.evidence import read_upload, store_photo
-from inspections.services.field import fail
 
 
 def evidence_json(evidence: Evidence) -> dict:

@@ -20,3 +20,12 @@ def error_response(error: ValidationError) -> JsonResponse:
     if status == 401:
         response["WWW-Authenticate"] = "Bearer"
     return response
+
+
+def json_error(status: int, code: str, message: str) -> JsonResponse:
+    """One typed error of a plain endpoint (401 asks for a bearer token)."""
+    response = JsonResponse({"errors": [{"code": code, "message": message}]}, status=status,
+                            json_dumps_params={"ensure_ascii": False})
+    if status == 401:
+        response["WWW-Authenticate"] = "Bearer"
+    return response

@@ -268,8 +268,10 @@ class MonthPoint:
     on_time: float | None  # share of remediation due by the month's end that was answered in time
 
 
-def series(user: User, authority: OrgUnit, year: int, *, today: date | None = None) -> list[MonthPoint]:
-    """Coverage and on-time remediation over the year, month by month (for the board's chart). Three queries."""
+def series(user: User, authority: OrgUnit, year: int, *, target: int | None = None,
+           today: date | None = None) -> list[MonthPoint]:
+    """Coverage and on-time remediation over the year, month by month (for the board's chart). ``target`` is the
+    year's target when the caller has it already (the yearly board does)."""
     today = today or timezone.localdate()
     start, end = period(year, None)
     first_visit = (visible_visits(user, today=today)
@@ -280,9 +282,10 @@ def series(user: User, authority: OrgUnit, year: int, *, today: date | None = No
     due = list(Remediation.objects.filter(unit__path__startswith=authority.path, finding__captured_at__gte=start,
                                           finding__captured_at__lt=end)
                .values_list("deadline", "first_answered_on"))
-    target = sum(target_units(plan, plan_units(plan).count()) for plan in
-                 InspectionPlan.objects.filter(authority=authority, year=year,
-                                               status__in=[PlanStatus.APPROVED, PlanStatus.CLOSED]))
+    if target is None:
+        target = sum(target_units(plan, plan_units(plan).count()) for plan in
+                     InspectionPlan.objects.filter(authority=authority, year=year,
+                                                   status__in=[PlanStatus.APPROVED, PlanStatus.CLOSED]))
     points = []
     for month in range(1, 13):
         month_end = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)

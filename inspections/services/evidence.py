@@ -27,10 +27,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
-from inspections.error_codes import FieldErrorCode
+from inspections.error_codes import FieldErrorCode, fail
 from inspections.models import Evidence, Finding, Role, User, VisitStatus
 from inspections.services.audit import record
-from inspections.services.field import check_assigned, fail
+from inspections.services.field import check_assigned
 
 pillow_heif.register_heif_opener()
 logger = structlog.get_logger(__name__)

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inspections.error_codes import FieldErrorCode
+from inspections.error_codes import FieldErrorCode, fail
 from inspections.models import (
     Answer,
     AnswerResult,
@@ -37,12 +37,6 @@ from inspections.services.calendar import add_working_days
 
 logger = structlog.get_logger(__name__)
 EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (metres)
-
-
-def fail(code: FieldErrorCode, message: str, field: str | None = None) -> ValidationError:
-    if field:
-        return ValidationError({field: ValidationError(message, code=code.value)})
-    return ValidationError(message, code=code.value)
 
 
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -9,13 +9,13 @@ from decimal import Decimal
 
 import structlog
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections.error_codes import PlanErrorCode
+from inspections.error_codes import fail as error
 from inspections.models import (
     CoverageScope,
     InspectionPlan,
@@ -33,12 +33,6 @@ from inspections.services.calendar import is_working_day, working_days_between
 from inspections.services.visibility import can_manage_plans_for, unit_scope
 
 logger = structlog.get_logger(__name__)
-
-
-def error(code: PlanErrorCode, message: str, field: str | None = None) -> ValidationError:
-    if field:
-        return ValidationError({field: ValidationError(message, code=code.value)})
-    return ValidationError(message, code=code.value)
 
 
 def today_local() -> date:

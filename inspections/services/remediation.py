@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from inspections.error_codes import RemediationErrorCode
+from inspections.error_codes import RemediationErrorCode, fail
 from inspections.models import (
     Evidence,
     Finding,
@@ -47,31 +47,26 @@ from inspections.services.visibility import (
 S = RemediationState
 
 
-def fail(code: RemediationErrorCode, message: str, field: str | None = None) -> ValidationError:
-    if field:
-        return ValidationError({field: ValidationError(message, code=code.value)})
-    return ValidationError(message, code=code.value)
-
-
 # --- creation -----------------------------------------------------------------------------------------------
 
 
 def open_for(findings) -> list[Remediation]:
     """A remediation for each finding that has none (its deadline is the finding's). Idempotent."""
-    findings = [f for f in findings if not Remediation.objects.filter(finding=f).exists()]
+    findings = list(findings)
+    opened = set(Remediation.objects.filter(finding__in=findings).values_list("finding_id", flat=True))
+    findings = [f for f in findings if f.pk not in opened]
     created = Remediation.objects.bulk_create([
         Remediation(finding=f, unit_id=f.unit_id, original_deadline=f.deadline, deadline=f.deadline)
         for f in findings
     ])
-    for finding in findings:
-        head = finding.unit.head if finding.unit_id else None
-        if head is not None:
-            notifications.notify(
-                [head], kind="finding", key=f"finding:{finding.pk}", finding=finding,
-                title=gettext_lazy("New finding to fix by %(deadline)s"),
-                body=gettext_lazy("%(unit)s: %(text)s"),
-                values={"deadline": finding.deadline.strftime("%d/%m/%Y"), "unit": finding.unit.name,
-                        "text": finding.text[:200]})
+    notifications.write([
+        notifications.build(finding.unit.head, kind="finding", key=f"finding:{finding.pk}", finding=finding,
+                            title=gettext_lazy("New finding to fix by %(deadline)s"),
+                            body=gettext_lazy("%(unit)s: %(text)s"),
+                            values={"deadline": finding.deadline.strftime("%d/%m/%Y"), "unit": finding.unit.name,
+                                    "text": finding.text[:200]})
+        for finding in findings if finding.unit.head is not None and finding.unit.head.is_active
+    ])
     return created
 
 

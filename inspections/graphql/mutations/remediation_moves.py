@@ -5,7 +5,7 @@ import graphene
 
 from backend.api.mutations import BaseMutation, error_type
 from backend.api.types import decode_id
-from inspections.error_codes import RemediationErrorCode
+from inspections.error_codes import RemediationErrorCode, fail
 from inspections.models import User
 from inspections.services import remediation as service
 
@@ -45,7 +45,7 @@ class AssignRemediation(RemediationMove):
         if assignee_id is not None:
             staff = User.objects.filter(pk=decode_id(assignee_id, "User") or 0).first()
             if staff is None:
-                raise service.fail(RemediationErrorCode.INVALID, "Assign a staff member of the unit.", "assignee_id")
+                raise fail(RemediationErrorCode.INVALID, "Assign a staff member of the unit.", "assignee_id")
         return cls(remediation=service.assign(info.context.user, finding_pk(finding_id), staff, version=version,
                                               device=device_of(info)))
 

@@ -104,4 +104,5 @@ class Board(graphene.ObjectType):
     def resolve_months(root, info):
         from inspections.services.board import series
 
-        return series(info.context.user, root.authority, root.year)
+        target = root.target_units if root.quarter is None else None  # the yearly board knows the year's target
+        return series(info.context.user, root.authority, root.year, target=target)

@@ -16,7 +16,7 @@ from django.db.models import Case, Count, IntegerField, Max, Min, Q, QuerySet, V
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inspections.error_codes import CctvErrorCode
+from inspections.error_codes import CctvErrorCode, fail
 from inspections.models import (
     AnalysisStatus,
     Camera,
@@ -33,7 +33,6 @@ from inspections.models import (
 )
 from inspections.services import board_events, remediation
 from inspections.services.audit import record
-from inspections.services.cctv.snapshots import fail
 from inspections.services.evidence import inspect_photo, keep_photo, read_verified_file
 from inspections.services.field import deadline_for, default_template
 from inspections.services.visibility import is_administrator, visible_units

@@ -10,13 +10,12 @@ from datetime import datetime, timedelta
 
 import structlog
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inspections.error_codes import CctvErrorCode
+from inspections.error_codes import CctvErrorCode, fail
 from inspections.models import AnalysisStatus, Camera, CameraKey, ReviewState, Snapshot
 from inspections.services.calendar import is_working_day
 from inspections.services.cctv.analysis import (
@@ -30,12 +29,6 @@ from inspections.services.evidence import open_checked, read_verified_file, stor
 
 logger = structlog.get_logger(__name__)
 KEY_PREFIX = "cam"
-
-
-def fail(code: CctvErrorCode, message: str, field: str | None = None) -> ValidationError:
-    if field:
-        return ValidationError({field: ValidationError(message, code=code.value)})
-    return ValidationError(message, code=code.value)
 
 
 # --- API keys ---------------------------------------------------------------------------------------------
