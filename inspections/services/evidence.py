@@ -25,7 +25,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from inspections.error_codes import FieldErrorCode, fail
 from inspections.models import Evidence, Finding, Role, User, VisitStatus
@@ -125,6 +125,9 @@ def open_checked(data: bytes) -> Image.Image:
     width, height = image.size
     if width * height > settings.EVIDENCE_MAX_PIXELS:  # from the header, before a single pixel is decoded
         raise too_many_pixels()
+    # Pillow's tolerance of truncated files is one process-wide flag, and libraries turn it on when imported
+    # (WeasyPrint does, for the PDF reports): a photo is only ever accepted whole, so it is turned off here.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -348,3 +348,15 @@ def test_administrators_read_the_audit_log_and_nobody_edits_it(field):  # noqa: 
     other_head.user_permissions.add(Permission.objects.get(codename="view_evidence"))
     client.force_login(other_head)
     assert client.get("/admin/inspections/evidence/").context["cl"].queryset.count() == 0
+
+
+def test_a_truncated_photo_is_refused_even_after_a_pdf_was_rendered(field, media_storage, monkeypatch):  # noqa: F811
+    """WeasyPrint, imported by the PDF report, makes Pillow accept truncated files process-wide."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # what `import weasyprint` does
+    finding = open_finding(field)
+    data = phone_photo()
+    response = post_photo(field.token, data[: len(data) // 2], finding_id=finding.uuid)
+    assert response.status_code == 400 and response.json()["errors"][0]["code"] == "TRUNCATED_IMAGE"
+    assert not Evidence.objects.exists() and stored_files(media_storage) == []
