@@ -1,7 +1,13 @@
+"""WebSocket routes: the GraphQL consumer, handed the project schema and how a phone's bearer token signs in."""
+
 from django.urls import path
 
-from backend.api.websocket import GraphQLWebSocketConsumer
+from apikit.websocket import GraphQLWebSocketConsumer
+from backend.schema import schema
+from mobile_api.services import device_for_token
+
+graphql_websocket = GraphQLWebSocketConsumer.as_asgi(schema=schema, authenticate=device_for_token)
 
 websocket_urlpatterns = [
-    path("graphql/", GraphQLWebSocketConsumer.as_asgi()),
+    path("graphql/", graphql_websocket),
 ]

@@ -2,7 +2,7 @@
 
 import graphene
 
-from backend.api.types import Node
+from apikit.types import Node
 from inspections.graphql.board_schema import BoardQueries, BoardSubscriptions
 from inspections.graphql.cctv_schema import CctvMutations, CctvQueries
 from inspections.graphql.field_schema import FieldMutations, FieldQueries

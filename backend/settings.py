@@ -318,7 +318,7 @@ VISITS_PER_INSPECTOR_PER_DAY = 2
 # Working days before a surprise visit's date from which its assigned inspectors see it (days).
 SURPRISE_LEAD_WORKING_DAYS = 1
 
-# --- CCTV analysis (inspections/services/cctv) -------------------------------------------------------------
+# --- CCTV analysis (inspections/cctv) -------------------------------------------------------------
 # Each threshold is where the flag's score crosses one half; the analyser ramps its confidence around it.
 # Mean grey level (0–255) under which a view in working hours is dark (lights off, lens capped).
 CCTV_DARK_BRIGHTNESS = 40

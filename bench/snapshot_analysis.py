@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from bench.common import percentile_ms, result
-from inspections.services.cctv import TAMPER_FLAGS, CameraProfile, FrameSignature, analyse, prepare_reference
+from inspections.cctv import TAMPER_FLAGS, CameraProfile, FrameSignature, analyse, prepare_reference
 from tests import cctv_scenes
 
 TIMED_PER_CLASS = 4  # scenes of every class in the timed mix

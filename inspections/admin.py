@@ -240,7 +240,7 @@ def zone_preview_html(camera) -> str:
     import cv2
     import numpy as np
 
-    from inspections.services.cctv.zones import ZoneError, draw_zones
+    from inspections.cctv.zones import ZoneError, draw_zones
 
     if camera is None or not camera.pk or not camera.reference_frame:
         return _("Upload a reference frame (the empty counter) to see the zones on it.")
@@ -294,7 +294,7 @@ class CameraAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Issue a new API key (shown once)"))
     def issue_key(self, request, queryset):
-        from inspections.services.cctv.snapshots import issue_key
+        from inspections.services.snapshots import issue_key
 
         for camera in queryset:
             self.message_user(request, _("Key for %(camera)s (copy it now, it is not shown again): %(key)s")
@@ -302,7 +302,7 @@ class CameraAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke all API keys"))
     def revoke_all_keys(self, request, queryset):
-        from inspections.services.cctv.snapshots import revoke_keys
+        from inspections.services.snapshots import revoke_keys
 
         revoked = sum(revoke_keys(camera) for camera in queryset)
         self.message_user(request, _("%(count)d key(s) revoked.") % {"count": revoked})
@@ -315,7 +315,7 @@ class SnapshotAdmin(ReadOnlyAdmin):
     list_select_related = ("camera",)
 
     def get_queryset(self, request):
-        from inspections.services.cctv.review import reviewable_snapshots
+        from inspections.services.snapshot_review import reviewable_snapshots
 
         return super().get_queryset(request).filter(pk__in=reviewable_snapshots(request.user).values("pk"))
 

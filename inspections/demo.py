@@ -73,7 +73,7 @@ from inspections.services.calendar import (
     is_working_day,
     next_working_day,
 )
-from inspections.services.cctv import review, snapshots
+from inspections.services import snapshot_review as review, snapshots
 from inspections.services.evidence import read_verified_file, store_answer_photo, store_photo
 from inspections.services.plans import add_periodic_visit, approve_plan, assign_inspectors, create_plan
 

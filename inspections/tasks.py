@@ -7,7 +7,7 @@ from django_tasks import task
 @task()
 def analyse_snapshot(snapshot_id: int) -> list[str]:
     """Analyse one CCTV snapshot; returns the flags it raised."""
-    from inspections.services.cctv.snapshots import run_analysis
+    from inspections.services.snapshots import run_analysis
 
     snapshot = run_analysis(snapshot_id)
     return list(snapshot.flags) if snapshot is not None else []

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from backend.api.types import decode_id
+from apikit.types import decode_id
 from inspections.error_codes import FieldErrorCode
 from inspections.models import User, Visit
 from inspections.services import field as field_service

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from backend.api.rest import error_response
+from apikit.rest import error_response
 from inspections.error_codes import FieldErrorCode, fail
 from inspections.models import Evidence
 from inspections.services.evidence import read_upload, store_photo

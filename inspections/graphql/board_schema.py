@@ -1,6 +1,6 @@
 import graphene
 
-from backend.api.types import decode_id
+from apikit.types import decode_id
 from inspections.models import OrgUnit as OrgUnitModel
 from inspections.services import board as service
 from inspections.services import board_events

@@ -1,7 +1,7 @@
 import graphene
 
-from backend.api.types import decode_id
-from inspections.services.cctv import review
+from apikit.types import decode_id
+from inspections.services import snapshot_review as review
 from inspections.services.visibility import visible_units
 
 from .mutations.snapshot_review import ConfirmSnapshot, DismissSnapshot

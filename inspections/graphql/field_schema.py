@@ -1,7 +1,7 @@
 import graphene
 from graphene_django.fields import DjangoConnectionField
 
-from backend.api.types import decode_id
+from apikit.types import decode_id
 from inspections.models import ChecklistTemplate
 from inspections.services.visibility import visible_findings
 

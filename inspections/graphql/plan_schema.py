@@ -1,7 +1,7 @@
 import graphene
 from graphene_django.fields import DjangoConnectionField
 
-from backend.api.types import decode_id
+from apikit.types import decode_id
 from inspections.models import InspectionPlan, Visit
 from inspections.services.coverage import plan_coverage
 from inspections.services.plans import preview_draw, verify_plan_draw

@@ -2,8 +2,8 @@ import graphene
 from django.utils import timezone
 from graphene_django.fields import DjangoConnectionField
 
-from backend.api.mutations import BaseMutation
-from backend.api.types import decode_id
+from apikit.mutations import BaseMutation
+from apikit.types import decode_id
 from inspections.models import Notification, Remediation
 from inspections.models import User as UserModel
 from inspections.services.notifications import topic_for

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def validate_zone(value) -> None:
-    from inspections.services.cctv.zones import ZoneError, check_zone
+    from inspections.cctv.zones import ZoneError, check_zone
 
     try:
         check_zone(value)

@@ -8,7 +8,7 @@ The event names only the unit; each subscriber recomputes its rows as its own us
 
 from django.db import transaction
 
-from backend.api.events import publish_many
+from apikit.events import publish_many
 
 
 def topic(authority_path: str) -> str:

@@ -11,7 +11,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone, translation
 
-from backend.api.events import publish_many
+from apikit.events import publish_many
 from inspections.models import Finding, Notification, User
 
 logger = structlog.get_logger(__name__)

@@ -1,7 +1,7 @@
 import graphene
 from graphene_django import DjangoObjectType
 
-from backend.api.types import Node
+from apikit.types import Node
 from mobile_api.models import DeviceSession
 
 

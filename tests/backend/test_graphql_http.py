@@ -8,7 +8,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import path
 
-from backend.api.view import GraphQLHTTPView
+from apikit.view import GraphQLHTTPView
 
 pytestmark = pytest.mark.django_db
 

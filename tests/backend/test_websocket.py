@@ -5,8 +5,8 @@ import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
 
-from backend.api.events import publish
-from backend.api.websocket import GraphQLWebSocketConsumer
+from apikit.events import publish
+from apikit.websocket import GraphQLWebSocketConsumer
 from backend.asgi import application
 from inspections.models import Role
 from tests.fixtures import make_user, token_for

@@ -141,7 +141,7 @@ def test_the_board_subscription_pushes_the_changed_row(world):  # noqa: F811
     from asgiref.sync import async_to_sync, sync_to_async
     from channels.testing import WebsocketCommunicator
 
-    from backend.api.websocket import GraphQLWebSocketConsumer
+    from backend.routing import graphql_websocket
     from inspections.services.field import check_in
     from inspections.services.plans import assign_inspectors
     from tests.inspections.plan_fixtures import surprise_visits
@@ -157,7 +157,7 @@ def test_the_board_subscription_pushes_the_changed_row(world):  # noqa: F811
                     "variables": {"a": gid("OrgUnit", world.province.pk)}}
 
     async def open_socket(user):
-        ws = WebsocketCommunicator(GraphQLWebSocketConsumer.as_asgi(), "/graphql/",
+        ws = WebsocketCommunicator(graphql_websocket, "/graphql/",
                                    subprotocols=["graphql-transport-ws"])
         assert (await ws.connect())[0]
         token = await sync_to_async(token_for)(user)

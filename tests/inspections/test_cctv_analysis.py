@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from django.conf import settings
 
-from inspections.services.cctv import (
+from inspections.cctv import (
     ANALYSER_VERSION,
     TAMPER_FLAGS,
     Analysis,

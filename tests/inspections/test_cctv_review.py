@@ -23,7 +23,7 @@ from inspections.models import (
     ReviewState,
     Snapshot,
 )
-from inspections.services.cctv.snapshots import issue_key, revoke_keys
+from inspections.services.snapshots import issue_key, revoke_keys
 from inspections.services.plans import risk_signals
 from tests import cctv_scenes as scenes
 from tests import images

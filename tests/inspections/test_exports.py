@@ -83,7 +83,7 @@ def test_the_unit_report_renders_as_pdf_with_photos(scene, media_storage):  # no
 
 def test_no_export_reveals_a_hidden_surprise_visit(world):  # noqa: F811
     """The unit's own report shows its surprise visit only once the inspector has checked in."""
-    from inspections.export_views import report_html
+    from inspections.web.exports import report_html
     from tests.inspections.plan_fixtures import approved_plan
 
     plan = approved_plan(world, year=timezone.localdate().year + 1)

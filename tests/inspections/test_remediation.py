@@ -16,7 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from backend.api.websocket import GraphQLWebSocketConsumer
+from backend.routing import graphql_websocket
 from inspections.models import (
     AuditEntry,
     Criterion,
@@ -368,7 +368,7 @@ def test_a_subscription_receives_the_notification_over_a_websocket(field):  # no
     token = token_for(case.head)
 
     async def scenario():
-        ws = WebsocketCommunicator(GraphQLWebSocketConsumer.as_asgi(), "/graphql/", subprotocols=["graphql-transport-ws"])
+        ws = WebsocketCommunicator(graphql_websocket, "/graphql/", subprotocols=["graphql-transport-ws"])
         connected, _ = await ws.connect()
         assert connected
         await ws.send_json_to({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})

@@ -1,7 +1,7 @@
 import graphene
 
-from backend.api.mutations import BaseMutation
-from backend.api.upload import Upload
+from apikit.mutations import BaseMutation
+from apikit.upload import Upload
 from inspections.services.evidence import read_upload, store_answer_photo, store_photo
 
 from ..types.field import EvidenceType

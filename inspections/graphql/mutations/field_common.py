@@ -2,8 +2,8 @@
 
 from django.core.exceptions import ValidationError
 
-from backend.api.mutations import error_type
-from backend.api.types import decode_id
+from apikit.mutations import error_type
+from apikit.types import decode_id
 from inspections.error_codes import FieldErrorCode
 from inspections.services.visibility import visible_findings, visible_visits
 

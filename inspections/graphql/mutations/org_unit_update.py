@@ -2,8 +2,8 @@ import graphene
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from backend.api.mutations import BaseMutation, error_type
-from backend.api.types import decode_id
+from apikit.mutations import BaseMutation, error_type
+from apikit.types import decode_id
 from inspections.error_codes import OrgErrorCode
 from inspections.services.org import update_unit
 from inspections.services.visibility import visible_units

@@ -1,6 +1,6 @@
 import graphene
 
-from backend.api.mutations import BaseMutation
+from apikit.mutations import BaseMutation
 from inspections.services.plans import approve_plan
 
 from ..types.plan import Plan

@@ -3,8 +3,8 @@
 
 import graphene
 
-from backend.api.mutations import BaseMutation, error_type
-from backend.api.types import decode_id
+from apikit.mutations import BaseMutation, error_type
+from apikit.types import decode_id
 from inspections.error_codes import RemediationErrorCode, fail
 from inspections.models import User
 from inspections.services import remediation as service

@@ -1,9 +1,9 @@
 import graphene
 
-from backend.api.mutations import BaseMutation, error_type
-from backend.api.types import decode_id
+from apikit.mutations import BaseMutation, error_type
+from apikit.types import decode_id
 from inspections.error_codes import CctvErrorCode
-from inspections.services.cctv import review
+from inspections.services import snapshot_review as review
 
 from ..types.cctv import SnapshotType
 from ..types.field import FindingType, SeverityEnum

@@ -1,6 +1,6 @@
 import graphene
 
-from backend.api.mutations import BaseMutation
+from apikit.mutations import BaseMutation
 from inspections.services.plans import assign_inspectors
 
 from ..types.plan import VisitNode

@@ -1,7 +1,7 @@
 import graphene
 from graphene import relay
 
-from backend.api.types import CountableConnection
+from apikit.types import CountableConnection
 
 from .org import OrgUnit, User
 

@@ -1,10 +1,10 @@
 import graphene
 from graphene_django import DjangoObjectType
 
-from backend.api.types import Node
+from apikit.types import Node
 from inspections.models import AnalysisStatus as AnalysisStatusChoices
 from inspections.models import Camera, Snapshot
-from inspections.services.cctv.review import flag_label, reviewable_snapshots
+from inspections.services.snapshot_review import flag_label, reviewable_snapshots
 
 from ..enums import choices_enum
 from .org import OrgUnit

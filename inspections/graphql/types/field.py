@@ -1,7 +1,7 @@
 import graphene
 from graphene_django import DjangoObjectType
 
-from backend.api.types import CountableConnection, Node
+from apikit.types import CountableConnection, Node
 from inspections.models import Answer, ChecklistTemplate, Criterion, Evidence, Finding, Remediation
 from inspections.models import AnswerResult as AnswerResultChoices
 from inspections.models import CchcArea as CchcAreaChoices

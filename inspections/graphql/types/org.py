@@ -2,7 +2,7 @@ import graphene
 from django.db.models import Prefetch
 from graphene_django import DjangoObjectType
 
-from backend.api.types import CountableConnection, Node
+from apikit.types import CountableConnection, Node
 from inspections.models import OrgUnit as OrgUnitModel
 from inspections.models import User as UserModel
 from inspections.services.visibility import can_see_unit, is_administrator, unit_scope

@@ -2,7 +2,7 @@ import graphene
 from graphene_django import DjangoObjectType
 from graphene_django.fields import DjangoConnectionField
 
-from backend.api.types import CountableConnection, Node
+from apikit.types import CountableConnection, Node
 from inspections.models import InspectionPlan, Visit
 from inspections.services.visibility import can_see_unit, visible_plans, visible_visits
 

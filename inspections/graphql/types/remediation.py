@@ -2,7 +2,7 @@ import graphene
 from django.utils import timezone
 from graphene_django import DjangoObjectType
 
-from backend.api.types import CountableConnection, Node
+from apikit.types import CountableConnection, Node
 from inspections.models import Notification, Remediation, RemediationAnswer
 from inspections.models import RemediationState as RemediationStateChoices
 from inspections.services.visibility import visible_findings

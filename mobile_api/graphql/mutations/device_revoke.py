@@ -2,8 +2,8 @@ import graphene
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from backend.api.mutations import BaseMutation
-from backend.api.types import decode_id
+from apikit.mutations import BaseMutation
+from apikit.types import decode_id
 from mobile_api.error_codes import AccountErrorCode
 from mobile_api.models import DeviceSession
 from mobile_api.services import revoke_device

@@ -1,7 +1,7 @@
 import graphene
 from django.core.exceptions import ValidationError
 
-from backend.api.mutations import BaseMutation, error_type
+from apikit.mutations import BaseMutation, error_type
 from mobile_api.error_codes import AccountErrorCode
 from mobile_api.services import mobile_login
 

@@ -1,6 +1,6 @@
 import graphene
 
-from backend.api.mutations import BaseMutation
+from apikit.mutations import BaseMutation
 from inspections.graphql.mutations.field_common import FieldError, device_of
 from mobile_api.sync import KINDS, Operation, sync_batch
 

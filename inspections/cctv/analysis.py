@@ -30,7 +30,7 @@ import numpy as np
 from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
-from inspections.services.cctv.zones import Polygon, check_zone, zone_mask
+from inspections.cctv.zones import Polygon, check_zone, zone_mask
 
 ANALYSER_VERSION = "cctv-opencv-1"  # change whenever a method or a threshold changes: stored with each result
 TAMPER_FLAGS = ("dark", "covered", "blurred", "frozen", "displaced")

@@ -1,6 +1,6 @@
 """CCTV snapshots of one-stop-shop counters: the automatic analysis (staffing, queue, tampering)."""
 
-from inspections.services.cctv.analysis import (
+from inspections.cctv.analysis import (
     ANALYSER_VERSION,
     TAMPER_FLAGS,
     Analysis,
@@ -13,7 +13,7 @@ from inspections.services.cctv.analysis import (
     analyse,
     prepare_reference,
 )
-from inspections.services.cctv.zones import ZoneError, check_zone, zone_mask
+from inspections.cctv.zones import ZoneError, check_zone, zone_mask
 
 __all__ = [
     "ANALYSER_VERSION", "TAMPER_FLAGS", "Analysis", "CameraProfile", "FrameSignature", "Reference", "Thresholds",

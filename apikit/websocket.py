@@ -8,7 +8,7 @@ either side sends ``complete``. ``ping``/``pong`` keep the line alive. Close cod
 subscribe before the ack, 4408 no init in time, 4409 a subscription id reused, 4429 a second init.
 
 Events raised anywhere (a request, a background worker, another server process) reach subscribers through the
-channel layer: see ``backend.api.events``.
+channel layer: see ``apikit.events``.
 """
 
 import asyncio
@@ -57,7 +57,17 @@ class WebSocketContext:
 
 
 class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
-    schema = None  # the project schema unless a subclass names another (tests)
+    # Handed in by the project's routing: ``GraphQLWebSocketConsumer.as_asgi(schema=..., authenticate=...)``.
+    schema = None
+    # ``authenticate(token) -> device session or None``: how a bearer token in ``connection_init`` signs in.
+    authenticate = None
+
+    def __init__(self, *args, schema=None, authenticate=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if schema is not None:
+            self.schema = schema
+        if authenticate is not None:
+            self.authenticate = authenticate
 
     async def connect(self):
         if PROTOCOL not in self.scope.get("subprotocols", []):
@@ -115,7 +125,8 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
         user, device = self.scope.get("user") or AnonymousUser(), None
         authorization = payload.get("authorization") or payload.get("Authorization") or ""
         if isinstance(authorization, str) and authorization.lower().startswith("bearer "):
-            device = await database_sync_to_async(_device_for_token)(authorization[7:].strip())
+            authenticate = self.authenticate
+            device = await database_sync_to_async(authenticate)(authorization[7:].strip()) if authenticate else None
             if device is None:
                 await self.close(code=4403)
                 return
@@ -175,10 +186,7 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
 
     @property
     def graphql_schema(self):
-        schema = self.schema
-        if schema is None:
-            from backend.schema import schema
-        return schema.graphql_schema
+        return self.schema.graphql_schema
 
     def check(self, payload: dict):
         query = payload.get("query")
@@ -236,8 +244,3 @@ def serialise(result) -> dict:
                           for e in result.errors]
     return body
 
-
-def _device_for_token(token: str):
-    from mobile_api.services import device_for_token
-
-    return device_for_token(token)

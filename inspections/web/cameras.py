@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from backend.api.rest import error_response, json_error
+from apikit.rest import error_response, json_error
 from inspections.error_codes import CctvErrorCode, fail
 from inspections.models import Snapshot
-from inspections.services.cctv.review import reviewable_snapshots
-from inspections.services.cctv.snapshots import camera_for_key, ingest
+from inspections.services.snapshot_review import reviewable_snapshots
+from inspections.services.snapshots import camera_for_key, ingest
 from inspections.services.evidence import TamperedEvidence, read_upload, read_verified_file
 
 

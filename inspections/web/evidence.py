@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from backend.api.rest import json_error
+from apikit.rest import json_error
 from inspections.models import Evidence
 from inspections.services.audit import record
 from inspections.services.evidence import ORIGINAL, TamperedEvidence, read_verified

@@ -24,7 +24,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 from graphql_relay import to_global_id
 
-from backend.api.types import decode_id
+from apikit.types import decode_id
 from inspections.graphql.board_schema import SORTS
 from inspections.models import OrgUnit, OrgUnitKind, RemediationState, Severity
 from inspections.services import board as board_service

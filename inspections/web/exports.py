@@ -24,8 +24,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from backend.api.rest import json_error
-from backend.api.types import decode_id
+from apikit.rest import json_error
+from apikit.types import decode_id
 from inspections.models import Evidence, OrgUnit, Remediation
 from inspections.services import board as board_service
 from inspections.services.board import period

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from inspections.error_codes import CctvErrorCode, fail
 from inspections.models import AnalysisStatus, Camera, CameraKey, ReviewState, Snapshot
 from inspections.services.calendar import is_working_day
-from inspections.services.cctv.analysis import (
+from inspections.cctv.analysis import (
     CameraProfile,
     FrameSignature,
     UnreadableSnapshot,
