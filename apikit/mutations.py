@@ -48,8 +48,9 @@ class BaseMutation(graphene.Mutation):
         _meta.error_type_class = error_type_class
         cls.errors = graphene.List(graphene.NonNull(error_type_class), required=True)
         super().__init_subclass_with_meta__(_meta=_meta, **options)
+        # graphene drops ``required`` of a List wrapped in a Field: NonNull makes the published list never null.
         _meta.fields["errors"] = graphene.Field(
-            graphene.List(graphene.NonNull(error_type_class), required=True),
+            graphene.NonNull(graphene.List(graphene.NonNull(error_type_class))),
             description="Empty on success; otherwise why nothing was changed.",
         )
 

@@ -1,32 +1,34 @@
-"""The project's GraphQL schema, composed from the apps like a top-level urls.py."""
+"""The project's GraphQL schema, composed from each domain's Queries, Mutations and Subscriptions like a
+top-level urls.py. Nothing else lives here."""
 
 import graphene
 
 from apikit.types import Node
-from inspections.graphql.board_schema import BoardQueries, BoardSubscriptions
-from inspections.graphql.cctv_schema import CctvMutations, CctvQueries
-from inspections.graphql.field_schema import FieldMutations, FieldQueries
-from inspections.graphql.plan_schema import InspectionMutations, InspectionQueries
-from inspections.graphql.remediation_schema import (
-    RemediationMutations,
-    RemediationQueries,
-    RemediationSubscriptions,
+from inspections.graphql.board.schema import BoardQueries, BoardSubscriptions
+from inspections.graphql.cctv.schema import CctvMutations, CctvQueries
+from inspections.graphql.field.schema import FieldMutations, FieldQueries
+from inspections.graphql.notifications.schema import (
+    NotificationMutations,
+    NotificationQueries,
+    NotificationSubscriptions,
 )
-from inspections.graphql.schema import OrgMutations, OrgQueries
+from inspections.graphql.org.schema import OrgMutations, OrgQueries
+from inspections.graphql.plans.schema import PlanMutations, PlanQueries
+from inspections.graphql.remediation.schema import RemediationMutations, RemediationQueries
 from mobile_api.graphql.schema import MobileMutations, MobileQueries
 
 
-class Query(OrgQueries, InspectionQueries, FieldQueries, CctvQueries, RemediationQueries, BoardQueries,
-            MobileQueries, graphene.ObjectType):
+class Query(OrgQueries, PlanQueries, FieldQueries, CctvQueries, RemediationQueries, NotificationQueries,
+            BoardQueries, MobileQueries, graphene.ObjectType):
     node = Node.Field(description="Any object by its global id; null when absent or not visible.")
 
 
-class Mutation(OrgMutations, InspectionMutations, FieldMutations, CctvMutations, RemediationMutations,
-               MobileMutations, graphene.ObjectType):
+class Mutation(OrgMutations, PlanMutations, FieldMutations, CctvMutations, RemediationMutations,
+               NotificationMutations, MobileMutations, graphene.ObjectType):
     pass
 
 
-class Subscription(RemediationSubscriptions, BoardSubscriptions, graphene.ObjectType):
+class Subscription(NotificationSubscriptions, BoardSubscriptions, graphene.ObjectType):
     pass
 
 

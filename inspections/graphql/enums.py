@@ -24,3 +24,8 @@ PlanStatus = choices_enum("PlanStatus", PlanStatusChoices, "draft → approved (
 CoverageScope = choices_enum("CoverageScope", CoverageScopeChoices, "Which units a plan must cover.")
 VisitKind = choices_enum("VisitKind", VisitKindChoices, "Periodic (chosen by people) or surprise (drawn).")
 VisitStatus = choices_enum("VisitStatus", VisitStatusChoices, "planned → in progress → submitted → closed.")
+
+
+def value_of(enum_member):
+    """The plain value of a graphene enum argument (graphene hands in either the member or its value)."""
+    return getattr(enum_member, "value", enum_member)

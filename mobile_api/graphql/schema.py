@@ -1,7 +1,7 @@
 import graphene
 
-from inspections.graphql.types.field import ChecklistTemplateType, FindingType
-from inspections.graphql.types.plan import VisitNode
+from inspections.graphql.field.types import ChecklistTemplateType, FindingType
+from inspections.graphql.plans.types import VisitNode
 from mobile_api.bundle import assignment_bundle
 from mobile_api.services import active_devices
 

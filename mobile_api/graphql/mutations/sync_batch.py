@@ -1,7 +1,8 @@
 import graphene
 
 from apikit.mutations import BaseMutation
-from inspections.graphql.mutations.field_common import FieldError, device_of
+from inspections.graphql.field.types import FieldError
+from inspections.graphql.lookups import device_of
 from mobile_api.sync import KINDS, Operation, sync_batch
 
 SyncOperationKind = graphene.Enum("SyncOperationKind", [(kind.upper(), kind) for kind in KINDS],

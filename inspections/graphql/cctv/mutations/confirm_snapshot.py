@@ -1,0 +1,40 @@
+import graphene
+
+from apikit.mutations import BaseMutation
+from apikit.types import decode_id
+from inspections.graphql.cctv.types import CctvError
+from inspections.graphql.enums import value_of
+from inspections.graphql.field.types import FindingType, SeverityEnum
+from inspections.graphql.lookups import device_of
+from inspections.services import snapshot_review as review
+
+
+def snapshot_pk(global_id: str) -> int:
+    return decode_id(global_id, "Snapshot") or 0
+
+
+
+class ConfirmSnapshot(BaseMutation):
+    """Confirm a flagged snapshot (with the open snapshots grouped with it): one finding on the unit, the
+    snapshot as its evidence. Sent twice, it answers the same finding."""
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        criterion_code = graphene.String(description="Defaults to the flag's criterion (CCTV_FLAG_CRITERIA).")
+        severity = SeverityEnum(description="Defaults to the flag's severity (CCTV_FLAG_SEVERITY).")
+        note = graphene.String()
+
+    finding = graphene.Field(FindingType)
+    snapshots = graphene.Int(description="How many snapshots the finding covers.")
+    created = graphene.Boolean()
+
+    class Meta:
+        error_type_class = CctvError
+
+    @classmethod
+    def perform_mutation(cls, root, info, id, **data):
+        result = review.confirm(info.context.user, snapshot_pk(id), criterion_code=data.get("criterion_code"),
+                                severity=value_of(data.get("severity")), note=data.get("note") or "",
+                                device=device_of(info))
+        return cls(finding=result.finding, snapshots=result.snapshots, created=result.created)
+

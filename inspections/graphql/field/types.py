@@ -1,0 +1,151 @@
+import graphene
+from graphene_django import DjangoObjectType
+
+from apikit.mutations import error_type
+from apikit.types import CountableConnection, Node
+from inspections.error_codes import FieldErrorCode
+from inspections.graphql.enums import choices_enum
+from inspections.graphql.org.types import OrgUnit
+from inspections.models import Answer, ChecklistTemplate, Criterion, Evidence, Finding, Remediation
+from inspections.models import AnswerResult as AnswerResultChoices
+from inspections.models import CchcArea as CchcAreaChoices
+from inspections.models import Severity as SeverityChoices
+from inspections.services.visibility import visible_findings
+
+SeverityEnum = choices_enum("Severity", SeverityChoices, "minor, major, critical.")
+CchcAreaEnum = choices_enum("CchcArea", CchcAreaChoices, "The eight areas of administrative reform.")
+AnswerResultEnum = choices_enum("AnswerResult", AnswerResultChoices, "pass, fail, not applicable.")
+
+FieldError = error_type("FieldError", FieldErrorCode)
+
+
+
+class CriterionType(DjangoObjectType):
+    area = graphene.Field(CchcAreaEnum, required=True)
+    default_severity = graphene.Field(SeverityEnum, required=True)
+
+    class Meta:
+        model = Criterion
+        name = "Criterion"
+        fields = ("id", "code", "text_vi", "text_en", "position")
+
+    @staticmethod
+    def resolve_area(root, info):
+        return str(root.area)
+
+    @staticmethod
+    def resolve_default_severity(root, info):
+        return str(root.default_severity)
+
+
+class ChecklistTemplateType(DjangoObjectType):
+    criteria = graphene.List(graphene.NonNull(CriterionType), required=True)
+
+    class Meta:
+        model = ChecklistTemplate
+        name = "ChecklistTemplate"
+        fields = ("id", "code", "version", "name_vi", "name_en")
+
+    @staticmethod
+    def resolve_criteria(root, info):
+        return root.criteria.all()
+
+
+class AnswerType(DjangoObjectType):
+    result = graphene.Field(AnswerResultEnum, required=True)
+    criterion_code = graphene.String(required=True)
+
+    class Meta:
+        model = Answer
+        name = "Answer"
+        fields = ("id", "uuid", "note", "updated_at")
+
+    @staticmethod
+    def resolve_result(root, info):
+        return str(root.result)
+
+    @staticmethod
+    def resolve_criterion_code(root, info):
+        return root.criterion.code
+
+
+class EvidenceType(DjangoObjectType):
+    """A photo. Its bytes are served by /api/evidence/<uuid>/original and /thumbnail, to those who may see
+    the finding, after the stored bytes are checked against the SHA-256."""
+
+    stored = graphene.Boolean(required=True, description="False while the phone has not uploaded it yet.")
+    original_url = graphene.String()
+    thumbnail_url = graphene.String()
+
+    class Meta:
+        model = Evidence
+        name = "Evidence"
+        fields = ("uuid", "sha256", "size", "content_type", "width", "height", "captured_at", "latitude",
+                  "longitude", "created_at")
+
+    @staticmethod
+    def resolve_stored(root, info):
+        return root.stored_at is not None
+
+    @staticmethod
+    def resolve_original_url(root, info):
+        return f"/api/evidence/{root.uuid}/original" if root.stored_at else None
+
+    @staticmethod
+    def resolve_thumbnail_url(root, info):
+        return f"/api/evidence/{root.uuid}/thumbnail" if root.stored_at else None
+
+
+class FindingType(DjangoObjectType):
+    """A finding. ``supersedes`` is the earlier version a correction replaced (kept unchanged)."""
+
+    severity = graphene.Field(SeverityEnum, required=True)
+    unit = graphene.Field(OrgUnit, required=True)
+    criterion = graphene.Field(CriterionType, required=True)
+    evidence = graphene.List(graphene.NonNull(EvidenceType), required=True)
+    supersedes = graphene.Field(lambda: FindingType)
+    is_current = graphene.Boolean(required=True)
+    remediation = graphene.Field("inspections.graphql.remediation.types.RemediationType",
+                                 description="How the unit answers for it (after the visit is submitted).")
+    source = graphene.String(required=True, description="visit or cctv.")
+
+    class Meta:
+        model = Finding
+        name = "Finding"
+        interfaces = (Node,)
+        fields = ("id", "uuid", "text", "recommendation", "latitude", "longitude", "captured_at", "deadline",
+                  "version", "correction_reason", "created_at")
+        connection_class = CountableConnection
+
+    @classmethod
+    def get_queryset(cls, queryset, info):
+        visible = visible_findings(info.context.user).values("pk")
+        return queryset.filter(pk__in=visible).select_related("unit", "criterion")
+
+    @staticmethod
+    def resolve_severity(root, info):
+        return str(root.severity)
+
+    @staticmethod
+    def resolve_unit(root, info):
+        return root.unit
+
+    @staticmethod
+    def resolve_criterion(root, info):
+        return root.criterion
+
+    @staticmethod
+    def resolve_evidence(root, info):
+        return root.evidence.all()
+
+    @staticmethod
+    def resolve_remediation(root, info):
+        return Remediation.objects.filter(finding=root).select_related("unit__head", "assignee").first()
+
+    @staticmethod
+    def resolve_source(root, info):
+        return str(root.source)
+
+    @staticmethod
+    def resolve_is_current(root, info):
+        return not Finding.objects.filter(supersedes=root).exists()

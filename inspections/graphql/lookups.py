@@ -1,0 +1,66 @@
+"""The one way a mutation turns a global id into a domain object: through the caller's visibility, answering
+NOT_FOUND alike for an object that is hidden and one that does not exist (a hidden surprise visit is never
+told apart from a missing one)."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from apikit.types import decode_id
+from inspections.models import User
+from inspections.services.visibility import (
+    unit_scope,
+    visible_findings,
+    visible_plans,
+    visible_units,
+    visible_visits,
+)
+
+NOT_FOUND = "not_found"  # the value every domain error enum gives its NOT_FOUND member
+
+
+def not_found(field: str) -> ValidationError:
+    return ValidationError({field: ValidationError(_("Not found."), code=NOT_FOUND)})
+
+
+def get_visible(queryset: QuerySet, global_id: str, type_name: str, *, field: str):
+    """The object of ``queryset`` (already scoped to the caller) that ``global_id`` names, or NOT_FOUND."""
+    pk = decode_id(global_id, type_name)
+    found = queryset.filter(pk=pk).first() if pk else None
+    if found is None:
+        raise not_found(field)
+    return found
+
+
+def get_plan(user, global_id: str, field: str = "id"):
+    return get_visible(visible_plans(user).select_related("authority"), global_id, "Plan", field=field)
+
+
+def get_unit(user, global_id: str, field: str):
+    return get_visible(visible_units(user), global_id, "OrgUnit", field=field)
+
+
+def get_visit(user, global_id: str, field: str = "visit_id"):
+    return get_visible(visible_visits(user).select_related("unit", "plan__authority"), global_id, "Visit",
+                       field=field)
+
+
+def get_finding(user, global_id: str, field: str = "id"):
+    return get_visible(visible_findings(user), global_id, "Finding", field=field)
+
+
+def get_inspectors(user, global_ids: list[str], field: str = "inspector_ids") -> list:
+    """Users of the caller's scope, in the order given; NOT_FOUND when any one is missing or hidden."""
+    pks = [decode_id(global_id, "User") for global_id in global_ids]
+    scope = unit_scope(user)
+    found = {u.pk: u for u in User.objects.filter(scope.as_q("unit__"), pk__in=[pk for pk in pks if pk])
+             .select_related("unit")}
+    if any(pk not in found for pk in pks):
+        raise not_found(field)
+    return [found[pk] for pk in pks]
+
+
+def device_of(info):
+    """The phone's device session behind this request, if it came with a bearer token."""
+    device_session = getattr(info.context, "device_session", None)
+    return device_session() if callable(device_session) else None

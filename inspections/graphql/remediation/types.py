@@ -1,0 +1,106 @@
+import graphene
+from django.utils import timezone
+from graphene_django import DjangoObjectType
+
+from apikit.mutations import error_type
+from apikit.types import CountableConnection, Node
+from inspections.error_codes import RemediationErrorCode
+from inspections.graphql.enums import choices_enum
+from inspections.graphql.org.types import User
+from inspections.models import Remediation, RemediationAnswer
+from inspections.models import RemediationState as RemediationStateChoices
+from inspections.services.visibility import visible_findings
+
+RemediationState = choices_enum("RemediationState", RemediationStateChoices,
+                                "open → answered → accepted → closed; answered → rejected → answered.")
+
+RemediationError = error_type("RemediationError", RemediationErrorCode)
+
+
+
+class RemediationAnswerType(DjangoObjectType):
+    """One answer of the unit, in the head's name. A rejected answer stays, with the reason."""
+
+    accountable = graphene.Field(User, required=True, description="The head, in whose name it was given.")
+    drafted_by = graphene.Field(User, required=True)
+    evidence = graphene.List(graphene.NonNull("inspections.graphql.field.types.EvidenceType"), required=True)
+
+    class Meta:
+        model = RemediationAnswer
+        name = "RemediationAnswer"
+        fields = ("number", "plan_of_action", "fix_done", "fixed_on", "submitted_at", "decision", "decision_reason",
+                  "decided_at")
+
+    @staticmethod
+    def resolve_accountable(root, info):
+        return root.accountable
+
+    @staticmethod
+    def resolve_drafted_by(root, info):
+        return root.drafted_by
+
+    @staticmethod
+    def resolve_evidence(root, info):
+        return root.evidence.all()
+
+
+class RemediationType(DjangoObjectType):
+    """How the unit answers for a finding, by its deadline in working days."""
+
+    state = graphene.Field(RemediationState, required=True)
+    accountable = graphene.Field(User, description="The head of the unit: accountable whoever drafts.")
+    assignee = graphene.Field(User)
+    answers = graphene.List(graphene.NonNull(RemediationAnswerType), required=True)
+    is_overdue = graphene.Boolean(required=True)
+    finding = graphene.Field("inspections.graphql.field.types.FindingType", required=True)
+
+    class Meta:
+        model = Remediation
+        name = "Remediation"
+        interfaces = (Node,)
+        connection_class = CountableConnection
+        fields = ("id", "version", "deadline", "original_deadline", "extension_reason", "extension_until",
+                  "extension_requested_at", "extension_granted", "first_answered_at", "accepted_at", "closed_at")
+
+    @classmethod
+    def get_queryset(cls, queryset, info):
+        visible = visible_findings(info.context.user).values("pk")
+        return queryset.filter(finding__in=visible).select_related("unit__head", "assignee", "finding")
+
+    @staticmethod
+    def resolve_state(root, info):
+        return str(root.state)
+
+    @staticmethod
+    def resolve_accountable(root, info):
+        return root.unit.head
+
+    @staticmethod
+    def resolve_assignee(root, info):
+        return root.assignee
+
+    @staticmethod
+    def resolve_answers(root, info):
+        return root.answers.select_related("accountable", "drafted_by").order_by("number")
+
+    @staticmethod
+    def resolve_is_overdue(root, info):
+        return root.state in ("open", "rejected") and root.deadline < timezone.localdate()
+
+    @staticmethod
+    def resolve_finding(root, info):
+        return root.finding
+
+
+class HeadScorecard(graphene.ObjectType):
+    """How a head's units answered for findings in a year."""
+
+    head = graphene.Field(User, required=True)
+    year = graphene.Int(required=True)
+    received = graphene.Int(required=True)
+    answered_on_time = graphene.Int(required=True)
+    on_time_rate = graphene.Float()
+    overdue_now = graphene.Int(required=True)
+    rejected_answers = graphene.Int(required=True)
+    repeat_findings = graphene.Int(required=True, description="Same criterion at the same unit within 12 months.")
+    median_days_to_close = graphene.Float()
