@@ -299,3 +299,13 @@ def series(user: User, authority: OrgUnit, year: int, *, target: int | None = No
                                  round(in_time / len(came_due), 3) if came_due else None))
     return points
 
+
+
+# The orders a board can be read in, shared by the GraphQL board and the web page.
+SORTS = {
+    "rank": lambda row: row.rank,
+    "name": lambda row: (row.unit.name, row.unit.code),
+    "code": lambda row: row.unit.code,
+    "overdue": lambda row: (-row.overdue_now, row.rank),
+    "findings": lambda row: (-row.findings_total, row.rank),
+}

@@ -25,9 +25,9 @@ from django.views.decorators.http import require_GET
 from graphql_relay import to_global_id
 
 from apikit.types import decode_id
-from inspections.graphql.board.schema import SORTS
 from inspections.models import OrgUnit, OrgUnitKind, RemediationState, Severity
 from inspections.services import board as board_service
+from inspections.services.board import SORTS
 from inspections.services.visibility import is_administrator
 
 BOARD_LANGUAGES = ("vi", "en")

@@ -8,14 +8,6 @@ from inspections.models import OrgUnit as OrgUnitModel
 from inspections.services import board as service
 from inspections.services import board_events
 
-SORTS = {
-    "rank": lambda row: row.rank,
-    "name": lambda row: (row.unit.name, row.unit.code),
-    "code": lambda row: row.unit.code,
-    "overdue": lambda row: (-row.overdue_now, row.rank),
-    "findings": lambda row: (-row.findings_total, row.rank),
-}
-
 
 def board_for(info, authority_id: str, year: int, quarter=None, **filters):
     """The board, or None for an authority the caller may not see a board of (as for one that does not exist)."""
@@ -41,7 +33,7 @@ class BoardQueries(graphene.ObjectType):
         result = board_for(info, authority_id, year, quarter, kind=value_of(kind), area=value_of(area),
                            severity=value_of(severity))
         if result is not None:
-            result.rows.sort(key=SORTS[value_of(sort) or "rank"])
+            result.rows.sort(key=service.SORTS[value_of(sort) or "rank"])
         return result
 
 
