@@ -85,6 +85,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "backend.urls"
+# One sign-in page for every role (the portal's); the admin keeps its own for administrators.
+LOGIN_URL = "portal-login"
+LOGIN_REDIRECT_URL = "portal-home"
 ASGI_APPLICATION = "backend.asgi.application"
 WSGI_APPLICATION = "backend.wsgi.application"
 
@@ -106,8 +109,29 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL")
+# Django's PostgreSQL connection pool (psycopg_pool), one per process: under ASGI each request runs in its own
+# thread, so persistent connections (CONN_MAX_AGE > 0) pile up; the pool caps them and reuses them instead.
+DB_POOL = env_bool("DB_POOL", True)
+# Connections each process keeps open while idle (count).
+DB_POOL_MIN_SIZE = env_int("DB_POOL_MIN_SIZE", 2)
+# Most connections one process opens (count): the server's max_connections must exceed the sum over processes.
+DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 8)
+# How long a request waits for a free pooled connection before failing (seconds).
+DB_POOL_TIMEOUT_SECONDS = env_int("DB_POOL_TIMEOUT_SECONDS", 10)
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    _database = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+    if DB_POOL and _database["ENGINE"] == "django.db.backends.postgresql":
+        from psycopg_pool import ConnectionPool
+
+        _database["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django refuses both at once
+        _database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": DB_POOL_MIN_SIZE,
+            "max_size": DB_POOL_MAX_SIZE,
+            "timeout": DB_POOL_TIMEOUT_SECONDS,
+            # A connection whose backend died (server restart, pg_terminate_backend) is replaced, not handed out.
+            "check": ConnectionPool.check_connection,
+        }
+    DATABASES = {"default": _database}
 else:
     DATABASES = {
         "default": {
@@ -121,15 +145,54 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channels (WebSocket events) ------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
-if REDIS_URL:
-    CHANNEL_LAYERS = {
+# Read timeout on a Redis socket (seconds). It must outlast channels-redis' 5 s blocking read (BZPOPMIN), or
+# every idle subscription dies with "Timeout reading from ..." (redis-py's default is those same 5 s).
+REDIS_SOCKET_TIMEOUT_SECONDS = env_int("REDIS_SOCKET_TIMEOUT_SECONDS", 30)
+# A pooled Redis connection idle this long is PINGed before use, so a restart is noticed before a command
+# fails on a stale connection (seconds).
+REDIS_HEALTH_CHECK_SECONDS = env_int("REDIS_HEALTH_CHECK_SECONDS", 10)
+
+
+def redis_channel_layers(url: str) -> dict:
+    """CHANNEL_LAYERS on the Redis at ``url``, with timeouts that keep idle subscriptions open."""
+    from redis.asyncio.retry import Retry
+    from redis.backoff import ExponentialBackoff
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    return {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env("CHANNELS_PREFIX", "cchc")},
+            # channels-redis that tells consumers of a Redis outage and reconnects (see apikit.events).
+            "BACKEND": "apikit.events.ResilientRedisChannelLayer",
+            "CONFIG": {
+                "hosts": [{
+                    "address": url,
+                    "socket_timeout": REDIS_SOCKET_TIMEOUT_SECONDS,
+                    "socket_connect_timeout": 5,
+                    "health_check_interval": REDIS_HEALTH_CHECK_SECONDS,
+                    # A command on a broken connection is retried on a new one, 3 times, 50 ms to 1 s apart.
+                    "retry": Retry(ExponentialBackoff(cap=1.0, base=0.05), 3),
+                    "retry_on_error": [RedisConnectionError],
+                }],
+                "prefix": env("CHANNELS_PREFIX", "cchc"),
+            },
         }
     }
+
+
+if REDIS_URL:
+    CHANNEL_LAYERS = redis_channel_layers(REDIS_URL)
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# The rate limits' counters, shared by every process: Redis when configured, else the database
+# (`manage.py createcachetable`); tests without Redis keep them in memory.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": env("CACHE_PREFIX", "cchc")}}
+elif TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cchc_cache"}}
 
 # --- Background tasks (Django's Tasks API, django-tasks backport) ----------------------------------------
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
@@ -179,6 +242,40 @@ GRAPHQL_MAX_DOCUMENT_BYTES = env_int("GRAPHQL_MAX_DOCUMENT_BYTES", 20_000)  # si
 GRAPHQL_MAX_BATCH_OPERATIONS = env_int("GRAPHQL_MAX_BATCH_OPERATIONS", 10)  # operations in one batched request
 GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", DEBUG or TESTING)
 GRAPHQL_GRAPHIQL = DEBUG
+# "Did you mean …?" in validation errors names fields nobody asked for: only under DEBUG (on/off).
+GRAPHQL_FIELD_SUGGESTIONS = env_bool("GRAPHQL_FIELD_SUGGESTIONS", DEBUG)
+# Cost of one operation (points: 1 per object field, lists multiplied by their page size) and of one request
+# (a batch sums its operations); over either is QUERY_TOO_COSTLY before any SQL runs.
+GRAPHQL_MAX_COST = env_int("GRAPHQL_MAX_COST", 5_000)
+GRAPHQL_MAX_REQUEST_COST = env_int("GRAPHQL_MAX_REQUEST_COST", 10_000)
+# Declared cost of the expensive root fields (points), for the work they do beyond their selection.
+GRAPHQL_FIELD_COSTS = {"board": 200, "headScorecard": 100, "previewDraw": 200, "verifyDraw": 200,
+                       "planCoverage": 50, "assignmentBundle": 100}
+# Page size assumed for a list whose size is not asked (rows) when costing it.
+GRAPHQL_UNBOUNDED_LIST_COST = 50
+# Largest first/last of a connection (rows); 0 or less is refused too (BAD_INPUT).
+GRAPHQL_MAX_PAGE_SIZE = GRAPHENE["RELAY_CONNECTION_MAX_LIMIT"]
+# Longest text in a variable or argument (characters), and the longest search text (characters).
+GRAPHQL_MAX_TEXT_CHARS = env_int("GRAPHQL_MAX_TEXT_CHARS", 20_000)
+GRAPHQL_MAX_SEARCH_CHARS = env_int("GRAPHQL_MAX_SEARCH_CHARS", 200)
+# Deepest nesting of a JSON body or of variables (levels).
+GRAPHQL_MAX_JSON_DEPTH = env_int("GRAPHQL_MAX_JSON_DEPTH", 32)
+# Largest request body (bytes) other than a photo upload, refused from Content-Length before it is read.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 2_621_440)
+# Rate limits: cost points a user (or an anonymous address) may spend per minute, and sign-in attempts per
+# minute from one address; over it is 429 RATE_LIMITED with Retry-After (seconds).
+# The suite shares one address and one cache for thousands of requests: its limits are off unless a test
+# sets them.
+_RATE_OFF = 10**12 if TESTING else None
+RATE_LIMIT_COST_PER_MINUTE = env_int("RATE_LIMIT_COST_PER_MINUTE", _RATE_OFF or 60_000)
+RATE_LIMIT_ANONYMOUS_COST_PER_MINUTE = env_int("RATE_LIMIT_ANONYMOUS_COST_PER_MINUTE", _RATE_OFF or 5_000)
+RATE_LIMIT_SIGN_INS_PER_MINUTE = env_int("RATE_LIMIT_SIGN_INS_PER_MINUTE", _RATE_OFF or 10)
+# Root fields that sign in, counted against RATE_LIMIT_SIGN_INS_PER_MINUTE (GraphQL field names).
+RATE_LIMIT_SIGN_IN_FIELDS = ("mobileLogin",)
+# Addresses of the reverse proxies whose X-Forwarded-For is believed (comma-separated IPs).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+# Subscriptions open at once on one WebSocket (count).
+GRAPHQL_WS_MAX_SUBSCRIPTIONS = env_int("GRAPHQL_WS_MAX_SUBSCRIPTIONS", 20)
 
 # --- Internationalisation -------------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -231,6 +328,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIN
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# A CSRF refusal on /graphql/ and /api/* answers JSON (CSRF_FAILED); pages keep Django's HTML page.
+CSRF_FAILURE_VIEW = "apikit.rest.csrf_failure"
+# Paths that answer JSON errors (CSRF refusals included), never HTML.
+API_PATH_PREFIXES = ("/graphql/", "/api/")
 # mobile_api.auth.LockoutResponseMiddleware is django-axes' middleware (a subclass that lets the GraphQL
 # endpoint answer LOCKED_OUT itself); axes' check looks for its exact dotted path.
 SILENCED_SYSTEM_CHECKS = ["axes.W002"]

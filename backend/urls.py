@@ -13,4 +13,6 @@ urlpatterns = [
     path("", include("mobile_api.urls")),
     path("", include("inspections.web.urls")),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("inspections.web.portal.urls")),
 ]

@@ -105,6 +105,16 @@ class UserAdmin(DjangoUserAdmin):
             return queryset
         return queryset.filter(unit_scope(request.user).as_q("unit__"))
 
+    actions = ["start_password_reset"]
+
+    @admin.action(description=_("Start a password reset (a one-time link to hand over)"))
+    def start_password_reset(self, request, queryset):
+        from inspections.services.accounts import start_password_reset
+
+        for user in queryset:
+            link = request.build_absolute_uri(start_password_reset(user, actor=request.user))
+            self.message_user(request, format_html(_("Reset link for {}: {}"), user.username, link))
+
 
 admin.site.site_header = _("CCHC inspections")
 admin.site.site_title = _("CCHC inspections")

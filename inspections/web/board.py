@@ -145,7 +145,7 @@ def _switch_url(request: HttpRequest, lang: str) -> str:
 
 
 @require_GET
-@login_required(login_url="admin:login")
+@login_required
 @ensure_csrf_cookie
 def board_page(request: HttpRequest) -> HttpResponse:
     lang, chosen = board_language(request)

@@ -1,0 +1,1 @@
+"""The web portal: one sign-in page for every role, then a home page for the role (server-rendered)."""
