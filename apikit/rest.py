@@ -29,3 +29,15 @@ def json_error(status: int, code: str, message: str) -> JsonResponse:
     if status == 401:
         response["WWW-Authenticate"] = "Bearer"
     return response
+
+
+def csrf_failure(request, reason: str = "") -> JsonResponse:
+    """``CSRF_FAILURE_VIEW``: the API's paths (``API_PATH_PREFIXES``) answer a typed JSON 403; pages keep
+    Django's own page."""
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+    from django.views.csrf import csrf_failure as html_failure
+
+    if not request.path.startswith(tuple(settings.API_PATH_PREFIXES)):
+        return html_failure(request, reason)
+    return json_error(403, "CSRF_FAILED", _("The request was refused: its CSRF token is missing or wrong."))

@@ -6,14 +6,24 @@ list without them would stop rejecting unknown fields or fragment cycles.
 
 from django.conf import settings
 from graphql import (
+    DocumentNode,
     FieldNode,
+    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
     InlineFragmentNode,
+    IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    StringValueNode,
     ValidationRule,
+    VariableNode,
     specified_rules,
+    value_from_ast_untyped,
 )
 
 from .errors import RequestErrorCode
@@ -90,3 +100,163 @@ def validation_rules() -> tuple[type[ValidationRule], ...]:
     if not settings.GRAPHQL_INTROSPECTION:
         rules += (NoIntrospectionRule,)
     return rules
+
+
+# --- Cost and input checks (they need the variables, so they run after validation, before execution) -----
+
+SEARCH_ARGUMENTS = {"search", "query", "q"}
+PAGE_ARGUMENTS = {"first", "last"}
+
+
+def text_problem(value: str) -> str | None:
+    """Why a text cannot be taken (a NUL, a lone surrogate: neither survives storage or UTF-8), or None."""
+    if "\x00" in value:
+        return "A text may not contain a NUL character."
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "A text may not contain a lone surrogate (it is not Unicode)."
+    return None
+
+
+def json_depth(value, limit: int) -> bool:
+    """True when ``value`` (parsed JSON) nests no deeper than ``limit``; iterative, so it cannot overflow."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            node = list(node.values())
+        if isinstance(node, list):
+            if depth > limit:
+                return False
+            stack.extend((child, depth + 1) for child in node if isinstance(child, (dict, list)))
+    return True
+
+
+def check_variables(variables) -> GraphQLError | None:
+    """NUL, lone surrogates (INVALID_INPUT), over-long texts and too deep nesting (BAD_INPUT) in variables."""
+    if variables is None:
+        return None
+    if not json_depth(variables, settings.GRAPHQL_MAX_JSON_DEPTH):
+        return GraphQLError(f"Variables nest deeper than {settings.GRAPHQL_MAX_JSON_DEPTH} levels.",
+                            extensions={"code": RequestErrorCode.BAD_INPUT.value})
+    stack = [variables]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str):
+            problem = text_problem(node)
+            if problem:
+                return GraphQLError(problem, extensions={"code": RequestErrorCode.INVALID_INPUT.value})
+            if len(node) > settings.GRAPHQL_MAX_TEXT_CHARS:
+                return GraphQLError(f"A text may hold at most {settings.GRAPHQL_MAX_TEXT_CHARS} characters.",
+                                    extensions={"code": RequestErrorCode.BAD_INPUT.value})
+    return None
+
+
+def _argument_value(node, variables: dict, defaults: dict):
+    if isinstance(node, VariableNode):
+        name = node.name.value
+        return variables[name] if name in variables else defaults.get(name)
+    if isinstance(node, IntValueNode):
+        return int(node.value)
+    if isinstance(node, StringValueNode):
+        return node.value
+    return None
+
+
+def _is_connection(type_) -> bool:
+    return isinstance(type_, GraphQLObjectType) and "edges" in type_.fields and "pageInfo" in type_.fields
+
+
+def operation_cost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode | None,
+                   variables: dict | None) -> tuple[int, GraphQLError | None]:
+    """The cost of ``operation`` and the first bad argument found on the way (or None).
+
+    Each object field costs 1 (a declared cost in ``GRAPHQL_FIELD_COSTS`` for root fields that do more work);
+    what it selects is multiplied by the page it asks for (``first``/``last``, else
+    ``GRAPHQL_UNBOUNDED_LIST_COST`` for a list). Aliases are separate fields, so they multiply. The walk runs
+    on a validated document, already bounded in depth and fields.
+    """
+    if operation is None:
+        return 0, None
+    variables = variables or {}
+    defaults = {
+        d.variable.name.value: value_from_ast_untyped(d.default_value) for d in operation.variable_definitions or ()
+        if d.default_value is not None
+    }
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    root = schema.get_root_type(operation.operation)
+    page_limit = settings.GRAPHQL_MAX_PAGE_SIZE
+    declared = settings.GRAPHQL_FIELD_COSTS
+    problem: list[GraphQLError] = []
+
+    def bad(message: str, node, code=RequestErrorCode.BAD_INPUT) -> int:
+        if not problem:
+            problem.append(GraphQLError(message, node, extensions={"code": code.value}))
+        return 0
+
+    def selection_cost(selection_set, parent, seen: frozenset[str]) -> int:
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += field_cost(selection, parent, seen)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                inner = schema.get_type(condition.name.value) if condition else parent
+                total += selection_cost(selection.selection_set, inner or parent, seen)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = fragments.get(name)
+                if fragment is not None and name not in seen:
+                    inner = schema.get_type(fragment.type_condition.name.value) or parent
+                    total += selection_cost(fragment.selection_set, inner, seen | {name})
+        return total
+
+    def field_cost(node: FieldNode, parent, seen) -> int:
+        name = node.name.value
+        fields = getattr(parent, "fields", None) or {}
+        definition = fields.get(name)
+        for argument in node.arguments or ():
+            value = _argument_value(argument.value, variables, defaults)
+            arg = argument.name.value
+            if isinstance(value, str):
+                message = text_problem(value)
+                if message:
+                    return bad(message, argument, RequestErrorCode.INVALID_INPUT)
+                limit = settings.GRAPHQL_MAX_SEARCH_CHARS if arg in SEARCH_ARGUMENTS else settings.GRAPHQL_MAX_TEXT_CHARS
+                if len(value) > limit:
+                    return bad(f"'{arg}' may hold at most {limit} characters.", argument)
+            if arg in PAGE_ARGUMENTS and isinstance(value, int) and not 1 <= value <= page_limit:
+                return bad(f"'{arg}' must be between 1 and {page_limit}.", argument)
+        if definition is None:
+            return 0
+        type_ = definition.type
+        multiplier = 1
+        in_connection = _is_connection(parent) and name == "edges"  # the page size is the connection's
+        while isinstance(type_, (GraphQLNonNull, GraphQLList)):
+            if isinstance(type_, GraphQLList) and not in_connection:
+                multiplier *= settings.GRAPHQL_UNBOUNDED_LIST_COST
+            type_ = type_.of_type
+        if node.selection_set is None:
+            return 0  # a scalar or an enum: paid for by its object
+        if _is_connection(type_) or multiplier > 1:
+            pages = [_argument_value(a.value, variables, defaults) for a in node.arguments or ()
+                     if a.name.value in PAGE_ARGUMENTS]
+            pages = [p for p in pages if isinstance(p, int)]
+            multiplier = max(pages) if pages else (multiplier if multiplier > 1 else page_limit)
+        own = declared.get(name, 1) if parent is root else 1
+        return own + multiplier * selection_cost(node.selection_set, type_, seen)
+
+    cost = selection_cost(operation.selection_set, root, frozenset())
+    return cost, (problem[0] if problem else None)
+
+
+def too_costly(cost: int, limit: int, *, request: bool = False) -> GraphQLError:
+    scope = "request" if request else "operation"
+    return GraphQLError(f"The {scope} costs {cost} points; the limit is {limit}.",
+                        extensions={"code": RequestErrorCode.QUERY_TOO_COSTLY.value, "cost": cost, "limit": limit})

@@ -13,10 +13,13 @@
 """
 
 import json
+import re
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
@@ -34,7 +37,9 @@ from graphql import (
 from graphql.error import GraphQLSyntaxError
 
 from .errors import DomainGraphQLError, RequestErrorCode
-from .rules import validation_rules
+from .limits import client_address, spend
+from .mutations import runs_outside_transaction
+from .rules import check_variables, json_depth, operation_cost, text_problem, too_costly, validation_rules
 from .upload import MultipartError, place_files
 
 logger = structlog.get_logger("backend.graphql")
@@ -82,11 +87,23 @@ def request_id() -> str | None:
     return structlog.contextvars.get_contextvars().get("request_id")
 
 
+SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+
+
+def without_suggestions(message: str) -> str:
+    """graphql-core names the fields, arguments and enum values closest to a wrong one ("Did you mean 'me'?"),
+    which rebuilds the schema with introspection off: production drops those sentences."""
+    if settings.GRAPHQL_FIELD_SUGGESTIONS:
+        return message
+    return SUGGESTION.sub("", message)
+
+
 def format_error(error: GraphQLError) -> dict[str, Any]:
     """Typed errors pass through; anything unexpected becomes a generic error with the request id."""
     original = error.original_error
     if original is None or isinstance(original, (GraphQLError, DomainGraphQLError)):
         formatted = error.formatted
+        formatted["message"] = without_suggestions(formatted["message"])
         if original is None and not error.path and "code" not in (formatted.get("extensions") or {}):
             formatted["extensions"] = {"code": RequestErrorCode.GRAPHQL_VALIDATION_FAILED.value}
         if isinstance(original, DomainGraphQLError):
@@ -112,6 +129,48 @@ def typed_error(code: RequestErrorCode, message: str) -> dict[str, Any]:
     return {"message": message, "extensions": {"code": code.value}}
 
 
+def rate_limited(retry_after: int) -> RequestRejected:
+    return RequestRejected(429, RequestErrorCode.RATE_LIMITED,
+                           f"Too many requests; try again in {retry_after} seconds.",
+                           headers={"Retry-After": str(retry_after)})
+
+
+def is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def parse_json(text: str | None, *, what: str = "The body") -> Any:
+    """JSON, nested no deeper than ``GRAPHQL_MAX_JSON_DEPTH``: a bomb of brackets is a typed 400, never a
+    RecursionError."""
+    if text is None:
+        raise RequestRejected(400, RequestErrorCode.BAD_REQUEST, f"{what} is not valid JSON.")
+    try:
+        data = json.loads(text)
+    except RecursionError as exc:
+        raise RequestRejected(400, RequestErrorCode.BAD_INPUT, f"{what} nests too deep.") from exc
+    except ValueError as exc:
+        raise RequestRejected(400, RequestErrorCode.BAD_REQUEST, f"{what} is not valid JSON.") from exc
+    if not json_depth(data, settings.GRAPHQL_MAX_JSON_DEPTH):
+        raise RequestRejected(400, RequestErrorCode.BAD_INPUT,
+                              f"{what} nests deeper than {settings.GRAPHQL_MAX_JSON_DEPTH} levels.")
+    return data
+
+
+@dataclass
+class Prepared:
+    """One operation that passed every check, ready to run, with its cost."""
+
+    document: Any
+    operation: Any
+    variables: dict | None
+    operation_name: str | None
+    cost: int
+
+
 class GraphQLHTTPView(GrapheneView):
     graphiql = False
 
@@ -121,6 +180,18 @@ class GraphQLHTTPView(GrapheneView):
 
     @method_decorator(ensure_csrf_cookie)
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return self.answer(request, *args, **kwargs)
+        except Exception:  # noqa: BLE001 - logged with its trace; the client gets JSON and the request id
+            rid = request_id()
+            logger.exception("graphql_request_failed", request_id=rid)
+            response = self.respond({"errors": [{
+                "message": "Internal server error. Quote the request id when you report it.",
+                "extensions": {"code": RequestErrorCode.INTERNAL_ERROR.value, "requestId": rid}}]},
+                500, APPLICATION_JSON)
+            return response
+
+    def answer(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method not in ("GET", "POST"):
             return self.plain_error(405, RequestErrorCode.METHOD_NOT_ALLOWED,
                                     "GraphQL accepts GET and POST.", headers={"Allow": "GET, POST"})
@@ -133,7 +204,8 @@ class GraphQLHTTPView(GrapheneView):
                                     f"Accept {GRAPHQL_RESPONSE_JSON} or {APPLICATION_JSON}.")
         try:
             payload = self.read_request(request)
-            if isinstance(payload, list):
+            batch = isinstance(payload, list)
+            if batch:
                 limit = settings.GRAPHQL_MAX_BATCH_OPERATIONS
                 if not payload:
                     raise RequestRejected(400, RequestErrorCode.BAD_REQUEST, "An empty batch holds no operation.")
@@ -142,15 +214,48 @@ class GraphQLHTTPView(GrapheneView):
                         400, RequestErrorCode.TOO_MANY_OPERATIONS,
                         f"A batch may hold at most {limit} operations; this one holds {len(payload)}.",
                     )
-                results = [self.run_one(request, item, media_type) for item in payload]
-                status = max(status for _body, status in results)
-                body = [body for body, _status in results]
-            else:
-                body, status = self.run_one(request, payload, media_type)
+            items = payload if batch else [payload]
+            prepared = [self.prepare(request, item, media_type) for item in items]
+            total = sum(p.cost for p in prepared if isinstance(p, Prepared))
+            if total > settings.GRAPHQL_MAX_REQUEST_COST:
+                error = too_costly(total, settings.GRAPHQL_MAX_REQUEST_COST, request=True)
+                status = 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
+                body = {"errors": [format_error(error)]}
+                return self.respond([body] * len(items) if batch else body, status, media_type)
+            self.check_rate(request, total, prepared)
+            results = [self.execute_prepared(request, p) if isinstance(p, Prepared) else p for p in prepared]
         except RequestRejected as rejected:
             return self.plain_error(rejected.status, rejected.code, rejected.message,
                                     headers=rejected.headers, media_type=media_type)
+        if batch:
+            return self.respond([b for b, _s in results], max(s for _b, s in results), media_type)
+        body, status = results[0]
         return self.respond(body, status, media_type)
+
+    # --- rate limits ----------------------------------------------------------------------------------
+
+    def check_rate(self, request: HttpRequest, cost: int, prepared: list) -> None:
+        """Cost per minute per credential (bearer token or session), per address when anonymous; sign-ins
+        per minute per address. Shared through the cache, so every process counts the same budget."""
+        address = client_address(request.META.get("REMOTE_ADDR"), request.META.get("HTTP_X_FORWARDED_FOR"))
+        sign_ins = sum(
+            1 for p in prepared if isinstance(p, Prepared) and p.operation is not None
+            for s in p.operation.selection_set.selections
+            if getattr(getattr(s, "name", None), "value", None) in settings.RATE_LIMIT_SIGN_IN_FIELDS
+        )
+        if sign_ins:
+            wait = spend("sign-in", address, sign_ins, settings.RATE_LIMIT_SIGN_INS_PER_MINUTE)
+            if wait:
+                raise rate_limited(wait)
+        token = getattr(request, "bearer_token", None)
+        session = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if token or session:
+            who, limit = f"token:{token}" if token else f"session:{session}", settings.RATE_LIMIT_COST_PER_MINUTE
+        else:
+            who, limit = f"address:{address}", settings.RATE_LIMIT_ANONYMOUS_COST_PER_MINUTE
+        wait = spend("cost", who, max(cost, 1), limit)
+        if wait:
+            raise rate_limited(wait)
 
     # --- request parsing ------------------------------------------------------------------------------
 
@@ -159,17 +264,15 @@ class GraphQLHTTPView(GrapheneView):
             return {key: request.GET.get(key) for key in ("query", "variables", "operationName")}
         content_type = request.content_type.lower()
         if content_type == "application/graphql":
-            return {"query": request.body.decode("utf-8", errors="replace")}
+            return {"query": self.body(request).decode("utf-8", errors="replace")}
         if content_type == APPLICATION_JSON:
-            if len(request.body) > settings.GRAPHQL_MAX_DOCUMENT_BYTES * 4:
+            body = self.body(request)
+            if len(body) > settings.GRAPHQL_MAX_DOCUMENT_BYTES * 4:
                 raise RequestRejected(
                     413, RequestErrorCode.DOCUMENT_TOO_LARGE,
                     f"The request body is larger than {settings.GRAPHQL_MAX_DOCUMENT_BYTES * 4} bytes.",
                 )
-            try:
-                data = json.loads(request.body.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError) as exc:
-                raise RequestRejected(400, RequestErrorCode.BAD_REQUEST, "The body is not valid JSON.") from exc
+            data = parse_json(body.decode("utf-8", errors="strict") if is_utf8(body) else None)
             if not isinstance(data, (dict, list)):
                 raise RequestRejected(400, RequestErrorCode.BAD_REQUEST, "The body must be a JSON object or list.")
             return data
@@ -178,36 +281,48 @@ class GraphQLHTTPView(GrapheneView):
             if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
                 raise RequestRejected(413, RequestErrorCode.DOCUMENT_TOO_LARGE,
                                       f"A multipart request may hold at most {limit} bytes.")
-            if "operations" in request.POST:
+            try:
+                has_operations = "operations" in request.POST
+            except RequestDataTooBig as exc:
+                raise RequestRejected(413, RequestErrorCode.REQUEST_TOO_LARGE, str(exc)) from exc
+            if has_operations:
                 return self.read_multipart(request)
         raise RequestRejected(415, RequestErrorCode.UNSUPPORTED_MEDIA_TYPE,
                               f"POST {APPLICATION_JSON}, application/graphql or multipart/form-data with files.")
 
+    @staticmethod
+    def body(request: HttpRequest) -> bytes:
+        try:
+            return request.body
+        except RequestDataTooBig as exc:
+            raise RequestRejected(413, RequestErrorCode.REQUEST_TOO_LARGE,
+                                  f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.") from exc
+
     def read_multipart(self, request: HttpRequest) -> dict | list:
         """File uploads: the graphql-multipart-request-spec (``operations``, ``map`` and the file parts)."""
         try:
-            operations = json.loads(request.POST["operations"])
-            mapping = json.loads(request.POST.get("map") or "{}")
+            operations = parse_json(request.POST["operations"], what="'operations' and 'map'")
+            mapping = parse_json(request.POST.get("map") or "{}", what="'operations' and 'map'")
             return place_files(operations, mapping, request.FILES)
-        except ValueError as exc:  # bad JSON, or a map that does not fit (MultipartError)
-            message = str(exc) if isinstance(exc, MultipartError) else "'operations' and 'map' must be JSON."
-            raise RequestRejected(400, RequestErrorCode.BAD_REQUEST, message) from exc
+        except MultipartError as exc:  # a map that does not fit
+            raise RequestRejected(400, RequestErrorCode.BAD_REQUEST, str(exc)) from exc
 
     # --- one operation ---------------------------------------------------------------------------------
 
-    def run_one(self, request: HttpRequest, data: Any, media_type: str) -> tuple[dict, int]:
+    def prepare(self, request: HttpRequest, data: Any, media_type: str) -> "Prepared | tuple[dict, int]":
+        """Every check of one operation, before anything runs: a ``Prepared`` or the error answer."""
         invalid_status = 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
         if not isinstance(data, dict):
             raise RequestRejected(400, RequestErrorCode.BAD_REQUEST, "Each operation must be a JSON object.")
         query = data.get("query")
         if not isinstance(query, str) or not query.strip():
             return {"errors": [typed_error(RequestErrorCode.BAD_REQUEST, "Provide a query string.")]}, invalid_status
+        problem = text_problem(query)
+        if problem:
+            return {"errors": [typed_error(RequestErrorCode.INVALID_INPUT, problem)]}, invalid_status
         variables = data.get("variables")
         if isinstance(variables, str):
-            try:
-                variables = json.loads(variables) if variables else None
-            except ValueError as exc:
-                raise RequestRejected(400, RequestErrorCode.BAD_REQUEST, "Variables are not valid JSON.") from exc
+            variables = parse_json(variables, what="Variables") if variables else None
         if variables is not None and not isinstance(variables, dict):
             raise RequestRejected(400, RequestErrorCode.BAD_REQUEST, "Variables must be a JSON object.")
         operation_name = data.get("operationName") or None
@@ -225,7 +340,7 @@ class GraphQLHTTPView(GrapheneView):
         try:
             document = parse(query)
         except GraphQLSyntaxError as exc:
-            error = exc.formatted
+            error = format_error(exc)
             error["extensions"] = {"code": RequestErrorCode.GRAPHQL_PARSE_FAILED.value}
             return {"errors": [error]}, invalid_status
 
@@ -239,15 +354,26 @@ class GraphQLHTTPView(GrapheneView):
         errors = validate(schema, document, validation_rules())
         if errors:
             return {"errors": [format_error(e) for e in errors]}, invalid_status
+        bad_input = check_variables(variables)
+        cost, bad_argument = operation_cost(schema, document, operation, variables)
+        if bad_input or bad_argument:
+            return {"errors": [format_error(bad_input or bad_argument)]}, invalid_status
+        if cost > settings.GRAPHQL_MAX_COST:
+            return {"errors": [format_error(too_costly(cost, settings.GRAPHQL_MAX_COST))]}, invalid_status
+        return Prepared(document, operation, variables, operation_name, cost)
 
+    def execute_prepared(self, request: HttpRequest, prepared: Prepared) -> tuple[dict, int]:
+        schema = self.schema.graphql_schema
+        document, operation = prepared.document, prepared.operation
         options = {
             "root_value": self.get_root_value(request),
             "context_value": self.get_context(request),
-            "variable_values": variables,
-            "operation_name": operation_name,
+            "variable_values": prepared.variables,
+            "operation_name": prepared.operation_name,
             "middleware": self.get_middleware(request),
         }
-        if operation is not None and operation.operation == OperationType.MUTATION:
+        if (operation is not None and operation.operation == OperationType.MUTATION
+                and not runs_outside_transaction(self.schema, operation)):
             with transaction.atomic():
                 result = execute(schema, document, **options)
                 if result.errors:
@@ -255,6 +381,10 @@ class GraphQLHTTPView(GrapheneView):
         else:
             result = execute(schema, document, **options)
         return self.serialise(result), 200
+
+    def run_one(self, request: HttpRequest, data: Any, media_type: str) -> tuple[dict, int]:
+        prepared = self.prepare(request, data, media_type)
+        return self.execute_prepared(request, prepared) if isinstance(prepared, Prepared) else prepared
 
     @staticmethod
     def serialise(result: ExecutionResult) -> dict:

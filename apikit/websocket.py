@@ -13,6 +13,7 @@ channel layer: see ``apikit.events``.
 
 import asyncio
 import contextlib
+import json
 from typing import Any
 
 import structlog
@@ -26,13 +27,36 @@ from graphql.error import GraphQLSyntaxError
 
 from .errors import RequestErrorCode
 from .events import group_name
-from .rules import validation_rules
+from .limits import spend
+from .rules import check_variables, json_depth, operation_cost, text_problem, too_costly, validation_rules
 from .view import format_error
 
 logger = structlog.get_logger("backend.graphql.ws")
 
 PROTOCOL = "graphql-transport-ws"
 CONNECTION_INIT_TIMEOUT = 10  # seconds a client has to send connection_init
+
+
+class OriginCheck:
+    """ASGI middleware for WebSocket handshakes: a foreign ``Origin`` is refused (cross-site WebSocket hijacking),
+    a missing one is let through. Browsers always send an Origin; phones, scripts and servers send none, and
+    carry no cookies worth stealing: on such a connection the cookies are dropped, so only a bearer token in
+    ``connection_init`` can sign in (``origin_absent`` in the scope tells the consumer)."""
+
+    def __init__(self, app):
+        from channels.security.websocket import AllowedHostsOriginValidator
+
+        self.app = app
+        self.validated = AllowedHostsOriginValidator(app)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "websocket":
+            return await self.app(scope, receive, send)
+        headers = scope.get("headers") or []
+        if any(name.lower() == b"origin" for name, _value in headers):
+            return await self.validated(scope, receive, send)
+        without_cookies = [(name, value) for name, value in headers if name.lower() != b"cookie"]
+        return await self.app({**scope, "headers": without_cookies, "origin_absent": True}, receive, send)
 
 
 class WebSocketContext:
@@ -42,6 +66,16 @@ class WebSocketContext:
         self.consumer = consumer
         self.user = user
         self._device = device
+        # What a sign-in (django-axes) reads of a request: the client's address and headers, as in WSGI.
+        scope = consumer.scope
+        headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope.get("headers", [])}
+        self.META = {"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers.items()
+                     if name != "cookie"}
+        self.META.update({"REMOTE_ADDR": (scope.get("client") or ["", 0])[0] or "", "PATH_INFO": scope.get("path", ""),
+                          "REQUEST_METHOD": "GET"})
+        self.method, self.path, self.GET, self.POST = "GET", scope.get("path", ""), {}, {}
+        self.COOKIES: dict = {}
+        self.headers = headers
 
     def device_session(self):
         return self._device
@@ -77,6 +111,8 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
         self.context: WebSocketContext | None = None
         self.operations: dict[str, asyncio.Task] = {}
         self.listeners: dict[str, set[asyncio.Queue]] = {}
+        self.subscriptions: set[str] = set()  # ids of the operations that are subscriptions
+        self.token: str | None = None
         await self.accept(subprotocol=PROTOCOL)
         self.init_timeout = asyncio.get_running_loop().call_later(
             CONNECTION_INIT_TIMEOUT, lambda: asyncio.ensure_future(self._init_timed_out()))
@@ -112,6 +148,16 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
         else:
             await self.close(code=4400)
 
+    @classmethod
+    async def decode_json(cls, text_data):
+        try:
+            data = json.loads(text_data)
+        except RecursionError as exc:  # a bracket bomb: a bad message (4400), not a server error (1011)
+            raise ValueError("The message nests too deep.") from exc
+        if not json_depth(data, settings.GRAPHQL_MAX_JSON_DEPTH):
+            raise ValueError("The message nests too deep.")
+        return data
+
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         try:
             await super().receive(text_data=text_data, bytes_data=bytes_data, **kwargs)
@@ -123,6 +169,7 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4429)
             return
         user, device = self.scope.get("user") or AnonymousUser(), None
+        self.token = None
         authorization = payload.get("authorization") or payload.get("Authorization") or ""
         if isinstance(authorization, str) and authorization.lower().startswith("bearer "):
             authenticate = self.authenticate
@@ -130,7 +177,10 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
             if device is None:
                 await self.close(code=4403)
                 return
-            user = device.user
+            user, self.token = device.user, authorization[7:].strip()
+        elif self.scope.get("origin_absent"):
+            await self.close(code=4401)  # no Origin, no cookie: only a bearer token signs in
+            return
         self.context = WebSocketContext(self, user, device)
         self.acknowledged = True
         self.init_timeout.cancel()
@@ -160,6 +210,13 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
             options = {"context_value": self.context, "variable_values": payload.get("variables"),
                        "operation_name": payload.get("operationName")}
             if operation is not None and operation.operation == OperationType.SUBSCRIPTION:
+                if len(self.subscriptions) >= settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS:
+                    await self.send_json({"id": operation_id, "type": "error", "payload": [{
+                        "message": f"A connection may hold at most {settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS} "
+                                   "subscriptions at once.",
+                        "extensions": {"code": RequestErrorCode.TOO_MANY_SUBSCRIPTIONS.value}}]})
+                    return
+                self.subscriptions.add(operation_id)
                 stream = await subscribe(self.graphql_schema, document, **options)
                 if not hasattr(stream, "__aiter__"):  # the subscription could not start
                     await self.send_json({"id": operation_id, "type": "error",
@@ -183,6 +240,7 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
                 "message": "Internal server error.", "extensions": {"code": RequestErrorCode.INTERNAL_ERROR.value}}]})
         finally:
             self.operations.pop(operation_id, None)
+            self.subscriptions.discard(operation_id)
 
     @property
     def graphql_schema(self):
@@ -192,6 +250,9 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
         query = payload.get("query")
         if not isinstance(query, str) or not query.strip():
             return [{"message": "Provide a query string.", "extensions": {"code": "BAD_REQUEST"}}], None, None
+        problem = text_problem(query)
+        if problem:
+            return [{"message": problem, "extensions": {"code": RequestErrorCode.INVALID_INPUT.value}}], None, None
         if len(query.encode()) > settings.GRAPHQL_MAX_DOCUMENT_BYTES:
             return [{"message": "The query is too large.",
                      "extensions": {"code": RequestErrorCode.DOCUMENT_TOO_LARGE.value}}], None, None
@@ -204,7 +265,24 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
         errors = validate(self.graphql_schema, document, validation_rules())
         if errors:
             return [format_error(e) for e in errors], None, None
-        return None, document, get_operation_ast(document, payload.get("operationName"))
+        operation = get_operation_ast(document, payload.get("operationName"))
+        variables = payload.get("variables")
+        if variables is not None and not isinstance(variables, dict):
+            return [{"message": "Variables must be a JSON object.",
+                     "extensions": {"code": RequestErrorCode.BAD_REQUEST.value}}], None, None
+        bad_input = check_variables(variables)
+        cost, bad_argument = operation_cost(self.graphql_schema, document, operation, variables)
+        if bad_input or bad_argument:
+            return [format_error(bad_input or bad_argument)], None, None
+        if cost > settings.GRAPHQL_MAX_COST:
+            return [format_error(too_costly(cost, settings.GRAPHQL_MAX_COST))], None, None
+        who = f"token:{self.token}" if self.token else f"address:{self.context.META['REMOTE_ADDR']}"
+        limit = settings.RATE_LIMIT_COST_PER_MINUTE if self.token else settings.RATE_LIMIT_ANONYMOUS_COST_PER_MINUTE
+        wait = spend("cost", who, max(cost, 1), limit)
+        if wait:
+            return [{"message": f"Too many requests; try again in {wait} seconds.",
+                     "extensions": {"code": RequestErrorCode.RATE_LIMITED.value, "retryAfter": wait}}], None, None
+        return None, document, operation
 
     def execute_sync(self, document, options):
         from django.db import transaction

@@ -194,6 +194,16 @@ elif TESTING:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cchc_cache"}}
 
+# The rate limits' counters, shared by every process: Redis when configured, else the database
+# (`manage.py createcachetable`); tests without Redis keep them in memory.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": env("CACHE_PREFIX", "cchc")}}
+elif TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cchc_cache"}}
+
 # --- Background tasks (Django's Tasks API, django-tasks backport) ----------------------------------------
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
@@ -242,6 +252,40 @@ GRAPHQL_MAX_DOCUMENT_BYTES = env_int("GRAPHQL_MAX_DOCUMENT_BYTES", 20_000)  # si
 GRAPHQL_MAX_BATCH_OPERATIONS = env_int("GRAPHQL_MAX_BATCH_OPERATIONS", 10)  # operations in one batched request
 GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", DEBUG or TESTING)
 GRAPHQL_GRAPHIQL = DEBUG
+# "Did you mean …?" in validation errors names fields nobody asked for: only under DEBUG (on/off).
+GRAPHQL_FIELD_SUGGESTIONS = env_bool("GRAPHQL_FIELD_SUGGESTIONS", DEBUG)
+# Cost of one operation (points: 1 per object field, lists multiplied by their page size) and of one request
+# (a batch sums its operations); over either is QUERY_TOO_COSTLY before any SQL runs.
+GRAPHQL_MAX_COST = env_int("GRAPHQL_MAX_COST", 5_000)
+GRAPHQL_MAX_REQUEST_COST = env_int("GRAPHQL_MAX_REQUEST_COST", 10_000)
+# Declared cost of the expensive root fields (points), for the work they do beyond their selection.
+GRAPHQL_FIELD_COSTS = {"board": 200, "headScorecard": 100, "previewDraw": 200, "verifyDraw": 200,
+                       "planCoverage": 50, "assignmentBundle": 100}
+# Page size assumed for a list whose size is not asked (rows) when costing it.
+GRAPHQL_UNBOUNDED_LIST_COST = 50
+# Largest first/last of a connection (rows); 0 or less is refused too (BAD_INPUT).
+GRAPHQL_MAX_PAGE_SIZE = GRAPHENE["RELAY_CONNECTION_MAX_LIMIT"]
+# Longest text in a variable or argument (characters), and the longest search text (characters).
+GRAPHQL_MAX_TEXT_CHARS = env_int("GRAPHQL_MAX_TEXT_CHARS", 20_000)
+GRAPHQL_MAX_SEARCH_CHARS = env_int("GRAPHQL_MAX_SEARCH_CHARS", 200)
+# Deepest nesting of a JSON body or of variables (levels).
+GRAPHQL_MAX_JSON_DEPTH = env_int("GRAPHQL_MAX_JSON_DEPTH", 32)
+# Largest request body (bytes) other than a photo upload, refused from Content-Length before it is read.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 2_621_440)
+# Rate limits: cost points a user (or an anonymous address) may spend per minute, and sign-in attempts per
+# minute from one address; over it is 429 RATE_LIMITED with Retry-After (seconds).
+# The suite shares one address and one cache for thousands of requests: its limits are off unless a test
+# sets them.
+_RATE_OFF = 10**12 if TESTING else None
+RATE_LIMIT_COST_PER_MINUTE = env_int("RATE_LIMIT_COST_PER_MINUTE", _RATE_OFF or 60_000)
+RATE_LIMIT_ANONYMOUS_COST_PER_MINUTE = env_int("RATE_LIMIT_ANONYMOUS_COST_PER_MINUTE", _RATE_OFF or 5_000)
+RATE_LIMIT_SIGN_INS_PER_MINUTE = env_int("RATE_LIMIT_SIGN_INS_PER_MINUTE", _RATE_OFF or 10)
+# Root fields that sign in, counted against RATE_LIMIT_SIGN_INS_PER_MINUTE (GraphQL field names).
+RATE_LIMIT_SIGN_IN_FIELDS = ("mobileLogin",)
+# Addresses of the reverse proxies whose X-Forwarded-For is believed (comma-separated IPs).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+# Subscriptions open at once on one WebSocket (count).
+GRAPHQL_WS_MAX_SUBSCRIPTIONS = env_int("GRAPHQL_WS_MAX_SUBSCRIPTIONS", 20)
 # "Did you mean …?" in validation errors names fields nobody asked for: only under DEBUG (on/off).
 GRAPHQL_FIELD_SUGGESTIONS = env_bool("GRAPHQL_FIELD_SUGGESTIONS", DEBUG)
 # Cost of one operation (points: 1 per object field, lists multiplied by their page size) and of one request
@@ -328,6 +372,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIN
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# A CSRF refusal on /graphql/ and /api/* answers JSON (CSRF_FAILED); pages keep Django's HTML page.
+CSRF_FAILURE_VIEW = "apikit.rest.csrf_failure"
+# Paths that answer JSON errors (CSRF refusals included), never HTML.
+API_PATH_PREFIXES = ("/graphql/", "/api/")
 # A CSRF refusal on /graphql/ and /api/* answers JSON (CSRF_FAILED); pages keep Django's HTML page.
 CSRF_FAILURE_VIEW = "apikit.rest.csrf_failure"
 # Paths that answer JSON errors (CSRF refusals included), never HTML.

@@ -1,0 +1,22 @@
+"""Fixtures of the API abuse tests: a clean rate-limit cache, a signed-in Home Affairs reviewer."""
+
+import pytest
+from django.core.cache import cache
+
+from inspections.models import Role
+from tests.fixtures import make_user, token_for
+
+
+@pytest.fixture(autouse=True)
+def clean_cache():
+    """Rate-limit counters of one test never reach the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def reviewer(small_tree):
+    """A Home Affairs reviewer of province 01 and their bearer token."""
+    user = make_user("noivu", Role.HOME_AFFAIRS, small_tree["01-SNV"])
+    return user, token_for(user)
