@@ -12,7 +12,6 @@ Files are content-addressed (``evidence/ab/<sha256>.jpg``), so the same bytes ar
 import hashlib
 import io
 import uuid as uuid_lib
-import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
@@ -33,6 +32,11 @@ from inspections.services.audit import record
 from inspections.services.field import check_assigned
 
 pillow_heif.register_heif_opener()
+# Pillow's bomb guard is process-wide: set once, here, never per request. Past it Pillow warns, past twice it
+# raises; the pixel count is checked from the header below first, and both the warning (when a filter turns it
+# into an error) and the error are answered IMAGE_TOO_LARGE. A per-request ``warnings.catch_warnings()`` would
+# change every thread's filters (it is not thread-safe) and turn another upload's warning into a 500.
+Image.MAX_IMAGE_PIXELS = settings.EVIDENCE_MAX_PIXELS
 logger = structlog.get_logger(__name__)
 
 # Pillow format name → (content type, file extension). Nothing else is opened: no SVG, GIF, TIFF, BMP...
@@ -86,7 +90,7 @@ def _open(data: bytes) -> Image.Image:
                        _("Photos must be JPEG, PNG, WebP or HEIC, not %(format)s.") % {"format": other.format},
                        "file") from None
         raise fail(FieldErrorCode.NOT_AN_IMAGE, _("The file is not an image."), "file") from None
-    except Image.DecompressionBombError:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise too_many_pixels() from None
     except (OSError, ValueError, SyntaxError):
         raise fail(FieldErrorCode.NOT_AN_IMAGE, _("The file is not an image."), "file") from None
@@ -129,9 +133,7 @@ def open_checked(data: bytes) -> Image.Image:
     # (WeasyPrint does, for the PDF reports): a photo is only ever accepted whole, so it is turned off here.
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image.load()
+        image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise too_many_pixels() from None
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
@@ -283,7 +285,7 @@ def store_photo(*, actor: User, evidence_id: uuid_lib.UUID, finding_id: uuid_lib
             if same is not None:
                 return Upload(same, created=False)
         evidence = keep_photo(photo, existing or Evidence(uuid=evidence_id, uploaded_by=actor), finding_id, finding)
-        record(actor, device, "evidence.upload", evidence,
+        record(actor, device, AuditAction.EVIDENCE_UPLOAD, evidence,
                {"finding": str(finding_id), "sha256": photo.sha256, "size": evidence.size})
     logger.info("evidence_stored", evidence=str(evidence_id), finding=str(finding_id), size=evidence.size)
     return Upload(evidence, created=True)
@@ -304,7 +306,7 @@ def store_answer_photo(*, actor: User, evidence_id: uuid_lib.UUID, data: bytes, 
                 raise fail(FieldErrorCode.CONFLICT, _("Another photo was already uploaded under this id."), "id")
             return Upload(existing, created=False)
         evidence = keep_photo(photo, Evidence(uuid=evidence_id, uploaded_by=actor), None, None)
-        record(actor, device, "evidence.upload", evidence, {"for": "remediation", "sha256": photo.sha256})
+        record(actor, device, AuditAction.EVIDENCE_UPLOAD, evidence, {"for": "remediation", "sha256": photo.sha256})
     return Upload(evidence, created=True)
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from inspections.models import Role
-from tests.fixtures import make_user, token_for
+from tests.factories import make_user, token_for
 
 
 @pytest.fixture(autouse=True)
