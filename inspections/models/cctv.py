@@ -90,12 +90,20 @@ class ReviewState(models.TextChoices):
 
 
 class Snapshot(models.Model):
-    """One picture from a counter camera. The original bytes are kept under their SHA-256."""
+    """One picture from a counter camera at one moment (once per camera and moment).
+
+    The original, as received, waits in a private store only until the worker has analysed it; what is kept
+    afterwards is the picture with citizens' faces blurred. ``received_sha256`` is the hash of the bytes the
+    camera sent (deduplication, the 409 on other bytes at a used moment, the frozen check); ``sha256`` is the hash
+    of the file ``file_name`` names now (the original while pending, the blurred picture after), checked on
+    every read."""
 
     camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="snapshots")
     captured_at = models.DateTimeField(_("captured at"))
     received_at = models.DateTimeField(auto_now_add=True)
-    sha256 = models.CharField(max_length=64)
+    received_sha256 = models.CharField(_("SHA-256 received"), max_length=64)
+    sha256 = models.CharField(_("SHA-256 stored"), max_length=64)
+    faces_blurred = models.PositiveSmallIntegerField(null=True, blank=True)
     size = models.PositiveIntegerField()
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
@@ -128,10 +136,10 @@ class Snapshot(models.Model):
         verbose_name_plural = _("snapshots")
         constraints = [
             models.UniqueConstraint(fields=["camera", "captured_at"], name="snapshot_once_per_moment"),
-            models.UniqueConstraint(fields=["camera", "sha256"], name="snapshot_bytes_once"),
         ]
         indexes = [models.Index(fields=["camera", "captured_at"]),
-                   models.Index(fields=["review_state", "camera", "primary_flag"])]
+                   models.Index(fields=["review_state", "camera", "primary_flag"]),
+                   models.Index(fields=["captured_at"], name="snapshot_retention")]
 
     def __str__(self) -> str:
         return f"{self.camera_id} {self.captured_at:%Y-%m-%d %H:%M:%S}"
