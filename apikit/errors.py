@@ -27,6 +27,8 @@ class RequestErrorCode(StrEnum):
     UNAUTHENTICATED = "UNAUTHENTICATED"
     NOT_FOUND = "NOT_FOUND"
     INTERNAL_ERROR = "INTERNAL_ERROR"
+    # A subscription ended because the event bus (Redis) was lost: events may have been missed; resubscribe.
+    EVENTS_INTERRUPTED = "EVENTS_INTERRUPTED"
 
 
 class DomainGraphQLError(Exception):

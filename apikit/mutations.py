@@ -6,6 +6,7 @@ domain objects, call one service, return the payload). Services and ``clean`` ra
 and rolls the transaction back, so bad input changes nothing.
 """
 
+import contextlib
 from enum import Enum
 
 import graphene
@@ -13,6 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from graphene.types.mutation import MutationOptions
 from graphene.utils.str_converters import to_camel_case
+from graphql import FieldNode
 
 
 def error_type(name: str, code_enum: type[Enum], description: str = "") -> type[graphene.ObjectType]:
@@ -39,6 +41,10 @@ class BaseMutation(graphene.Mutation):
     class Meta:
         abstract = True
 
+    # False for a mutation that must not hold a transaction open while it works (a sign-in hashing a
+    # password): it runs in autocommit and its service opens its own transaction for what it writes.
+    atomic = True
+
     @classmethod
     def __init_subclass_with_meta__(cls, error_type_class=None, _meta=None, **options):
         if not _meta:
@@ -57,7 +63,7 @@ class BaseMutation(graphene.Mutation):
     @classmethod
     def mutate(cls, root, info, **data):
         try:
-            with transaction.atomic():
+            with transaction.atomic() if cls.atomic else contextlib.nullcontext():
                 result = cls.perform_mutation(root, info, **data)
         except ValidationError as error:
             return cls(errors=cls.errors_from(error))
@@ -86,3 +92,17 @@ class BaseMutation(graphene.Mutation):
                     message=" ".join(item.messages),
                 ))
         return errors
+
+
+def runs_outside_transaction(schema: graphene.Schema, operation) -> bool:
+    """Whether every root field of a mutation ``operation`` is a BaseMutation with ``atomic = False``."""
+    mutation_type = getattr(schema, "mutation", None)
+    if mutation_type is None:
+        return False
+    by_name = {(field.name or to_camel_case(attr)): field.type
+               for attr, field in mutation_type._meta.fields.items()}
+    selections = operation.selection_set.selections
+    return bool(selections) and all(
+        isinstance(selection, FieldNode)
+        and getattr(by_name.get(selection.name.value), "atomic", True) is False
+        for selection in selections)

@@ -6,6 +6,8 @@ answers ``connection_ack``. Then ``subscribe`` {id, payload: {query, variables, 
 operation: a query or mutation answers one ``next`` and ``complete``; a subscription streams ``next`` until
 either side sends ``complete``. ``ping``/``pong`` keep the line alive. Close codes: 4400 bad message, 4401
 subscribe before the ack, 4408 no init in time, 4409 a subscription id reused, 4429 a second init.
+When the channel layer loses Redis, every running subscription ends with an ``error`` of code
+``EVENTS_INTERRUPTED`` (the socket stays open): the client refetches what it shows and subscribes again.
 
 Events raised anywhere (a request, a background worker, another server process) reach subscribers through the
 channel layer: see ``apikit.events``.
@@ -26,7 +28,7 @@ from graphql import GraphQLError, OperationType, execute, get_operation_ast, par
 from graphql.error import GraphQLSyntaxError
 
 from .errors import RequestErrorCode
-from .events import group_name
+from .events import LAYER_LOST, group_name
 from .limits import spend
 from .rules import check_variables, json_depth, operation_cost, text_problem, too_costly, validation_rules
 from .view import format_error
@@ -309,6 +311,19 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
         if not listeners and topic in self.listeners:
             del self.listeners[topic]
             await self.channel_layer.group_discard(group_name(topic), self.channel_name)
+
+    async def channel_layer_lost(self, message: dict):
+        """Redis went away (``apikit.events.ResilientRedisChannelLayer``): end every subscription, typed."""
+        assert message["type"] == LAYER_LOST
+        self.listeners.clear()  # the groups went with Redis; nothing to discard
+        for operation_id in list(self.subscriptions):
+            task = self.operations.pop(operation_id, None)
+            if task:
+                task.cancel()
+            self.subscriptions.discard(operation_id)
+            await self.send_json({"id": operation_id, "type": "error", "payload": [{
+                "message": "Events were interrupted; subscribe again.",
+                "extensions": {"code": RequestErrorCode.EVENTS_INTERRUPTED.value}}]})
 
     async def graphql_event(self, message: dict):
         for queue in list(self.listeners.get(message["topic"], ())):

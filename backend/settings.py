@@ -121,15 +121,14 @@ DB_POOL_TIMEOUT_SECONDS = env_int("DB_POOL_TIMEOUT_SECONDS", 10)
 if DATABASE_URL:
     _database = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
     if DB_POOL and _database["ENGINE"] == "django.db.backends.postgresql":
-        from psycopg_pool import ConnectionPool
-
         _database["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django refuses both at once
+        # The pool checks each connection it hands out: one whose backend died (a server restart,
+        # pg_terminate_backend) is replaced instead of failing the request.
+        _database["CONN_HEALTH_CHECKS"] = True
         _database.setdefault("OPTIONS", {})["pool"] = {
             "min_size": DB_POOL_MIN_SIZE,
             "max_size": DB_POOL_MAX_SIZE,
             "timeout": DB_POOL_TIMEOUT_SECONDS,
-            # A connection whose backend died (server restart, pg_terminate_backend) is replaced, not handed out.
-            "check": ConnectionPool.check_connection,
         }
     DATABASES = {"default": _database}
 else:

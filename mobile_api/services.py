@@ -51,7 +51,10 @@ def check_login_input(username: str, password: str, device_name: str) -> None:
 
 def mobile_login(request: HttpRequest, *, username: str, password: str, device_name: str) -> IssuedToken:
     """Check the password (with django-axes counting failures per username and per address) and issue a
-    token. Locked-out callers get ``LOCKED_OUT`` whether or not the password is right."""
+    token. Locked-out callers get ``LOCKED_OUT`` whether or not the password is right.
+
+    Called outside any transaction (``MobileLogin.atomic = False``): the password is hashed in autocommit,
+    so no database connection sits "idle in transaction" meanwhile; only the token is written in one."""
     check_login_input(username, password, device_name)
     user = authenticate(request, username=username.strip(), password=password)
     if getattr(request, "axes_locked_out", False):

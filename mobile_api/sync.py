@@ -16,7 +16,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -171,14 +171,31 @@ def object_id(obj) -> str:
     return str(getattr(obj, "uuid", None) or obj.pk)
 
 
+def repeated(operation: Operation, digest: str, actor: User) -> OperationResult | None:
+    """The stored result if this operation id was applied already (a conflict if with other content)."""
+    done = SyncOperation.objects.filter(uuid=operation.id).first()
+    if done is None:
+        return None
+    if done.digest == digest and done.user_id == actor.pk:
+        return OperationResult(operation.id, operation.kind, True, done.result.get("objectId"))
+    return OperationResult(operation.id, operation.kind, False, errors=[
+        bad("id", _("This operation id was already used for different content."), FieldErrorCode.CONFLICT)])
+
+
+def lock_visit(operation: Operation) -> None:
+    """Take the row lock of the operation's visit (the one its service takes too), so that copies of one
+    operation arriving at two servers at once run one after the other."""
+    visit_id = operation.payload.get("visitId")
+    pk = decode_id(visit_id, "Visit") if isinstance(visit_id, str) else None
+    if pk is not None:
+        list(Visit.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
+
+
 def apply(operation: Operation, *, actor: User, device) -> OperationResult:
     digest = digest_of(operation)
-    done = SyncOperation.objects.filter(uuid=operation.id).first()
-    if done is not None:
-        if done.digest == digest and done.user_id == actor.pk:
-            return OperationResult(operation.id, operation.kind, True, done.result.get("objectId"))
-        return OperationResult(operation.id, operation.kind, False, errors=[
-            bad("id", _("This operation id was already used for different content."), FieldErrorCode.CONFLICT)])
+    earlier = repeated(operation, digest, actor)
+    if earlier is not None:
+        return earlier
     if operation.kind not in HANDLERS:
         return OperationResult(operation.id, operation.kind, False,
                                errors=[bad("kind", _("Unknown operation kind."))])
@@ -187,12 +204,23 @@ def apply(operation: Operation, *, actor: User, device) -> OperationResult:
                                errors=[bad("payload", _("Expected a JSON object."))])
     try:
         with transaction.atomic():
+            lock_visit(operation)
+            # Checked again under the lock: a copy that held it may have committed while this one waited.
+            earlier = repeated(operation, digest, actor)
+            if earlier is not None:
+                return earlier
             obj = HANDLERS[operation.kind](operation, actor, device)
             result = {"objectId": object_id(obj)}
             SyncOperation.objects.create(uuid=operation.id, user=actor, kind=operation.kind, digest=digest,
                                          result=result)
     except ValidationError as error:
         return OperationResult(operation.id, operation.kind, False, errors=[error])
+    except IntegrityError:
+        # A copy without a visit lock (a photo link) committed the same operation id first.
+        earlier = repeated(operation, digest, actor)
+        if earlier is None:
+            raise
+        return earlier
     return OperationResult(operation.id, operation.kind, True, result["objectId"])
 
 
