@@ -25,6 +25,7 @@ from inspections.models import (
     Criterion,
     Evidence,
     Finding,
+    Role,
     Severity,
     User,
     Visit,
@@ -230,13 +231,21 @@ def record_finding(visit: Visit, *, actor: User, client_id: uuid_lib.UUID, crite
     return finding
 
 
+def may_take(evidence: Evidence, finding_uuid: uuid_lib.UUID, actor: User) -> bool:
+    """Whether ``actor`` may tie ``evidence`` (on no finding yet) to the finding ``finding_uuid``."""
+    return evidence.finding_uuid == finding_uuid or (
+        evidence.finding_uuid is None and evidence.uploaded_by_id == actor.pk)
+
+
 def link_slots(finding: Finding, evidence_ids, *, actor: User) -> None:
-    """Attach photos to the finding: uploaded ones now, the others as slots their upload will fill."""
+    """Attach photos to the finding: uploaded ones now, the others as slots their upload will fill. A photo
+    not yet on a finding is taken only when the actor uploaded it or it was uploaded naming this finding: a
+    unit's fix photo or another inspector's photo answers CONFLICT, as a photo of another finding does."""
     for evidence_id in evidence_ids:
         evidence, created = Evidence.objects.get_or_create(
             uuid=evidence_id, defaults={"finding": finding, "finding_uuid": finding.uuid, "uploaded_by": actor})
         if not created and evidence.finding_id != finding.pk:
-            if evidence.finding_id is not None:
+            if evidence.finding_id is not None or not may_take(evidence, finding.uuid, actor):
                 raise fail(FieldErrorCode.CONFLICT, _("This photo belongs to another finding."), "evidence_ids")
             evidence.finding, evidence.finding_uuid = finding, finding.uuid
             evidence.save(update_fields=["finding", "finding_uuid"])
@@ -245,7 +254,10 @@ def link_slots(finding: Finding, evidence_ids, *, actor: User) -> None:
 
 @transaction.atomic
 def link_evidence(*, actor: User, evidence_id: uuid_lib.UUID, finding_id: uuid_lib.UUID, device=None) -> Evidence:
-    """Attach a photo to a finding (either may not have reached the server yet)."""
+    """Attach a photo to a finding (either may not have reached the server yet). Only an inspector links, and
+    only their own photos or those uploaded for this finding (``may_take``)."""
+    if getattr(actor, "role", None) != Role.INSPECTOR:
+        raise fail(FieldErrorCode.NOT_ASSIGNED, _("Only the visit's inspectors add photos."))
     finding = Finding.objects.select_related("visit").filter(uuid=finding_id).first()
     if finding is not None:
         check_assigned(finding.visit, actor)
@@ -257,7 +269,7 @@ def link_evidence(*, actor: User, evidence_id: uuid_lib.UUID, finding_id: uuid_l
     else:
         evidence, _created = Evidence.objects.get_or_create(
             uuid=evidence_id, defaults={"finding_uuid": finding_id, "uploaded_by": actor})
-        if evidence.finding_uuid not in (None, finding_id):
+        if evidence.finding_id is not None or not may_take(evidence, finding_id, actor):
             raise fail(FieldErrorCode.CONFLICT, _("This photo belongs to another finding."), "evidence_id")
         if evidence.finding_uuid is None:
             evidence.finding_uuid = finding_id
