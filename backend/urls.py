@@ -11,6 +11,7 @@ urlpatterns = [
     path("graphql/", GraphQLHTTPView.as_view(schema=schema), name="graphql"),
     path("healthz", healthz, name="healthz"),
     path("", include("mobile_api.urls")),
+    path("", include("fieldapp.urls")),
     path("", include("inspections.web.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
