@@ -42,16 +42,28 @@ lint: install
 
 test: install lint test-sqlite test-postgres
 
-# Debian's Chromium for the headless-browser test of the board (Playwright drives it; never `playwright install`).
+# Debian's Chromium for the headless-browser test of the board (Playwright drives it; never `playwright install`),
+# and Debian's libfaketime for the year-ahead run of the suite.
 .PHONY: browser
 browser:
 	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver \
 			|| echo "== Chromium could not be installed: the browser test will be skipped =="; \
 	fi
+	@if ! command -v faketime >/dev/null && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y faketime \
+			|| echo "== libfaketime could not be installed: the year-ahead run moves the suite's clock only =="; \
+	fi
+
+# The suite pins its clock (tests/clock.py); it runs a second time with that clock a year ahead, and, when
+# Debian's libfaketime is installed (`make browser` installs it as root), with the real clock further ahead still,
+# so that no test depends on the date it runs on nor on the real one.
+YEAR_AHEAD = TEST_CLOCK_OFFSET_DAYS=365 $(shell command -v faketime >/dev/null && echo "faketime -f +400d")
 
 test-sqlite: install browser
 	TESTING=1 $(VENV)/bin/pytest
+	@echo "== SQLite, a year ahead: $(YEAR_AHEAD) =="
+	TESTING=1 $(YEAR_AHEAD) $(VENV)/bin/pytest
 
 # Runs again on the local PostgreSQL and Redis when both answer (see README); skipped otherwise.
 test-postgres: install
@@ -67,6 +79,11 @@ schema: install
 
 bench: install
 	TESTING=1 $(PY) -m bench
+
+# The field app's vendored ES modules, from the versions fieldapp/package-lock.json pins.
+.PHONY: vendor
+vendor:
+	cd fieldapp && npm ci --no-audit --no-fund && cp node_modules/idb-keyval/dist/index.js app/vendor/idb-keyval.js
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media/evidence media/snapshots
