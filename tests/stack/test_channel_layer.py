@@ -2,14 +2,18 @@
 socket timeout, through a Redis restart, and publishing while Redis is down."""
 
 import asyncio
+import json
 
 import graphene
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.test import Client
 
 from apikit.events import publish
 from apikit.websocket import GraphQLWebSocketConsumer
+from inspections.models import Visit
+from tests.factories import NEAR, gid, now_iso
 
 # Longer than redis-py's 5 s socket timeout and channels-redis' 5 s blocking read together.
 IDLE_SECONDS = 30
@@ -87,6 +91,26 @@ def test_after_a_redis_restart_subscribers_get_a_typed_error_and_resubscribe(red
 def test_a_publish_while_redis_is_down_is_dropped_not_raised(redis_layer):
     redis_layer.stop()
     publish("board:79", {"text": "không ai nghe"})  # returns: logged and dropped
+
+
+CHECK_IN = """mutation($visit: ID!, $lat: Float!, $lon: Float!, $time: DateTime!) {
+  checkIn(visitId: $visit, latitude: $lat, longitude: $lon, accuracy: 8, deviceTime: $time) {
+    visit { status } errors { field code }
+  }
+}"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_check_in_answers_normally_while_redis_is_down(field, redis_layer):
+    """Check-in announces a board update after commit; with Redis gone the announcement is dropped, the
+    mutation answers its JSON result, and its retry finds the visit checked in (not a conflict)."""
+    redis_layer.stop()
+    variables = {"visit": gid("Visit", field.visit.pk), "lat": NEAR[0], "lon": NEAR[1], "time": now_iso()}
+    response = Client().post("/graphql/", json.dumps({"query": CHECK_IN, "variables": variables}),
+                             content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {field.token}")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
+    assert response.json()["data"]["checkIn"] == {"visit": {"status": "IN_PROGRESS"}, "errors": []}
+    assert Visit.objects.get(pk=field.visit.pk).status == "in_progress"
 
 
 @pytest.fixture(autouse=True)
