@@ -45,6 +45,9 @@ def heads_a_unit(user) -> bool:
 def tiles_for(user) -> list[Tile]:
     """The places the role works in, first the one it needs most."""
     tiles = []
+    if user.role in (Role.UNIT_HEAD, Role.UNIT_STAFF) or heads_a_unit(user):
+        tiles.append(Tile(_("Findings"), _("Answer the findings of your unit before their deadline."),
+                          reverse("portal-inbox")))
     if user.role in (Role.HOME_AFFAIRS, Role.INSPECTOR) or is_administrator(user) or heads_a_unit(user):
         tiles.append(Tile(_("Compliance board"), _("Coverage, findings and remediation of every unit."),
                           reverse("board")))
