@@ -8,7 +8,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from inspections.models import Role
-from tests.fixtures import make_user, token_for
+from tests.factories import make_user, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def nested(depth: int) -> str:
 def token(request, small_tree):
     if request.param == "anonymous":
         return None
-    return token_for(make_user("noivu", Role.HOME_AFFAIRS, small_tree["01-SNV"]))
+    return token_for(make_user("noivu-01", Role.HOME_AFFAIRS, small_tree["01-SNV"]))
 
 
 @override_settings(GRAPHQL_MAX_DEPTH=5)

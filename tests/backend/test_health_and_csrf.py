@@ -4,7 +4,7 @@ import pytest
 from django.test import Client, override_settings
 
 from inspections.models import Role
-from tests.fixtures import make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def test_healthz_reports_a_dead_channel_layer_with_503():
 
 
 def test_session_users_need_the_csrf_token(small_tree):
-    user = make_user("noivu", Role.HOME_AFFAIRS, small_tree["01-SNV"])
+    user = make_user("noivu-01", Role.HOME_AFFAIRS, small_tree["01-SNV"])
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     body = json.dumps({"query": "mutation { logout { ok } }"})

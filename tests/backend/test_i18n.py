@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from tests.fixtures import gql
+from tests.factories import gql
 
 LOGIN = 'mutation { mobileLogin(username: "ai", password: "sai", deviceName: "may") { errors { code message } } }'
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ from apikit.events import publish
 from apikit.websocket import GraphQLWebSocketConsumer
 from backend.asgi import application
 from inspections.models import Role
-from tests.fixtures import make_user, token_for
+from tests.factories import make_user, token_for
 
 pytestmark = pytest.mark.django_db
 ORIGIN = [(b"origin", b"http://testserver")]
@@ -27,7 +27,7 @@ async def open_acked(ws, payload=None):
 
 
 def test_query_over_websocket_with_a_bearer_token(small_tree):
-    token = token_for(make_user("noivu", Role.HOME_AFFAIRS, small_tree["01-SNV"]))
+    token = token_for(make_user("noivu-01", Role.HOME_AFFAIRS, small_tree["01-SNV"]))
 
     async def scenario():
         ws = communicator()
@@ -36,7 +36,7 @@ def test_query_over_websocket_with_a_bearer_token(small_tree):
         assert await ws.receive_json_from() == {"type": "pong"}
         await ws.send_json_to({"id": "1", "type": "subscribe", "payload": {"query": "{ me { username } }"}})
         assert await ws.receive_json_from() == {"id": "1", "type": "next",
-                                                "payload": {"data": {"me": {"username": "noivu"}}}}
+                                                "payload": {"data": {"me": {"username": "noivu-01"}}}}
         assert await ws.receive_json_from() == {"id": "1", "type": "complete"}
         await ws.send_json_to({"id": "2", "type": "subscribe", "payload": {"query": "{ nope }"}})
         error = await ws.receive_json_from()

@@ -52,7 +52,7 @@ from django.utils import timezone
 from inspections.models import OrgUnit, OrgUnitKind, Role
 from inspections.services.calendar import is_working_day
 from inspections.services.plans import add_periodic_visit, approve_plan, assign_inspectors, create_plan
-from tests.fixtures import make_user
+from tests.factories import make_user
 
 province = OrgUnit.objects.add_root(instance=OrgUnit(code="E2E", kind=OrgUnitKind.PROVINCE, name="Tỉnh Thử Nghiệm"))
 units = {}

@@ -14,8 +14,7 @@ from gql.transport.requests import RequestsHTTPTransport
 
 from inspections.models import AuditEntry, Evidence, Finding, Visit, VisitStatus
 from tests import images
-from tests.inspections.field_fixtures import NEAR, field  # noqa: F401
-from tests.inspections.plan_fixtures import gid, world  # noqa: F401
+from tests.factories import NEAR, gid
 
 SCHEMA = (Path(__file__).resolve().parents[2] / "graphql" / "schema.graphql").read_text()
 
@@ -49,7 +48,7 @@ def run(gql_client: Client, document: str, upload_files: bool = False, **variabl
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_phone_runs_a_whole_visit_over_http(live_server, field):  # noqa: F811
+def test_a_phone_runs_a_whole_visit_over_http(live_server, field):
     url = live_server.url
     login = run(client(url), LOGIN, u=field.inspector.username, p=f"{field.inspector.username}-pw-2026")
     assert login["mobileLogin"]["errors"] == []

@@ -1,6 +1,6 @@
 """The compliance board: figures against hand-computed values, constant queries, deterministic ranks."""
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -9,51 +9,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from inspections.models import (
-    Criterion,
-    Finding,
-    FindingSource,
     OrgUnit,
     OrgUnitKind,
-    Remediation,
     Visit,
-    VisitKind,
 )
 from inspections.services.board import board
-from tests.fixtures import gql, token_for
-from tests.inspections.plan_fixtures import World, approved_plan, gid, world  # noqa: F401
+from tests.factories import add_finding, approved_plan, gid, gql, token_for
 
-TODAY = date(2027, 4, 1)
-
-
-def at(day: date, hour: int = 9) -> datetime:
-    return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
-
-
-def add_finding(unit, code, severity, captured: date, deadline: date, *, visit=None, answered: date | None = None,
-                state="open", author=None):
-    finding = Finding.objects.create(
-        visit=visit, source=FindingSource.VISIT if visit else FindingSource.CCTV, unit=unit,
-        criterion=Criterion.objects.get(template__code="ONE_STOP_SHOP", code=code), severity=severity,
-        text=f"{code} {severity}", captured_at=at(captured), deadline=deadline, created_by=author)
-    Remediation.objects.create(finding=finding, unit=unit, original_deadline=deadline, deadline=deadline, state=state,
-                               first_answered_at=at(answered) if answered else None, first_answered_on=answered)
-    return finding
-
-
-@pytest.fixture
-def scene(world):  # noqa: F811
-    """P1-SNV: a periodic visit done, one major finding answered in time. W01: two CCTV findings on one criterion
-    (a critical one overdue, a minor repeat not yet due). Everyone else: nothing yet."""
-    plan = approved_plan(world)
-    inspector = world.inspectors[0]
-    snv, w01 = world.units["P1-SNV"], world.units["W01"]
-    visit = Visit.objects.get(plan=plan, unit=snv, kind=VisitKind.PERIODIC)
-    Visit.objects.filter(pk=visit.pk).update(status="submitted", checked_in_at=at(date(2027, 3, 3)))
-    add_finding(snv, "OSS-05", "major", date(2027, 3, 5), date(2027, 3, 26), visit=visit,
-                answered=date(2027, 3, 10), state="accepted", author=inspector)
-    add_finding(w01, "OSS-10", "critical", date(2027, 3, 2), date(2027, 3, 9), author=inspector)
-    add_finding(w01, "OSS-10", "minor", date(2027, 3, 20), date(2027, 5, 4), author=inspector)
-    return world
+TODAY = date(2027, 4, 1)  # the scene's as-of day (tests/inspections/conftest.py)
 
 
 def test_board_figures_match_the_hand_computed_ones(scene):
@@ -136,7 +99,7 @@ def test_the_number_of_queries_does_not_grow_with_units_or_findings(scene):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_board_subscription_pushes_the_changed_row(world):  # noqa: F811
+def test_the_board_subscription_pushes_the_changed_row(world):
     """Over a real WebSocket, through the in-memory layer (and Redis when REDIS_URL is set: the PostgreSQL run)."""
     from asgiref.sync import async_to_sync, sync_to_async
     from channels.testing import WebsocketCommunicator
@@ -144,7 +107,7 @@ def test_the_board_subscription_pushes_the_changed_row(world):  # noqa: F811
     from backend.routing import graphql_websocket
     from inspections.services.field import check_in
     from inspections.services.plans import assign_inspectors
-    from tests.inspections.plan_fixtures import surprise_visits
+    from tests.factories import surprise_visits
 
     plan = approved_plan(world)
     visit = surprise_visits(plan)[0]

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.inspections.plan_fixtures import approved_plan, gid, world  # noqa: F401
+from tests.factories import approved_plan, gid
 
 CONFIG = re.compile(r'<script id="board-config" type="application/json">(.*?)</script>', re.S)
 
@@ -35,7 +35,7 @@ def test_anonymous_users_are_sent_to_the_sign_in_page():
     assert response["Location"] == "/admin/login/?next=/board/"
 
 
-def test_home_affairs_sees_the_board_of_its_province_in_vietnamese(world):  # noqa: F811
+def test_home_affairs_sees_the_board_of_its_province_in_vietnamese(world):
     approved_plan(world)
     response = signed_in(world.reviewer).get("/board/")
     assert response.status_code == 200
@@ -57,7 +57,7 @@ def test_home_affairs_sees_the_board_of_its_province_in_vietnamese(world):  # no
     assert response.cookies.get("csrftoken")  # the page's script posts to /graphql/ with it
 
 
-def test_english_with_lang_en_and_it_is_remembered(world):  # noqa: F811
+def test_english_with_lang_en_and_it_is_remembered(world):
     client = signed_in(world.reviewer)
     response = client.get("/board/", {"lang": "en"})
     assert response.status_code == 200 and response["Content-Language"] == "en"
@@ -72,7 +72,7 @@ def test_english_with_lang_en_and_it_is_remembered(world):  # noqa: F811
     assert config_of(client.get("/board/", {"lang": "vi"}))["strings"]["visited"] == "Đã kiểm tra"
 
 
-def test_filters_sort_and_year_in_the_url(world):  # noqa: F811
+def test_filters_sort_and_year_in_the_url(world):
     client = signed_in(world.reviewer)
     response = client.get("/board/", {"kind": "DEPARTMENT", "sort": "NAME", "year": "2027", "severity": "MAJOR"})
     config = config_of(response)
@@ -84,7 +84,7 @@ def test_filters_sort_and_year_in_the_url(world):  # noqa: F811
     assert bad["filters"] == {"kind": "", "severity": "", "sort": "RANK"} and bad["year"] >= 2026
 
 
-def test_a_ward_head_gets_no_board(world):  # noqa: F811
+def test_a_ward_head_gets_no_board(world):
     approved_plan(world)
     head = world.unit_people(world.units["W01"])[0]
     client = signed_in(head)
@@ -99,7 +99,7 @@ def test_a_ward_head_gets_no_board(world):  # noqa: F811
     assert english.status_code == 403 and "No compliance board for you here" in english.content.decode()
 
 
-def test_an_authority_id_that_is_not_an_org_unit_is_no_board(world):  # noqa: F811
+def test_an_authority_id_that_is_not_an_org_unit_is_no_board(world):
     client = signed_in(world.reviewer)
     for authority in ("nonsense", gid("User", world.reviewer.pk), gid("OrgUnit", 999_999)):
         assert client.get("/board/", {"authority": authority}).status_code == 403
@@ -108,7 +108,7 @@ def test_an_authority_id_that_is_not_an_org_unit_is_no_board(world):  # noqa: F8
     assert response.status_code == 200 and config_of(response)["authorityName"] == "Đơn vị P1-SNV"
 
 
-def test_the_head_of_an_authority_with_units_under_it_gets_its_own_board(world):  # noqa: F811
+def test_the_head_of_an_authority_with_units_under_it_gets_its_own_board(world):
     from inspections.models import OrgUnit, OrgUnitKind
 
     ward = world.units["W02"]

@@ -17,8 +17,7 @@ from django.utils import timezone
 from inspections.models import Visit, VisitStatus
 from inspections.services.plans import assign_inspectors
 from inspections.services.visibility import visible_visits
-from tests.fixtures import token_for
-from tests.inspections.plan_fixtures import approved_plan, gid, surprise_visits, world  # noqa: F401
+from tests.factories import approved_plan, gid, surprise_visits, token_for
 
 MISSING_VISIT = gid("Visit", 987654)
 
@@ -51,7 +50,7 @@ def ask(client, token, query, variables):
 
 
 @pytest.mark.parametrize("who", ["head", "staff"])
-def test_every_surface_hides_the_surprise_visit_until_check_in(world, who):  # noqa: F811
+def test_every_surface_hides_the_surprise_visit_until_check_in(world, who):
     plan = approved_plan(world)
     hidden = surprise_visits(plan)[0]
     head, staff = world.unit_people(hidden.unit)
@@ -90,7 +89,7 @@ def test_every_surface_hides_the_surprise_visit_until_check_in(world, who):  # n
 
 
 @pytest.mark.parametrize("who", ["head", "staff"])
-def test_the_admin_hides_it_too(world, who):  # noqa: F811
+def test_the_admin_hides_it_too(world, who):
     plan = approved_plan(world)
     hidden = surprise_visits(plan)[0]
     person = world.unit_people(hidden.unit)[0 if who == "head" else 1]
@@ -107,7 +106,7 @@ def test_the_admin_hides_it_too(world, who):  # noqa: F811
     assert hidden in client.get("/admin/inspections/visit/").context["cl"].queryset
 
 
-def test_the_authority_side_sees_it_and_inspectors_only_from_the_lead_time(world):  # noqa: F811
+def test_the_authority_side_sees_it_and_inspectors_only_from_the_lead_time(world):
     plan = approved_plan(world)
     hidden = surprise_visits(plan)[0]
     assert visible_visits(world.reviewer).filter(pk=hidden.pk).exists()
@@ -124,7 +123,7 @@ def test_the_authority_side_sees_it_and_inspectors_only_from_the_lead_time(world
     assert not visible_visits(world.inspectors[1], today=day).filter(pk=hidden.pk).exists()
 
 
-def test_the_seed_is_nowhere_in_the_api_before_close(world):  # noqa: F811
+def test_the_seed_is_nowhere_in_the_api_before_close(world):
     """Walks every field reachable from the plan-related roots (to depth 4) as an administrator."""
     from django.test import override_settings
     from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType, get_named_type

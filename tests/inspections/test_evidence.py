@@ -17,9 +17,7 @@ from PIL import Image
 from inspections.models import AuditEntry, Evidence, Role, Visit
 from inspections.services.field import check_in, record_finding
 from tests import images
-from tests.fixtures import gql, make_user, token_for
-from tests.inspections.field_fixtures import NEAR, field  # noqa: F401
-from tests.inspections.plan_fixtures import world  # noqa: F401
+from tests.factories import NEAR, gql, make_user, token_for
 
 UPLOAD_URL = "/api/evidence"
 CAPTURED = datetime(2026, 3, 9, 8, 15, 30)
@@ -48,7 +46,7 @@ def stored_files(media) -> list:
     return sorted(p.name for p in media.rglob("*") if p.is_file()) if media.exists() else []
 
 
-def open_finding(field, *, evidence_ids=()):  # noqa: F811
+def open_finding(field, *, evidence_ids=()):
     """Check in and record a finding on OSS-05 through the services, as the phone's first operations would."""
     visit = Visit.objects.get(pk=field.visit.pk)
     if visit.status == "planned":
@@ -61,7 +59,7 @@ def open_finding(field, *, evidence_ids=()):  # noqa: F811
 # --- what is kept of a photo ----------------------------------------------------------------------------------
 
 
-def test_a_phone_photo_is_kept_byte_for_byte_with_its_exif(field, media_storage):  # noqa: F811
+def test_a_phone_photo_is_kept_byte_for_byte_with_its_exif(field, media_storage):
     finding = open_finding(field)
     data = phone_photo()
     response = post_photo(field.token, data, finding_id=finding.uuid)
@@ -78,7 +76,7 @@ def test_a_phone_photo_is_kept_byte_for_byte_with_its_exif(field, media_storage)
     assert AuditEntry.objects.filter(action="evidence.upload", object_id=str(evidence.uuid)).count() == 1
 
 
-def test_a_sideways_photo_gets_an_upright_thumbnail(field):  # noqa: F811
+def test_a_sideways_photo_gets_an_upright_thumbnail(field):
     finding = open_finding(field)
     upright = images.photo("coffee")  # 600 × 400, landscape
     stored = images.sideways(upright, 6)  # what the phone writes: 400 × 600 with orientation 6
@@ -98,7 +96,7 @@ def test_a_sideways_photo_gets_an_upright_thumbnail(field):  # noqa: F811
 
 @pytest.mark.parametrize("encode, content_type", [(images.png, "image/png"), (images.webp, "image/webp"),
                                                   (images.heic, "image/heic")])
-def test_png_webp_and_heic_are_accepted(field, encode, content_type):  # noqa: F811
+def test_png_webp_and_heic_are_accepted(field, encode, content_type):
     finding = open_finding(field)
     data = encode(images.photo("astronaut"), images.exif(captured_at=CAPTURED, offset="+07:00"))
     response = post_photo(field.token, data, finding_id=finding.uuid, name="photo.bin")
@@ -120,7 +118,7 @@ REFUSED = {
 
 
 @pytest.mark.parametrize("kind", REFUSED)
-def test_what_is_not_an_acceptable_photo_is_refused_and_nothing_is_stored(field, media_storage, kind):  # noqa: F811
+def test_what_is_not_an_acceptable_photo_is_refused_and_nothing_is_stored(field, media_storage, kind):
     finding = open_finding(field)
     make, code, status = REFUSED[kind]
     response = post_photo(field.token, make(), finding_id=finding.uuid)
@@ -130,7 +128,7 @@ def test_what_is_not_an_acceptable_photo_is_refused_and_nothing_is_stored(field,
     assert not AuditEntry.objects.filter(action="evidence.upload").exists()
 
 
-def test_a_file_over_the_size_limit_is_refused_before_it_is_decoded(field, settings, media_storage):  # noqa: F811
+def test_a_file_over_the_size_limit_is_refused_before_it_is_decoded(field, settings, media_storage):
     finding = open_finding(field)
     data = phone_photo()
     settings.EVIDENCE_MAX_BYTES = len(data) - 1
@@ -142,7 +140,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_decoded(field, setti
     assert not Evidence.objects.exists() and stored_files(media_storage) == []
 
 
-def test_uploads_need_a_signed_in_inspector_of_the_visit(field):  # noqa: F811
+def test_uploads_need_a_signed_in_inspector_of_the_visit(field):
     finding = open_finding(field)
     response = Client().post(UPLOAD_URL, {"id": str(uuid.uuid4()), "findingId": str(finding.uuid)})
     assert response.status_code == 401 and response.json()["errors"][0]["code"] == "UNAUTHENTICATED"
@@ -161,7 +159,7 @@ def test_uploads_need_a_signed_in_inspector_of_the_visit(field):  # noqa: F811
 # --- idempotency and deduplication ---------------------------------------------------------------------------
 
 
-def test_retries_and_the_same_file_twice_are_stored_once(field, media_storage):  # noqa: F811
+def test_retries_and_the_same_file_twice_are_stored_once(field, media_storage):
     finding = open_finding(field)
     data, evidence_id = phone_photo(), uuid.uuid4()
     first = post_photo(field.token, data, evidence_id=evidence_id, finding_id=finding.uuid)
@@ -179,7 +177,7 @@ def test_retries_and_the_same_file_twice_are_stored_once(field, media_storage): 
     assert AuditEntry.objects.filter(action="evidence.upload").count() == 1
 
 
-def test_a_photo_may_arrive_before_or_after_its_finding(field):  # noqa: F811
+def test_a_photo_may_arrive_before_or_after_its_finding(field):
     early_id, late_id, finding_uuid = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     visit = Visit.objects.get(pk=field.visit.pk)
     check_in(visit, actor=field.inspector, latitude=NEAR[0], longitude=NEAR[1], accuracy_m=10,
@@ -213,7 +211,7 @@ def multipart(token, operations, mapping, files):
     return Client().post("/graphql/", data, HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT_LANGUAGE="en")
 
 
-def test_graphql_multipart_upload(field):  # noqa: F811
+def test_graphql_multipart_upload(field):
     finding = open_finding(field)
     data, evidence_id = phone_photo(), str(uuid.uuid4())
     operations = {"query": UPLOAD_GQL, "variables": {"id": evidence_id, "finding": str(finding.uuid), "file": None}}
@@ -239,7 +237,7 @@ def test_graphql_multipart_upload(field):  # noqa: F811
     ({"0": ["variables.id"]}, {"0": b"x"}, "must point at a null"),
     (["variables.file"], {"0": b"x"}, "'map' must be"),
 ])
-def test_a_malformed_multipart_request_is_a_400(field, mapping, files, message):  # noqa: F811
+def test_a_malformed_multipart_request_is_a_400(field, mapping, files, message):
     operations = {"query": UPLOAD_GQL, "variables": {"id": str(uuid.uuid4()), "finding": str(uuid.uuid4()),
                                                      "file": None}}
     response = multipart(field.token, operations, mapping, files)
@@ -255,7 +253,7 @@ def fetch(evidence_id, token=None, kind="original"):
     return Client().get(f"/api/evidence/{evidence_id}/{kind}", **headers)
 
 
-def test_photos_are_served_only_to_those_who_may_see_the_finding(field):  # noqa: F811
+def test_photos_are_served_only_to_those_who_may_see_the_finding(field):
     people = field.world
     head, staff = people.unit_people(field.visit.unit)
     other_ward = next(u for code, u in people.units.items() if code.startswith("W") and u != field.visit.unit)
@@ -288,7 +286,7 @@ def test_photos_are_served_only_to_those_who_may_see_the_finding(field):  # noqa
 
 
 @pytest.mark.parametrize("kind", ["original", "thumbnail"])
-def test_a_changed_file_on_disk_is_detected_and_not_served(field, media_storage, kind):  # noqa: F811
+def test_a_changed_file_on_disk_is_detected_and_not_served(field, media_storage, kind):
     finding = open_finding(field)
     evidence_id = post_photo(field.token, phone_photo(), finding_id=finding.uuid).json()["evidence"]["id"]
     evidence = Evidence.objects.get(uuid=evidence_id)
@@ -304,7 +302,7 @@ def test_a_changed_file_on_disk_is_detected_and_not_served(field, media_storage,
     assert fetch(evidence_id, field.token, kind).status_code == 409
 
 
-def test_the_finding_lists_its_photos_with_their_urls(field):  # noqa: F811
+def test_the_finding_lists_its_photos_with_their_urls(field):
     finding = open_finding(field)
     evidence_id = post_photo(field.token, phone_photo(), finding_id=finding.uuid).json()["evidence"]["id"]
     query = "{ findings(first: 5) { edges { node { evidence { uuid stored originalUrl thumbnailUrl } } } } }"
@@ -317,7 +315,7 @@ def test_the_finding_lists_its_photos_with_their_urls(field):  # noqa: F811
 # --- the admin reads the record, never changes it -------------------------------------------------------------
 
 
-def test_administrators_read_the_audit_log_and_nobody_edits_it(field):  # noqa: F811
+def test_administrators_read_the_audit_log_and_nobody_edits_it(field):
     finding = open_finding(field)
     post_photo(field.token, phone_photo(), finding_id=finding.uuid)
     administrator = field.world.admin
@@ -350,7 +348,7 @@ def test_administrators_read_the_audit_log_and_nobody_edits_it(field):  # noqa: 
     assert client.get("/admin/inspections/evidence/").context["cl"].queryset.count() == 0
 
 
-def test_a_truncated_photo_is_refused_even_after_a_pdf_was_rendered(field, media_storage, monkeypatch):  # noqa: F811
+def test_a_truncated_photo_is_refused_even_after_a_pdf_was_rendered(field, media_storage, monkeypatch):
     """WeasyPrint, imported by the PDF report, makes Pillow accept truncated files process-wide."""
     from PIL import ImageFile
 

@@ -14,9 +14,7 @@ from inspections.services.board import board
 from inspections.services.evidence import store_photo
 from inspections.services.plans import assign_inspectors
 from tests import images
-from tests.fixtures import token_for
-from tests.inspections.plan_fixtures import gid, surprise_visits
-from tests.inspections.test_board import TODAY, add_finding, scene, world  # noqa: F401
+from tests.factories import gid, surprise_visits, token_for
 
 
 def get(user, url):
@@ -25,11 +23,11 @@ def get(user, url):
     return response, body
 
 
-def board_url(scene, fmt, year):  # noqa: F811
+def board_url(scene, fmt, year):
     return f"/api/exports/board.{fmt}?authority={gid('OrgUnit', scene.province.pk)}&year={year}"
 
 
-def test_board_exports_hold_the_query_figures(scene):  # noqa: F811
+def test_board_exports_hold_the_query_figures(scene):
     year = 2027
     expected = board(scene.reviewer, scene.province, year)  # with the real today, as the export computes it
     response, body = get(scene.reviewer, board_url(scene, "xlsx", year))
@@ -49,7 +47,7 @@ def test_board_exports_hold_the_query_figures(scene):  # noqa: F811
         [float(v) if isinstance(v, (int, float)) else ("" if v is None else v) for v in row] for row in rows]
 
 
-def test_findings_exports_and_who_may_export(scene):  # noqa: F811
+def test_findings_exports_and_who_may_export(scene):
     url = f"/api/exports/findings.csv?authority={gid('OrgUnit', scene.province.pk)}&year=2027"
     response, body = get(scene.reviewer, url)
     lines = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
@@ -64,7 +62,7 @@ def test_findings_exports_and_who_may_export(scene):  # noqa: F811
     assert get(scene.reviewer, url.replace(".csv", ".pdf"))[0].status_code == 404
 
 
-def test_the_unit_report_renders_as_pdf_with_photos(scene, media_storage):  # noqa: F811
+def test_the_unit_report_renders_as_pdf_with_photos(scene, media_storage):
     snv = scene.units["P1-SNV"]
     finding = Finding.objects.get(unit=snv)
     # A photo on the finding, through the real upload path (the visit is reopened for the upload).
@@ -81,10 +79,10 @@ def test_the_unit_report_renders_as_pdf_with_photos(scene, media_storage):  # no
     assert get(other_head, url)[0].status_code == 404
 
 
-def test_no_export_reveals_a_hidden_surprise_visit(world):  # noqa: F811
+def test_no_export_reveals_a_hidden_surprise_visit(world):
     """The unit's own report shows its surprise visit only once the inspector has checked in."""
     from inspections.web.exports import report_html
-    from tests.inspections.plan_fixtures import approved_plan
+    from tests.factories import approved_plan
 
     plan = approved_plan(world, year=timezone.localdate().year + 1)
     hidden = surprise_visits(plan)[0]

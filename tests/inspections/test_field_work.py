@@ -11,9 +11,7 @@ from django.utils import timezone
 
 from inspections.models import Answer, AuditEntry, Criterion, Finding, VisitStatus
 from inspections.services.field import check_in, distance_m
-from tests.fixtures import gql, token_for
-from tests.inspections.field_fixtures import FAR, NEAR, OFFICE, aware, field, now_iso  # noqa: F401
-from tests.inspections.plan_fixtures import gid, world  # noqa: F401
+from tests.factories import FAR, NEAR, OFFICE, aware, gid, gql, now_iso, token_for
 
 CHECK_IN = """mutation($visit: ID!, $lat: Float!, $lon: Float!, $acc: Float!, $time: DateTime!, $reason: String) {
   checkIn(visitId: $visit, latitude: $lat, longitude: $lon, accuracy: $acc, deviceTime: $time, reason: $reason) {
@@ -37,7 +35,7 @@ def codes(payload):
     return [(error["field"], error["code"]) for error in payload["errors"]]
 
 
-def checkin(field, position, reason=None, accuracy=10.0, time=None):  # noqa: F811
+def checkin(field, position, reason=None, accuracy=10.0, time=None):
     variables = {"visit": gid("Visit", field.visit.pk), "lat": position[0], "lon": position[1], "acc": accuracy,
                  "time": time or now_iso(), "reason": reason}
     return gql(Client(), CHECK_IN, variables, token=field.token)["data"]["checkIn"]
@@ -50,7 +48,7 @@ def test_distance_on_the_sphere():
     assert abs(distance_m(0, 0, 0, 1) - 111_195) < 10  # one degree of longitude at the equator
 
 
-def test_check_in_inside_the_geofence(field):  # noqa: F811
+def test_check_in_inside_the_geofence(field):
     result = checkin(field, NEAR)
     assert result["errors"] == [] and result["visit"]["status"] == "IN_PROGRESS"
     assert 40 < result["distanceMeters"] < 60 and result["flags"] == []
@@ -59,7 +57,7 @@ def test_check_in_inside_the_geofence(field):  # noqa: F811
     assert AuditEntry.objects.filter(action="visit.check_in", object_id=str(visit.uuid)).count() == 1
 
 
-def test_check_in_outside_is_refused_unless_a_reason_is_given(field):  # noqa: F811
+def test_check_in_outside_is_refused_unless_a_reason_is_given(field):
     refused = checkin(field, FAR)
     assert codes(refused) == [("latitude", "OUT_OF_GEOFENCE")] and 3_000 < refused["distanceMeters"] < 4_000
     assert field.refresh().status == VisitStatus.PLANNED and not AuditEntry.objects.filter(
@@ -69,7 +67,7 @@ def test_check_in_outside_is_refused_unless_a_reason_is_given(field):  # noqa: F
     assert field.refresh().check_in_reason == "Trụ sở tạm ở nhà văn hóa khu phố"
 
 
-def test_accuracy_widens_the_fence_and_a_wrong_clock_is_flagged(field):  # noqa: F811
+def test_accuracy_widens_the_fence_and_a_wrong_clock_is_flagged(field):
     edge = (OFFICE[0] + 0.0015, OFFICE[1])  # about 167 m north: outside 100 m, inside 100 + 80
     result = checkin(field, edge, accuracy=80, time=(timezone.now() - timedelta(hours=2)).isoformat())
     assert result["errors"] == [] and result["flags"] == ["clock_skew"]
@@ -78,12 +76,12 @@ def test_accuracy_widens_the_fence_and_a_wrong_clock_is_flagged(field):  # noqa:
 
 @pytest.mark.parametrize("lat, lon, field_name", [(91, 106.7, "latitude"), (10.7, 181, "longitude"),
                                                   (-90.0001, 0, "latitude")])
-def test_bad_coordinates_are_refused(field, lat, lon, field_name):  # noqa: F811
+def test_bad_coordinates_are_refused(field, lat, lon, field_name):
     result = checkin(field, (lat, lon))
     assert codes(result) == [(field_name, "OUT_OF_RANGE")] and field.refresh().status == VisitStatus.PLANNED
 
 
-def test_nan_and_infinite_coordinates_are_refused(field):  # noqa: F811
+def test_nan_and_infinite_coordinates_are_refused(field):
     # JSON cannot carry NaN, so GraphQL never sees one; the service refuses it all the same.
     for lat in (math.nan, math.inf):
         with pytest.raises(ValidationError) as refused:
@@ -93,14 +91,14 @@ def test_nan_and_infinite_coordinates_are_refused(field):  # noqa: F811
     assert field.refresh().status == VisitStatus.PLANNED
 
 
-def test_only_assigned_inspectors_check_in(field):  # noqa: F811
+def test_only_assigned_inspectors_check_in(field):
     other = token_for(field.world.inspectors[1])
     result = gql(Client(), CHECK_IN, {"visit": gid("Visit", field.visit.pk), "lat": NEAR[0], "lon": NEAR[1],
                                       "acc": 5.0, "time": now_iso()}, token=other)["data"]["checkIn"]
     assert codes(result) == [("visitId", "NOT_FOUND")]  # a surprise visit they are not on does not exist
 
 
-def test_a_whole_visit_from_answers_to_submission_and_correction(field):  # noqa: F811
+def test_a_whole_visit_from_answers_to_submission_and_correction(field):
     checkin(field, NEAR)
     visit_id, client = gid("Visit", field.visit.pk), Client()
     criteria = list(Criterion.objects.filter(template=field.refresh().template).order_by("position"))
@@ -151,7 +149,7 @@ def test_a_whole_visit_from_answers_to_submission_and_correction(field):  # noqa
     assert AuditEntry.objects.filter(action="visit.submit", actor=field.inspector).exists()
 
 
-def test_the_audit_log_is_append_only(field):  # noqa: F811
+def test_the_audit_log_is_append_only(field):
     checkin(field, NEAR)
     entry = AuditEntry.objects.get()
     entry.action = "tampered"
@@ -163,7 +161,7 @@ def test_the_audit_log_is_append_only(field):  # noqa: F811
     assert date.today()
 
 
-def test_check_in_is_the_moment_the_unit_learns_of_the_surprise_visit(field):  # noqa: F811
+def test_check_in_is_the_moment_the_unit_learns_of_the_surprise_visit(field):
     head, _staff = field.world.unit_people(field.visit.unit)
     query = "{ visits(first: 10) { totalCount } }"
     assert gql(Client(), query, token=token_for(head))["data"]["visits"]["totalCount"] == 0

@@ -6,7 +6,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from inspections.models import OrgUnit, Role
-from tests.fixtures import gql, make_user, token_for
+from tests.factories import gql, make_user, token_for
 
 LIST = """query($first: Int, $after: String, $kind: OrgUnitKind, $search: String, $parent: ID, $under: ID) {
   orgUnits(first: $first, after: $after, kind: $kind, search: $search, parent: $parent, under: $under) {
@@ -19,7 +19,7 @@ LIST = """query($first: Int, $after: String, $kind: OrgUnitKind, $search: String
 
 @pytest.fixture
 def reviewer_token(hcmc):
-    reviewer = make_user("noivu", Role.HOME_AFFAIRS, OrgUnit.objects.get(code="79-SNV"))
+    reviewer = make_user("noivu-79", Role.HOME_AFFAIRS, OrgUnit.objects.get(code="79-SNV"))
     for ward in OrgUnit.objects.filter(parent=hcmc)[:150]:
         make_user(f"head{ward.code}", Role.UNIT_HEAD, ward, heads=True)
     token = token_for(reviewer)

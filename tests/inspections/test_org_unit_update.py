@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from inspections.models import OrgUnit
-from tests.fixtures import gql, token_for
+from tests.factories import gql, token_for
 
 UPDATE = """mutation($id: ID!, $address: String, $geofence: GeofenceInput) {
   updateOrgUnit(id: $id, address: $address, geofence: $geofence) {

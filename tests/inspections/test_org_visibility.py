@@ -8,7 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from inspections.models import OrgUnit
-from tests.fixtures import gql, token_for
+from tests.factories import gql, token_for
 
 ORG_UNITS = "query { orgUnits(first: 100) { totalCount edges { node { code } } } }"
 ORG_UNIT = "query($id: ID!) { orgUnit(id: $id) { code } }"

@@ -7,8 +7,7 @@ import pytest
 from django.test import Client
 
 from inspections.models import InspectionPlan, PlanSecret, PlanStatus, Role, Visit, VisitStatus
-from tests.fixtures import gql, make_user, token_for
-from tests.inspections.plan_fixtures import approved_plan, gid, surprise_visits, world  # noqa: F401
+from tests.factories import approved_plan, gid, gql, make_user, surprise_visits, token_for
 
 CREATE = """mutation($authority: ID!, $team: [ID!]) {
   createPlan(authorityId: $authority, title: "Kiểm tra CCHC 2027", year: 2027, inspectorIds: $team) {
@@ -34,7 +33,7 @@ def codes(payload):
     return [(error["field"], error["code"]) for error in payload["errors"]]
 
 
-def test_a_plan_from_draft_to_verified_draw(world):  # noqa: F811
+def test_a_plan_from_draft_to_verified_draw(world):
     client, token = Client(), token_for(world.reviewer)
     team = [gid("User", inspector.pk) for inspector in world.inspectors]
     created = gql(client, CREATE, {"authority": gid("OrgUnit", world.province.pk), "team": team},
@@ -82,7 +81,7 @@ def test_a_plan_from_draft_to_verified_draw(world):  # noqa: F811
     assert gql(client, VERIFY, {"plan": plan_id}, token=token)["data"]["verifyDraw"]["matchesVisits"] is False
 
 
-def test_approval_below_target_changes_nothing(world):  # noqa: F811
+def test_approval_below_target_changes_nothing(world):
     client, token = Client(), token_for(world.reviewer)
     team = [gid("User", inspector.pk) for inspector in world.inspectors]
     plan_id = gql(client, CREATE, {"authority": gid("OrgUnit", world.province.pk), "team": team},
@@ -98,7 +97,7 @@ def test_approval_below_target_changes_nothing(world):  # noqa: F811
 
 @pytest.mark.parametrize("date_value, code", [("2027-02-08", "NOT_A_WORKING_DAY"), ("2027-04-30", "NOT_A_WORKING_DAY"),
                                               ("2027-03-06", "NOT_A_WORKING_DAY"), ("2028-01-05", "DATE_OUT_OF_PERIOD")])
-def test_periodic_visits_only_on_working_days_of_the_period(world, date_value, code):  # noqa: F811
+def test_periodic_visits_only_on_working_days_of_the_period(world, date_value, code):
     client, token = Client(), token_for(world.reviewer)
     plan_id = gql(client, CREATE, {"authority": gid("OrgUnit", world.province.pk)}, token=token)[
         "data"]["createPlan"]["plan"]["id"]
@@ -107,7 +106,7 @@ def test_periodic_visits_only_on_working_days_of_the_period(world, date_value, c
     assert codes(result) == [("date", code)] and not Visit.objects.exists()
 
 
-def test_only_the_authority_side_may_plan(world):  # noqa: F811
+def test_only_the_authority_side_may_plan(world):
     head = make_user("head", Role.UNIT_HEAD, world.units["W01"], heads=True)
     result = gql(Client(), CREATE, {"authority": gid("OrgUnit", world.province.pk)},
                  token=token_for(head))["data"]["createPlan"]
@@ -119,7 +118,7 @@ def test_only_the_authority_side_may_plan(world):  # noqa: F811
     assert not InspectionPlan.objects.filter(authority=world.province).exists()
 
 
-def test_conflict_of_interest_and_overbooking(world):  # noqa: F811
+def test_conflict_of_interest_and_overbooking(world):
     plan = approved_plan(world)
     client, token = Client(), token_for(world.reviewer)
     inspector = world.inspectors[0]

@@ -13,10 +13,10 @@ from inspections.services.plans import (
     risk_weight,
     target_units,
 )
-from tests.inspections.plan_fixtures import approved_plan, world  # noqa: F401
+from tests.factories import approved_plan
 
 
-def test_target_is_a_whole_number_of_units(world):  # noqa: F811
+def test_target_is_a_whole_number_of_units(world):
     plan = create_plan(actor=world.reviewer, authority=world.province, title="x", year=2027)
     assert target_units(plan, 12) == 4  # ceil(0.3 × 12)
     assert target_units(plan, 10) == 3
@@ -33,7 +33,7 @@ def test_risk_raises_weight_up_to_the_cap():
     assert risk_weight({"overdue_remediations": 40}) == Decimal("4.000")
 
 
-def test_complaints_show_in_the_preview(world):  # noqa: F811
+def test_complaints_show_in_the_preview(world):
     OrgUnit.objects.filter(code="W03").update(citizen_complaints=10)
     plan = create_plan(actor=world.reviewer, authority=world.province, title="x", year=2027,
                        inspectors=world.inspectors)
@@ -44,7 +44,7 @@ def test_complaints_show_in_the_preview(world):  # noqa: F811
     assert sum(row.probability for row in rows) == plan_draw_inputs(plan, today=date(2026, 12, 1)).inputs.surprise_count
 
 
-def test_coverage_counts_checked_in_visits_and_flags_risk(world):  # noqa: F811
+def test_coverage_counts_checked_in_visits_and_flags_risk(world):
     plan = approved_plan(world)
     early = plan_coverage(plan, viewer=world.reviewer, today=date(2027, 1, 4))
     assert (early.unit_count, early.target_units, early.planned_units, early.visited_units) == (12, 4, 4, 0)

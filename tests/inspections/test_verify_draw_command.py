@@ -7,10 +7,10 @@ from django.core.management import CommandError, call_command
 
 from inspections.models import PlanSecret, VisitStatus
 from inspections.services.plans import close_plan, recorded_draw
-from tests.inspections.plan_fixtures import approved_plan, world  # noqa: F401
+from tests.factories import approved_plan
 
 
-def test_verify_draw_from_files(world, tmp_path, capsys):  # noqa: F811
+def test_verify_draw_from_files(world, tmp_path, capsys):
     plan = approved_plan(world)
     plan.visits.update(status=VisitStatus.IN_PROGRESS)
     plan = close_plan(plan, actor=world.reviewer)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from inspections.models import Role
 from mobile_api.models import DeviceSession
-from tests.fixtures import gql, make_user
+from tests.factories import gql, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -28,10 +28,10 @@ LOGOUT = "mutation { logout { ok errors { field code } } }"
 
 @pytest.fixture
 def inspector(small_tree):
-    return make_user("thanhtra", Role.INSPECTOR, small_tree["01-TTR"])
+    return make_user("thanhtra-01", Role.INSPECTOR, small_tree["01-TTR"])
 
 
-def login(client, username="thanhtra", password="thanhtra-pw-2026", device="Pixel 8", **headers):
+def login(client, username="thanhtra-01", password="thanhtra-01-pw-2026", device="Pixel 8", **headers):
     return gql(client, LOGIN, {"u": username, "p": password, "d": device}, **headers)["data"]["mobileLogin"]
 
 
@@ -62,7 +62,7 @@ def test_bearer_token_acts_as_the_user_and_records_last_use(inspector):
     client = Client()
     token = login(client)["token"]
     data = gql(client, ME, token=token)["data"]
-    assert data["me"] == {"username": "thanhtra"}
+    assert data["me"] == {"username": "thanhtra-01"}
     assert [d["current"] for d in data["myDevices"]] == [True]
     first_use = DeviceSession.objects.get().last_used_at
     assert first_use is not None
@@ -98,8 +98,8 @@ def test_revoke_and_logout(inspector, small_tree):
     assert result["errors"] == [] and result["device"]["revokedAt"]
     refused(client, tablet)
     # Someone else's device answers exactly like a device that does not exist, and stays active.
-    other = make_user("canbo", Role.UNIT_STAFF, small_tree["01-W1"])
-    other_token = login(client, "canbo", "canbo-pw-2026")["token"]
+    other = make_user("canbo-01", Role.UNIT_STAFF, small_tree["01-W1"])
+    other_token = login(client, "canbo-01", "canbo-01-pw-2026")["token"]
     other_id = gql(client, ME, token=other_token)["data"]["myDevices"][0]["id"]
     foreign = gql(client, REVOKE, {"id": other_id}, token=phone)["data"]["revokeDevice"]
     missing = gql(client, REVOKE, {"id": "RGV2aWNlOjk5OTk5"}, token=phone)["data"]["revokeDevice"]
@@ -146,10 +146,10 @@ def test_lockout_per_username_then_it_expires(inspector):
 
 @override_settings(AXES_FAILURE_LIMIT=3)
 def test_lockout_per_address_across_usernames(inspector, small_tree):
-    make_user("canbo", Role.UNIT_STAFF, small_tree["01-W1"])
+    make_user("canbo-01", Role.UNIT_STAFF, small_tree["01-W1"])
     client = Client()
     for name in ("a", "b", "c"):
         login(client, username=name, password="wrong", REMOTE_ADDR="10.1.1.1")
-    assert error_codes(login(client, "canbo", "canbo-pw-2026", REMOTE_ADDR="10.1.1.1")) == [(None, "LOCKED_OUT")]
+    assert error_codes(login(client, "canbo-01", "canbo-01-pw-2026", REMOTE_ADDR="10.1.1.1")) == [(None, "LOCKED_OUT")]
     # Another address is not affected.
-    assert login(client, "canbo", "canbo-pw-2026", REMOTE_ADDR="10.2.2.2")["errors"] == []
+    assert login(client, "canbo-01", "canbo-01-pw-2026", REMOTE_ADDR="10.2.2.2")["errors"] == []

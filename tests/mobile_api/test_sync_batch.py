@@ -10,9 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from inspections.models import Answer, AuditEntry, Criterion, Evidence, Finding, Visit
 from mobile_api.models import SyncOperation
-from tests.fixtures import gql
-from tests.inspections.field_fixtures import NEAR, field, now_iso  # noqa: F401
-from tests.inspections.plan_fixtures import gid, world  # noqa: F401
+from tests.factories import NEAR, gid, gql, now_iso
 
 SYNC = """mutation($ops: [SyncOperationInput!]!) {
   syncBatch(operations: $ops) { results { id kind ok objectId errors { field code } } errors { code } }
@@ -23,7 +21,7 @@ def op(kind, payload, op_id=None):
     return {"id": op_id or str(uuid.uuid4()), "kind": kind.upper(), "payload": json.dumps(payload)}
 
 
-def whole_visit(field):  # noqa: F811
+def whole_visit(field):
     """Everything a phone queues for one visit: check-in, every answer, two findings with photos, submit."""
     visit_id = gid("Visit", field.visit.pk)
     codes = list(Criterion.objects.filter(template__code="ONE_STOP_SHOP").values_list("code", flat=True))
@@ -41,7 +39,7 @@ def whole_visit(field):  # noqa: F811
     return ops
 
 
-def send(field, ops):  # noqa: F811
+def send(field, ops):
     return gql(Client(), SYNC, {"ops": ops}, token=field.token)["data"]["syncBatch"]
 
 
@@ -56,7 +54,7 @@ def snapshot():
     }
 
 
-def test_the_same_batch_three_times_and_shuffled_is_one_send(field):  # noqa: F811
+def test_the_same_batch_three_times_and_shuffled_is_one_send(field):
     ops = whole_visit(field)
     first = send(field, ops)
     assert first["errors"] == [] and all(result["ok"] for result in first["results"]), first["results"]
@@ -71,7 +69,7 @@ def test_the_same_batch_three_times_and_shuffled_is_one_send(field):  # noqa: F8
         assert sorted(again["results"], key=lambda r: r["id"]) == sorted(first["results"], key=lambda r: r["id"])
 
 
-def test_a_shuffled_first_send_does_what_the_ordered_one_does(field):  # noqa: F811
+def test_a_shuffled_first_send_does_what_the_ordered_one_does(field):
     ops = whole_visit(field)
     random.Random(3).shuffle(ops)
     result = send(field, ops)
@@ -79,7 +77,7 @@ def test_a_shuffled_first_send_does_what_the_ordered_one_does(field):  # noqa: F
     assert Visit.objects.get(pk=field.visit.pk).status == "submitted" and Finding.objects.count() == 2
 
 
-def test_a_batch_cut_in_the_middle_and_resent_completes_without_duplicates(field):  # noqa: F811
+def test_a_batch_cut_in_the_middle_and_resent_completes_without_duplicates(field):
     ops = whole_visit(field)
     cut = len(ops) // 2
     partial = send(field, ops[:cut])  # the server applied these, then the connection dropped
@@ -92,7 +90,7 @@ def test_a_batch_cut_in_the_middle_and_resent_completes_without_duplicates(field
     assert Visit.objects.get(pk=field.visit.pk).status == "submitted"
 
 
-def test_one_bad_operation_does_not_spoil_the_others(field):  # noqa: F811
+def test_one_bad_operation_does_not_spoil_the_others(field):
     visit_id = gid("Visit", field.visit.pk)
     good_check_in = op("check_in", {"visitId": visit_id, "latitude": NEAR[0], "longitude": NEAR[1], "accuracy": 5,
                                     "deviceTime": now_iso()})
@@ -113,7 +111,7 @@ def test_one_bad_operation_does_not_spoil_the_others(field):  # noqa: F811
     assert Answer.objects.get().result == "pass"
 
 
-def test_photos_may_arrive_before_or_after_their_finding(field):  # noqa: F811
+def test_photos_may_arrive_before_or_after_their_finding(field):
     visit_id = gid("Visit", field.visit.pk)
     early_photo, finding_id = str(uuid.uuid4()), str(uuid.uuid4())
     send(field, [op("check_in", {"visitId": visit_id, "latitude": NEAR[0], "longitude": NEAR[1], "accuracy": 5,
@@ -126,7 +124,7 @@ def test_photos_may_arrive_before_or_after_their_finding(field):  # noqa: F811
     assert str(Evidence.objects.get(uuid=early_photo).finding.uuid) == finding_id
 
 
-def test_sql_statements_per_operation_do_not_grow_with_the_batch(field):  # noqa: F811
+def test_sql_statements_per_operation_do_not_grow_with_the_batch(field):
     visit_id = gid("Visit", field.visit.pk)
     send(field, [op("check_in", {"visitId": visit_id, "latitude": NEAR[0], "longitude": NEAR[1], "accuracy": 5,
                                  "deviceTime": now_iso()})])

@@ -1,0 +1,106 @@
+"""Fixtures of the whole suite: the pinned clock, per-test file storage, and the shared worlds (real org units
+and real users of every role, built through the services). Each world has usernames of its own."""
+
+import pytest
+from django.utils import timezone
+
+from inspections.models import OrgUnit, OrgUnitKind, Role, Visit
+from inspections.services.divisions import find_province, load_divisions
+from inspections.services.plans import assign_inspectors
+from tests.clock import pinned
+from tests.factories import OFFICE, Field, World, approved_plan, make_user, surprise_visits, token_for
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Every test starts at the pinned instant (tests/clock.py) and never sees the real date; a test that needs
+    another day moves there with ``clock.move_to(...)``."""
+    with pinned() as traveller:
+        yield traveller
+
+
+@pytest.fixture(autouse=True)
+def media_storage(settings, tmp_path):
+    """Each test stores files in its own folder, through the real file-system storage."""
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "media"), "base_url": "/media-not-public/"},
+    }}
+    return tmp_path / "media"
+
+
+@pytest.fixture
+def hcmc(db):
+    """Hồ Chí Minh City with its 168 wards/communes and 12 departments, loaded by the real loader."""
+    load_divisions([find_province("79")])
+    return OrgUnit.objects.get(code="79")
+
+
+@pytest.fixture
+def small_tree(db):
+    """Two provinces, each with a department and two wards, built through treebeard; a third level under one ward
+    (an older province → district → ward shape) to exercise depth."""
+    units = {}
+    for pcode in ("01", "02"):
+        province = OrgUnit.objects.add_root(instance=OrgUnit(code=pcode, kind=OrgUnitKind.PROVINCE, name=f"Tỉnh {pcode}"))
+        units[pcode] = province
+        for suffix, kind in (("SNV", OrgUnitKind.DEPARTMENT), ("TTR", OrgUnitKind.DEPARTMENT),
+                             ("W1", OrgUnitKind.WARD), ("W2", OrgUnitKind.COMMUNE)):
+            code = f"{pcode}-{suffix}"
+            units[code] = OrgUnit.objects.add_child(province, instance=OrgUnit(code=code, kind=kind, name=f"Đơn vị {code}",
+                                                              parent=province))
+            province.refresh_from_db()
+    district = units["01-W1"]
+    units["01-W1-X"] = OrgUnit.objects.add_child(district, instance=OrgUnit(code="01-W1-X", kind=OrgUnitKind.WARD,
+                                                          name="Tổ dân phố X", parent=district))
+    return units
+
+
+@pytest.fixture
+def role_users(small_tree):
+    """One user of every role in province 01 of the small tree (usernames end in -01)."""
+    u = small_tree
+    return {
+        "admin": make_user("admin-01", Role.ADMINISTRATOR, None),
+        "home_affairs": make_user("noivu-01", Role.HOME_AFFAIRS, u["01-SNV"]),
+        "inspector": make_user("thanhtra-01", Role.INSPECTOR, u["01-TTR"]),
+        "ward_head": make_user("truongphuong-01", Role.UNIT_HEAD, u["01-W2"], heads=True),
+        "district_head": make_user("truongquan-01", Role.UNIT_HEAD, u["01-W1"], heads=True),
+        "department_head": make_user("giamdoc-01", Role.UNIT_HEAD, u["01-SNV"], heads=True),
+        "staff": make_user("canbo-01", Role.UNIT_STAFF, u["01-W2"]),
+    }
+
+
+@pytest.fixture
+def world(db) -> World:
+    """Province P1 with its departments and ten wards, an administrator, a Home Affairs reviewer and two
+    inspectors (usernames end in -p1; heads and staff of a unit come with ``world.unit_people``)."""
+    province = OrgUnit.objects.add_root(instance=OrgUnit(code="P1", kind=OrgUnitKind.PROVINCE, name="Tỉnh Một"))
+    units = {}
+    specs = [("P1-SNV", OrgUnitKind.DEPARTMENT), ("P1-TTR", OrgUnitKind.DEPARTMENT)]
+    specs += [(f"W{i:02d}", OrgUnitKind.WARD) for i in range(1, 11)]
+    for code, kind in specs:
+        units[code] = OrgUnit.objects.add_child(province, instance=OrgUnit(code=code, kind=kind, name=f"Đơn vị {code}",
+                                                                           parent=province))
+        province.refresh_from_db()
+    return World(
+        province=province, units=units,
+        admin=make_user("admin-p1", Role.ADMINISTRATOR, None),
+        reviewer=make_user("noivu-p1", Role.HOME_AFFAIRS, units["P1-SNV"]),
+        inspectors=[make_user(f"thanhtra{i}-p1", Role.INSPECTOR, units["P1-TTR"]) for i in (1, 2)],
+    )
+
+
+@pytest.fixture
+def field(world) -> Field:
+    """A surprise visit of the world's approved plan, at a ward fenced 100 m around OFFICE, assigned to the first
+    inspector and moved to today so that the inspector sees it."""
+    plan = approved_plan(world)
+    visit = surprise_visits(plan)[0]
+    OrgUnit.objects.filter(pk=visit.unit_id).update(geofence_latitude=OFFICE[0], geofence_longitude=OFFICE[1],
+                                                    geofence_radius_m=100)
+    inspector = world.inspectors[0]
+    assign_inspectors(visit, [inspector], actor=world.reviewer)
+    Visit.objects.filter(pk=visit.pk).update(planned_date=timezone.localdate())
+    visit.refresh_from_db()
+    return Field(world=world, visit=visit, inspector=inspector, token=token_for(inspector))
