@@ -23,16 +23,16 @@ from inspections.models import (
     ReviewState,
     Snapshot,
 )
-from inspections.services.snapshots import issue_key, revoke_keys
 from inspections.services.plans import risk_signals
+from inspections.services.snapshots import issue_key, revoke_keys
 from tests import cctv_scenes as scenes
 from tests import images
-from tests.fixtures import gql, token_for
-from tests.inspections.plan_fixtures import World, approved_plan, gid, surprise_visits, world  # noqa: F401
+from tests.factories import World, approved_plan, gid, gql, surprise_visits, token_for
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 MONDAY_10AM = timezone.make_aware(datetime(2026, 11, 23, 10, 0))  # a working day, counter open
 SUNDAY_10AM = timezone.make_aware(datetime(2026, 11, 22, 10, 0))
+MONDAY_EVENING = timezone.make_aware(datetime(2026, 11, 23, 17, 0))  # "now" in these tests: every capture is past
 QUEUE = """query($unit: ID) { snapshotReviewQueue(unit: $unit) {
   flag label count firstAt lastAt camera { name counter unit { code } } snapshot { id flags confidence imageUrl } } }"""
 CONFIRM = """mutation($id: ID!) { confirmSnapshot(id: $id) {
@@ -46,7 +46,7 @@ HEALTH = """query($unit: ID!) { cameraHealth(unit: $unit) {
 class Site:
     committing = staticmethod(contextlib.nullcontext)
 
-    def __init__(self, world: World, code: str, name: str = "Quầy 1"):  # noqa: F811
+    def __init__(self, world: World, code: str, name: str = "Quầy 1"):
         self.unit = world.units[code]
         counter = Counter.objects.create(unit=self.unit, name=name)
         self.camera = Camera.objects.create(counter=counter, name=f"Camera {code} {name}",
@@ -70,6 +70,12 @@ class Site:
             response = self.send(jpeg, start + index * step)
             assert response.status_code == 202, response.content
         return Snapshot.objects.filter(camera=self.camera).order_by("captured_at")
+
+
+@pytest.fixture(autouse=True)
+def monday_evening(clock):
+    """The cameras' Monday is over when the tests look at it (whatever the suite's pinned day)."""
+    clock.move_to(MONDAY_EVENING)
 
 
 @pytest.fixture
@@ -97,7 +103,7 @@ def frozen_frames() -> list[bytes]:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_snapshot_is_accepted_fast_and_analysed_by_the_worker(world):  # noqa: F811
+def test_a_snapshot_is_accepted_fast_and_analysed_by_the_worker(world):
     """The default backend (django-tasks-db), with real commits: the request only queues; `db_worker`, as
     `make run` starts it, analyses."""
     site = Site(world, "W01")
@@ -116,7 +122,7 @@ def test_a_snapshot_is_accepted_fast_and_analysed_by_the_worker(world):  # noqa:
     assert snapshot.verdicts["queue_unstaffed"]["confidence"] > 0.5
 
 
-def test_the_camera_key_is_stored_hashed_and_can_be_revoked(world):  # noqa: F811
+def test_the_camera_key_is_stored_hashed_and_can_be_revoked(world):
     site = Site(world, "W01")
     stored = CameraKey.objects.get(camera=site.camera)
     assert site.key.startswith("cam_") and stored.key_hash != site.key and site.key not in stored.key_hash
@@ -134,9 +140,9 @@ def test_the_camera_key_is_stored_hashed_and_can_be_revoked(world):  # noqa: F81
     (lambda: scene("empty").jpeg[:5000], MONDAY_10AM, "file", "TRUNCATED_IMAGE"),
     (lambda: images.png_declaring(100_000, 100_000), MONDAY_10AM, "file", "IMAGE_TOO_LARGE"),
     (lambda: scene("empty").jpeg, None, "capturedAt", "REQUIRED"),
-    (lambda: scene("empty").jpeg, timezone.now() + timedelta(hours=2), "capturedAt", "OUT_OF_RANGE"),
+    (lambda: scene("empty").jpeg, MONDAY_EVENING + timedelta(hours=2), "capturedAt", "OUT_OF_RANGE"),
 ])
-def test_bad_uploads_are_refused_and_nothing_is_stored(world, media_storage, make, captured, field, code):  # noqa: F811
+def test_bad_uploads_are_refused_and_nothing_is_stored(world, media_storage, make, captured, field, code):
     site = Site(world, "W01")
     before = sorted(p.name for p in media_storage.rglob("*") if p.is_file())
     response = site.send(make(), captured)
@@ -146,7 +152,7 @@ def test_bad_uploads_are_refused_and_nothing_is_stored(world, media_storage, mak
     assert sorted(p.name for p in media_storage.rglob("*") if p.is_file()) == before  # the reference only
 
 
-def test_a_repeated_moment_or_identical_bytes_are_kept_once(world, immediate):  # noqa: F811
+def test_a_repeated_moment_or_identical_bytes_are_kept_once(world, immediate):
     site = Site(world, "W01")
     first = site.send(scene("staffed").jpeg, MONDAY_10AM).json()["snapshot"]
     same_moment = site.send(scene("empty").jpeg, MONDAY_10AM)
@@ -156,7 +162,7 @@ def test_a_repeated_moment_or_identical_bytes_are_kept_once(world, immediate):  
     assert Snapshot.objects.count() == 1
 
 
-def test_outside_working_hours_nothing_is_said_about_staffing(world, immediate):  # noqa: F811
+def test_outside_working_hours_nothing_is_said_about_staffing(world, immediate):
     site = Site(world, "W01")
     site.send(scene("queue").jpeg, SUNDAY_10AM)
     lunch = site.send(scene("queue", 1).jpeg, MONDAY_10AM.replace(hour=12))
@@ -168,7 +174,7 @@ def test_outside_working_hours_nothing_is_said_about_staffing(world, immediate):
 # --- review -------------------------------------------------------------------------------------------------------
 
 
-def test_the_queue_puts_the_most_serious_first_and_groups_a_frozen_camera(world, immediate):  # noqa: F811
+def test_the_queue_puts_the_most_serious_first_and_groups_a_frozen_camera(world, immediate):
     frozen_site, covered_site = Site(world, "W01"), Site(world, "W02")
     snapshots = frozen_site.sequence(frozen_frames())
     frozen = [s for s in snapshots if "frozen" in s.flags]
@@ -184,7 +190,7 @@ def test_the_queue_puts_the_most_serious_first_and_groups_a_frozen_camera(world,
     assert [item["flag"] for item in only_w02["data"]["snapshotReviewQueue"]] == ["COVERED"]
 
 
-def test_confirm_makes_one_finding_even_when_sent_twice(world, immediate):  # noqa: F811
+def test_confirm_makes_one_finding_even_when_sent_twice(world, immediate):
     site = Site(world, "W01")
     snapshots = site.sequence(frozen_frames())
     frozen = [s for s in snapshots if "frozen" in s.flags]
@@ -207,7 +213,7 @@ def test_confirm_makes_one_finding_even_when_sent_twice(world, immediate):  # no
     assert risk_signals({site.unit.pk: 0}, as_of=timezone.localdate())[site.unit.pk]["cctv_flags"] == 1
 
 
-def test_dismiss_needs_a_reason_and_clears_the_group(world, immediate):  # noqa: F811
+def test_dismiss_needs_a_reason_and_clears_the_group(world, immediate):
     site = Site(world, "W01")
     site.send(scene("covered").jpeg, MONDAY_10AM)
     snapshot = Snapshot.objects.get()
@@ -224,7 +230,7 @@ def test_dismiss_needs_a_reason_and_clears_the_group(world, immediate):  # noqa:
     assert not Finding.objects.exists()
 
 
-def test_camera_health_per_unit(world, immediate):  # noqa: F811
+def test_camera_health_per_unit(world, immediate):
     site = Site(world, "W01")
     site.send(scene("staffed").jpeg, MONDAY_10AM)
     site.send(scene("dark").jpeg, MONDAY_10AM + timedelta(minutes=5))
@@ -242,7 +248,7 @@ def test_camera_health_per_unit(world, immediate):  # noqa: F811
 # --- confidentiality ------------------------------------------------------------------------------------------------
 
 
-def test_the_inspected_unit_learns_nothing_from_snapshot_review(world, immediate):  # noqa: F811
+def test_the_inspected_unit_learns_nothing_from_snapshot_review(world, immediate):
     """A ward with a surprise visit due: its people see no queue, no health, no snapshot, no review trace,
     before and after inspectors work on its snapshots; the confirmed finding belongs to no visit."""
     plan = approved_plan(world)
@@ -280,7 +286,7 @@ def test_the_inspected_unit_learns_nothing_from_snapshot_review(world, immediate
     assert [(e["field"], e["code"]) for e in denied["confirmSnapshot"]["errors"]] == [("id", "NOT_FOUND")]
 
 
-def test_snapshot_images_are_served_to_reviewers_after_a_hash_check(world, immediate, media_storage):  # noqa: F811
+def test_snapshot_images_are_served_to_reviewers_after_a_hash_check(world, immediate, media_storage):
     site = Site(world, "W01")
     jpeg = scene("covered").jpeg
     site.send(jpeg, MONDAY_10AM)
@@ -294,7 +300,7 @@ def test_snapshot_images_are_served_to_reviewers_after_a_hash_check(world, immed
     assert tampered.status_code == 409
 
 
-def test_the_admin_draws_the_zones_on_the_reference_frame(world):  # noqa: F811
+def test_the_admin_draws_the_zones_on_the_reference_frame(world):
     import base64
     import re
 

@@ -34,9 +34,7 @@ from inspections.services.escalation import sweep
 from inspections.services.field import answer_criterion, check_in, deadline_for, record_finding, submit_visit
 from inspections.services.scorecard import scorecard
 from tests import images
-from tests.fixtures import gql, make_user, token_for
-from tests.inspections.field_fixtures import NEAR, Field, field  # noqa: F401
-from tests.inspections.plan_fixtures import gid, world  # noqa: F401
+from tests.factories import NEAR, Field, gid, gql, make_user, token_for
 
 REMEDIATION = """query($id: ID!) { node(id: $id) { ... on Finding { remediation {
   state version deadline originalDeadline isOverdue accountable { username } assignee { username }
@@ -60,7 +58,7 @@ MOVE_FIELD = {"answer": "answerFinding", "accept": "acceptRemediation", "reject"
 class Case:
     """A submitted visit with one major finding (OSS-05), its remediation open at the ward."""
 
-    def __init__(self, field: Field, captured_at: datetime | None = None):  # noqa: F811
+    def __init__(self, field: Field, captured_at: datetime | None = None):
         self.field = field
         visit = Visit.objects.get(pk=field.visit.pk)
         self.head, self.staff = field.world.unit_people(visit.unit)
@@ -89,7 +87,7 @@ class Case:
 
 
 @pytest.fixture
-def case(field) -> Case:  # noqa: F811
+def case(field) -> Case:
     return Case(field)
 
 
@@ -176,7 +174,7 @@ def test_a_move_against_an_older_version_is_a_conflict(case):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_accepts_at_once_on_postgresql_one_wins(field):  # noqa: F811
+def test_two_accepts_at_once_on_postgresql_one_wins(field):
     if connection.vendor != "postgresql":
         pytest.skip("row-level concurrency is what PostgreSQL gives; SQLite serialises writers whole")
     case = Case(field)
@@ -276,7 +274,7 @@ def test_one_extension_with_a_reason_granted_by_the_authority(case):
 
 
 @pytest.fixture
-def province_head(field):  # noqa: F811
+def province_head(field):
     province = OrgUnit.objects.get(pk=field.world.province.pk)
     return make_user("head-P1", Role.UNIT_HEAD, province, heads=True, email="p1@example.vn")
 
@@ -363,7 +361,7 @@ def test_notifications_query_and_mark_read(case):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_subscription_receives_the_notification_over_a_websocket(field):  # noqa: F811
+def test_a_subscription_receives_the_notification_over_a_websocket(field):
     case = Case(field)
     token = token_for(case.head)
 
