@@ -28,6 +28,11 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def get_full_name(self) -> str:
+        """The name in Vietnamese order, family name first: "Nguyễn Thị Lan" (``last_name`` holds the family
+        and middle names, ``first_name`` the given name)."""
+        return f"{self.last_name} {self.first_name}".strip()
+
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username

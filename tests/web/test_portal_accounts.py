@@ -104,3 +104,15 @@ def test_the_admin_action_hands_over_a_link(role_users):
     response = client.post("/admin/inspections/user/", {"action": "start_password_reset",
                                                         "_selected_action": [staff.pk]}, follow=True)
     assert re.search(r"http://testserver/password/reset/[^/]+/[^/]+/", response.content.decode())
+
+
+def test_names_read_family_name_first_everywhere_they_are_shown(role_users):
+    from inspections.models import User
+
+    lan = User.objects.create_user(username="lan", password="lan-pw-2026", first_name="Lan", last_name="Nguyễn Thị")
+    assert lan.get_full_name() == lan.display_name == "Nguyễn Thị Lan"
+    client = Client()
+    client.force_login(lan)
+    assert "Nguyễn Thị Lan" in client.get("/").content.decode()
+    me = client.post("/graphql/", {"query": "{ me { fullName } }"}, content_type="application/json")
+    assert me.json()["data"]["me"]["fullName"] == "Nguyễn Thị Lan"
