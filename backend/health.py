@@ -1,4 +1,9 @@
-"""``/healthz``: is the database answering, and does the channel layer carry a message?"""
+"""Health checks.
+
+``/healthz`` is this process's own liveness, what a load balancer asks: is the database answering, does the
+channel layer answer. ``/healthz/system`` is the whole deployment's: are the task workers and the scheduler
+beating, and how long has the oldest waiting task waited; 503 past the HEALTH_* ages of the settings.
+"""
 
 import time
 import uuid
@@ -31,8 +36,15 @@ async def _channel_round_trip() -> None:
         raise RuntimeError("channel layer returned another message")
 
 
+async def _redis_ping() -> None:
+    # A round trip through a process-local channel would queue behind the subscribers' blocking read (up to
+    # channels-redis' 5 s): asking Redis directly tells the same without the wait.
+    await get_channel_layer().connection(0).ping()
+
+
 def check_channel_layer() -> str:
-    async_to_sync(_channel_round_trip)()
+    layer = get_channel_layer()
+    async_to_sync(_redis_ping if hasattr(layer, "connection") else _channel_round_trip)()
     return "ok"
 
 
@@ -48,4 +60,45 @@ def healthz(request):
             healthy = False
             checks[name] = {"status": "error", "error": type(exc).__name__}
             logger.warning("healthz_failed", check=name, error=repr(exc))
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+
+
+def _age_check(age: float | None, limit: int) -> dict:
+    if age is None:
+        return {"status": "error", "error": "never", "max_age_s": limit}
+    return {"status": "ok" if age <= limit else "error", "age_s": round(age, 1), "max_age_s": limit}
+
+
+def oldest_waiting_task_age() -> float:
+    """Seconds the oldest task ready to run has waited (0 when none waits)."""
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    oldest = (DBTaskResult.objects.filter(status="READY", run_after__lte=now).order_by("enqueued_at")
+              .values_list("enqueued_at", flat=True).first())
+    return 0.0 if oldest is None else max(0.0, (now - oldest).total_seconds())
+
+
+@never_cache
+@require_GET
+def healthz_system(request):
+    from django.conf import settings
+
+    from inspections.services import heartbeats
+
+    checks: dict = {}
+    try:
+        checks["worker"] = _age_check(heartbeats.last_beat_age("worker"), settings.HEALTH_WORKER_MAX_AGE_SECONDS)
+        checks["scheduler"] = _age_check(heartbeats.last_beat_age("scheduler"),
+                                         settings.HEALTH_SCHEDULER_MAX_AGE_SECONDS)
+    except Exception as exc:  # noqa: BLE001 - the heartbeats' cache is down
+        checks["heartbeats"] = {"status": "error", "error": type(exc).__name__}
+    try:
+        checks["oldest_waiting_task"] = _age_check(oldest_waiting_task_age(), settings.HEALTH_TASK_MAX_WAIT_SECONDS)
+    except Exception as exc:  # noqa: BLE001 - the database is down
+        checks["oldest_waiting_task"] = {"status": "error", "error": type(exc).__name__}
+    healthy = all(check["status"] == "ok" for check in checks.values())
+    if not healthy:
+        logger.warning("healthz_system_failed", checks=checks)
     return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)

@@ -205,6 +205,18 @@ else:
 
 # --- Background tasks (Django's Tasks API, django-tasks backport) ----------------------------------------
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A task RUNNING for longer than this is taken to belong to a dead worker and is put back in the queue by the
+# scheduler (seconds): longer than any task runs (a CCTV analysis takes about a second).
+TASK_RECLAIM_AFTER_SECONDS = env_int("TASK_RECLAIM_AFTER_SECONDS", 900)
+# Longest wait of the task worker and the scheduler between two attempts while the database is down (seconds).
+TASK_WORKER_MAX_BACKOFF_SECONDS = env_int("TASK_WORKER_MAX_BACKOFF_SECONDS", 30)
+# /healthz/system answers 503 when no worker beat for this long (seconds; a worker beats every poll, ~1 s),
+HEALTH_WORKER_MAX_AGE_SECONDS = env_int("HEALTH_WORKER_MAX_AGE_SECONDS", 120)
+# when the scheduler did not beat for this long (seconds; it beats once a round, SCHEDULER_INTERVAL_SECONDS),
+HEALTH_SCHEDULER_MAX_AGE_SECONDS = env_int("HEALTH_SCHEDULER_MAX_AGE_SECONDS",
+                                           2 * env_int("SCHEDULER_INTERVAL_SECONDS", 600) + 60)
+# or when the oldest task waiting to run has waited this long (seconds).
+HEALTH_TASK_MAX_WAIT_SECONDS = env_int("HEALTH_TASK_MAX_WAIT_SECONDS", 300)
 
 # --- Users, sign-in, lockout ----------------------------------------------------------------------------
 AUTH_USER_MODEL = "inspections.User"
@@ -368,7 +380,7 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if (DEBUG or TESTING) els
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not (DEBUG or TESTING)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not (DEBUG or TESTING))
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/system)?$"]
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 # A CSRF refusal on /graphql/ and /api/* answers JSON (CSRF_FAILED); pages keep Django's HTML page.

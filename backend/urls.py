@@ -4,12 +4,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from apikit.view import GraphQLHTTPView
-from backend.health import healthz
+from backend.health import healthz, healthz_system
 from backend.schema import schema
 
 urlpatterns = [
     path("graphql/", GraphQLHTTPView.as_view(schema=schema), name="graphql"),
     path("healthz", healthz, name="healthz"),
+    path("healthz/system", healthz_system, name="healthz-system"),
     path("", include("mobile_api.urls")),
     path("", include("fieldapp.urls")),
     path("", include("inspections.web.urls")),
