@@ -497,6 +497,14 @@ CCTV_STAFF_MIN_FOREGROUND = 0.03
 CCTV_PERSON_MIN_AREA = 0.02
 # People in the citizen zone (count) that make a queue.
 CCTV_QUEUE_MIN_PEOPLE = 1
+# The people detector that confirms every person counted (a name of inspections.cctv.detectors.DETECTORS:
+# "haar", "hog" or "haar+hog"); all ship in the OpenCV wheel, nothing is downloaded.
+CCTV_PERSON_DETECTOR = env("CCTV_PERSON_DETECTOR", "haar+hog")
+# Whether faces in the staff zone are blurred too before a snapshot is stored (False: staff stay recognisable,
+# for accountability; citizens' faces are always blurred).
+CCTV_BLUR_STAFF_FACES = env_bool("CCTV_BLUR_STAFF_FACES", False)
+# Days a snapshot is kept after its capture (days); snapshots confirmed into a finding are kept as evidence.
+CCTV_RETENTION_DAYS = env_int("CCTV_RETENTION_DAYS", 30)
 
 # Previous snapshots of a camera compared with a new one to tell a frozen picture (count).
 CCTV_HISTORY = 5

@@ -14,9 +14,22 @@ def analyse_snapshot(snapshot_id: int) -> list[str]:
 
 
 @task()
+def purge_snapshots() -> dict:
+    """Delete snapshots past CCTV_RETENTION_DAYS (confirmed ones are kept) and the files no kept one uses."""
+    from inspections.services.snapshots import purge_snapshots as purge
+
+    result = purge()
+    return {"snapshots": result.snapshots, "files": result.files}
+
+
+@task()
 def remediation_sweep() -> dict:
     """Reminders and escalations of open findings (safe to run twice: each is sent once)."""
     from inspections.services.escalation import sweep
 
     result = sweep()
-    return {"reminders": result.reminders, "escalations": result.escalations, "notifications": result.notifications}
+    return {
+        "reminders": result.reminders,
+        "escalations": result.escalations,
+        "notifications": result.notifications,
+    }

@@ -10,29 +10,33 @@ The pipeline runs cheapest first on a grey image decoded directly at reduced siz
 2. focus: per-cell Laplacian energy relative to the cell's contrast, against the reference's → blurred;
 3. alignment: phase correlation with the reference; ORB feature matching only when that is inconclusive →
    displaced;
-4. foreground against the reference (exposure compensated), per zone, and a thumbnail → frozen;
-5. detectors (Haar face and upper-body cascades, the HOG people detector) only on a usable view, only in a zone
-   with foreground, only around the foreground, and on the citizen side only when the queue flag depends on it.
+4. foreground against the reference (exposure compensated), per zone, and a thumbnail → frozen; the very same
+   bytes as the previous snapshot (a stalled recorder re-sending its last file) are frozen whatever the scene;
+5. a people detector (``inspections.cctv.detectors``, pluggable) only on a usable view, only in a zone with
+   foreground, only around the foreground. Every person counted, behind the counter or in front of it, is one
+   the detector found; foreground alone (a bag, a box, a chair) never makes staff or a queue.
 
 A view that is dark, covered, blurred, frozen or displaced cannot vouch for staffing: those snapshots get the
 tamper flag and no staffing or queue verdict.
 """
 
 import base64
+import hashlib
 import io
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import cv2
-import cv2.data as cv2_data
 import numpy as np
 from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
+from inspections.cctv.detectors import Box, PersonDetector, overlap
+from inspections.cctv.detectors import detector as named_detector
 from inspections.cctv.zones import Polygon, check_zone, zone_mask
 
-ANALYSER_VERSION = "cctv-opencv-1"  # change whenever a method or a threshold changes: stored with each result
+ANALYSER_VERSION = "cctv-opencv-2"  # change whenever a method or a threshold changes: stored with each result
 TAMPER_FLAGS = ("dark", "covered", "blurred", "frozen", "displaced")
 
 FINE_WIDTH = 640  # pixels: focus, feature matching and detectors
@@ -44,10 +48,9 @@ FOREGROUND_MIN_DIFF = 24  # grey levels: smallest difference from the reference 
 PHASE_CONFIDENT = 0.12  # phase-correlation peak from which its shift is trusted without feature matching
 MIN_INLIERS = 12  # feature matches agreeing on one motion for the view to be recognised at all
 BUSY_ACTIVITY = 0.02  # foreground share of the zones from which a snapshot shows people at work
-HOG_WINDOW = (64, 128)  # pixels: the default people detector's window; smaller regions cannot hold a person
-
-_CASCADES: dict[str, cv2.CascadeClassifier] = {}
-_HOG: list[cv2.HOGDescriptor] = []
+FLAT_FILL = (
+    0.9  # share of its bounding box a blob fills from which it is a flat object (box, poster), no person
+)
 
 
 class UnreadableSnapshot(ValueError):
@@ -66,6 +69,7 @@ class Thresholds:
     staff_min_foreground: float
     person_min_area: float
     queue_min_people: int
+    detector: str = "haar+hog"
 
     @classmethod
     def from_settings(cls) -> "Thresholds":
@@ -78,6 +82,7 @@ class Thresholds:
             staff_min_foreground=float(settings.CCTV_STAFF_MIN_FOREGROUND),
             person_min_area=float(settings.CCTV_PERSON_MIN_AREA),
             queue_min_people=int(settings.CCTV_QUEUE_MIN_PEOPLE),
+            detector=str(getattr(settings, "CCTV_PERSON_DETECTOR", "haar+hog")),
         )
 
 
@@ -102,13 +107,18 @@ class FrameSignature:
 
     thumbnail: bytes  # THUMBNAIL_SIZE grey levels, row by row
     activity: float  # foreground share of the zones (0–1); 0 when the view was not usable
+    digest: str = ""  # SHA-256 of the bytes analysed: the same file again is a stalled recorder
 
     def as_dict(self) -> dict:
-        return {"thumbnail": base64.b64encode(self.thumbnail).decode("ascii"), "activity": self.activity}
+        return {
+            "thumbnail": base64.b64encode(self.thumbnail).decode("ascii"),
+            "activity": self.activity,
+            "digest": self.digest,
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> "FrameSignature":
-        return cls(base64.b64decode(data["thumbnail"]), float(data["activity"]))
+        return cls(base64.b64decode(data["thumbnail"]), float(data["activity"]), str(data.get("digest", "")))
 
     def pixels(self) -> np.ndarray | None:
         width, height = THUMBNAIL_SIZE
@@ -154,7 +164,7 @@ class CameraProfile:
 @dataclass(frozen=True)
 class Analysis:
     staffed: Verdict | None  # None outside working hours or when the view is not usable
-    people: int | None  # people in the citizen zone; None when the view is not usable
+    people: int | None  # people in the citizen zone the detector confirmed; None when the view is not usable
     people_confidence: float
     queue_unstaffed: Verdict  # a queue at an unstaffed counter during working hours
     dark: Verdict
@@ -166,6 +176,7 @@ class Analysis:
     elapsed_ms: float
     signature: FrameSignature
     measurements: dict[str, float]  # the numbers behind the verdicts, for the reviewer and for tuning
+    detector: str = ""  # the people detector used
 
     @property
     def tamper(self) -> dict[str, Verdict]:
@@ -195,8 +206,12 @@ def _decode(jpeg: bytes, size: tuple[int, int] | None = None) -> np.ndarray:
     reduction = 1
     while reduction < 8 and width // (reduction * 2) >= FINE_WIDTH:
         reduction *= 2
-    flag = {1: cv2.IMREAD_COLOR, 2: cv2.IMREAD_REDUCED_COLOR_2, 4: cv2.IMREAD_REDUCED_COLOR_4,
-            8: cv2.IMREAD_REDUCED_COLOR_8}[reduction]
+    flag = {
+        1: cv2.IMREAD_COLOR,
+        2: cv2.IMREAD_REDUCED_COLOR_2,
+        4: cv2.IMREAD_REDUCED_COLOR_4,
+        8: cv2.IMREAD_REDUCED_COLOR_8,
+    }[reduction]
     image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), flag)
     if image is None:
         raise UnreadableSnapshot("not an image OpenCV decodes")
@@ -247,60 +262,53 @@ def prepare_reference(jpeg: bytes) -> Reference:
     keypoints, descriptors = _orb().detectAndCompute(fine, None)
     points = np.array([point.pt for point in keypoints], np.float32).reshape(-1, 2)
     return Reference(
-        fine_size=(fine.shape[1], fine.shape[0]), colour=cv2.GaussianBlur(colour, (5, 5), 0),
+        fine_size=(fine.shape[1], fine.shape[0]),
+        colour=cv2.GaussianBlur(colour, (5, 5), 0),
         work_float=work.astype(np.float32),
-        cell_mean=cell_mean, cell_texture=cell_texture, cell_sharpness=_sharpness(fine), points=points,
+        cell_mean=cell_mean,
+        cell_texture=cell_texture,
+        cell_sharpness=_sharpness(fine),
+        points=points,
         descriptors=descriptors,
     )
 
 
-def _detector(name: str) -> cv2.CascadeClassifier:
-    if name not in _CASCADES:
-        _CASCADES[name] = cv2.CascadeClassifier(cv2_data.haarcascades + name)  # shipped inside the wheel
-    return _CASCADES[name]
-
-
-def _people_detector() -> cv2.HOGDescriptor:
-    if not _HOG:
-        hog = cv2.HOGDescriptor()
-        hog.setSVMDetector(np.asarray(cv2.HOGDescriptor.getDefaultPeopleDetector(), np.float32))
-        _HOG.append(hog)
-    return _HOG[0]
-
-
-def _confirm_person(fine: np.ndarray, box: tuple[int, int, int, int], scale: float) -> str | None:
-    """Look for a person in a foreground blob (box at work size): a face in its upper part, then head and
-    shoulders, then a whole body. Returns the detector that found one."""
-    x, y, w, h = (round(value * scale) for value in box)
-    pad = max(4, w // 8)
-    x0, y0 = max(0, x - pad), max(0, y - pad)
-    x1, y1 = min(fine.shape[1], x + w + pad), min(fine.shape[0], y + h + pad)
-    region = fine[y0:y1, x0:x1]
-    head = region[: max(24, int(0.75 * region.shape[0]))]
-    face_min = max(20, int(0.15 * w))
-    face_max = max(face_min + 1, int(0.75 * w))
-    faces = _detector("haarcascade_frontalface_default.xml").detectMultiScale(
-        head, scaleFactor=1.15, minNeighbors=4, minSize=(face_min, face_min), maxSize=(face_max, face_max))
-    if len(faces):
-        return "face"
-    upper_min = max(22, int(0.5 * w))
-    bodies = _detector("haarcascade_upperbody.xml").detectMultiScale(
-        region, scaleFactor=1.15, minNeighbors=3, minSize=(upper_min, int(upper_min * 18 / 22)))
-    if len(bodies):
-        return "upper_body"
-    if region.shape[1] >= HOG_WINDOW[0] and region.shape[0] >= HOG_WINDOW[1]:
-        found, _weights = _people_detector().detectMultiScale(np.ascontiguousarray(region), winStride=(8, 8),
-                                                              scale=1.1)
-        if len(found):
-            return "hog"
-    return None
+def _people_in(
+    fine: np.ndarray,
+    boxes: list[tuple[int, int, int, int, int]],
+    scale: float,
+    detector: PersonDetector,
+    zone: np.ndarray,
+) -> list[Box]:
+    """The people the detector finds around the foreground blobs (boxes at work size), in frame coordinates at
+    fine size, each once. A blob that fills its box (a box, a poster, a sheet) is a flat object and not asked
+    about; a person found must stand in the zone (the middle of their box inside it)."""
+    found: list[Box] = []
+    height, width = zone.shape
+    for x, y, w, h, area in boxes:
+        if area >= FLAT_FILL * w * h:
+            continue
+        fx, fy, fw, fh = (round(value * scale) for value in (x, y, w, h))
+        pad = max(16, fw // 3)
+        x0, y0 = max(0, fx - pad), max(0, fy - pad)
+        x1, y1 = min(fine.shape[1], fx + fw + pad), min(fine.shape[0], fy + fh + pad)
+        for px, py, pw, ph in detector.find(np.ascontiguousarray(fine[y0:y1, x0:x1])):
+            box = (x0 + px, y0 + py, pw, ph)
+            cx = min(width - 1, int((box[0] + pw / 2) / scale))
+            cy = min(height - 1, int((box[1] + min(ph, pw) / 2) / scale))
+            if zone[max(0, cy), max(0, cx)] and all(overlap(box, other) < 0.5 for other in found):
+                found.append(box)
+    return found
 
 
 def _blobs(mask: np.ndarray, min_area: float) -> list[tuple[int, int, int, int, int]]:
     """Connected foreground regions of at least ``min_area`` pixels: (x, y, w, h, area), largest first."""
     count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    found = [(int(stats[i, 0]), int(stats[i, 1]), int(stats[i, 2]), int(stats[i, 3]), int(stats[i, 4]))
-             for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= min_area]
+    found = [
+        (int(stats[i, 0]), int(stats[i, 1]), int(stats[i, 2]), int(stats[i, 3]), int(stats[i, 4]))
+        for i in range(1, count)
+        if stats[i, cv2.CC_STAT_AREA] >= min_area
+    ]
     return sorted(found, key=lambda blob: -blob[4])
 
 
@@ -312,8 +320,13 @@ def _people(blobs: list[tuple[int, int, int, int, int]], min_area: float) -> lis
         for group in groups:
             overlap = min(x + w, group[2]) - max(x, group[0])
             if overlap >= 0.5 * min(w, group[2] - group[0]):
-                group[:] = [min(x, group[0]), min(y, group[1]), max(x + w, group[2]), max(y + h, group[3]),
-                            group[4] + area]
+                group[:] = [
+                    min(x, group[0]),
+                    min(y, group[1]),
+                    max(x + w, group[2]),
+                    max(y + h, group[3]),
+                    group[4] + area,
+                ]
                 break
         else:
             groups.append([x, y, x + w, y + h, area])
@@ -332,7 +345,9 @@ def _displacement(fine: np.ndarray, reference: Reference) -> tuple[float | None,
         return None, len(good)
     source = reference.points[[match.queryIdx for match in good]]
     target = np.array([keypoints[match.trainIdx].pt for match in good], np.float32)
-    matrix, inliers = cv2.estimateAffinePartial2D(source, target, method=cv2.RANSAC, ransacReprojThreshold=3.0)
+    matrix, inliers = cv2.estimateAffinePartial2D(
+        source, target, method=cv2.RANSAC, ransacReprojThreshold=3.0
+    )
     count = int(inliers.sum()) if inliers is not None else 0
     if matrix is None or count < MIN_INLIERS:
         return None, count
@@ -342,16 +357,25 @@ def _displacement(fine: np.ndarray, reference: Reference) -> tuple[float | None,
     return float(np.abs(moved - corners).max() / width), count
 
 
-def analyse(frame_jpeg: bytes, camera: CameraProfile, previous: Sequence[FrameSignature], in_working_hours: bool,
-            thresholds: Thresholds | None = None) -> Analysis:
+def analyse(
+    frame_jpeg: bytes,
+    camera: CameraProfile,
+    previous: Sequence[FrameSignature],
+    in_working_hours: bool,
+    thresholds: Thresholds | None = None,
+    detector: PersonDetector | None = None,
+) -> Analysis:
     """Analyse one snapshot against the camera's reference and its previous snapshots' signatures (oldest first).
 
     Guarantees: staffing is judged only in working hours and only on a usable view; ``queue_unstaffed`` is raised
     only then; every tamper flag carries a confidence; the result carries this frame's signature for the next
-    call. Raises UnreadableSnapshot when the bytes do not decode.
+    call; every person counted was found by ``detector`` (by default the ``CCTV_PERSON_DETECTOR`` one). Raises
+    UnreadableSnapshot when the bytes do not decode.
     """
     started = time.perf_counter()
     limits = thresholds or Thresholds.from_settings()
+    people_detector = detector or named_detector(limits.detector)
+    digest = hashlib.sha256(frame_jpeg).hexdigest()
     reference = camera.reference
     fine, colour, work = _views(frame_jpeg, reference.fine_size)
     measured: dict[str, float] = {}
@@ -365,8 +389,11 @@ def analyse(frame_jpeg: bytes, camera: CameraProfile, previous: Sequence[FrameSi
     measured.update(brightness=brightness, covered_share=covered_share)
     dark_score = _ramp(brightness, 1.5 * limits.dark_brightness, 0.5 * limits.dark_brightness)
     dark = Verdict.from_score(dark_score) if in_working_hours else Verdict.from_score(min(dark_score, 0.25))
-    covered = UNKNOWN if dark_score >= 0.5 else Verdict.from_score(
-        _ramp(covered_share, limits.covered_share - 0.2, limits.covered_share + 0.2))
+    covered = (
+        UNKNOWN
+        if dark_score >= 0.5
+        else Verdict.from_score(_ramp(covered_share, limits.covered_share - 0.2, limits.covered_share + 0.2))
+    )
     visible = dark_score < 0.5 and not covered.value
 
     # 2. Focus, on the cells that had detail, median so that people in front of some cells do not matter.
@@ -375,8 +402,9 @@ def analyse(frame_jpeg: bytes, camera: CameraProfile, previous: Sequence[FrameSi
         ratios = _sharpness(fine)[textured] / reference.cell_sharpness[textured]
         sharpness = float(np.median(ratios)) if ratios.size else 1.0
         measured["sharpness"] = sharpness
-        blurred = Verdict.from_score(_ramp(sharpness, 1.5 * limits.blurred_sharpness,
-                                           0.5 * limits.blurred_sharpness))
+        blurred = Verdict.from_score(
+            _ramp(sharpness, 1.5 * limits.blurred_sharpness, 0.5 * limits.blurred_sharpness)
+        )
 
     # 3. Alignment: phase correlation first; feature matching only when its peak is too weak to trust.
     displaced = UNKNOWN
@@ -390,7 +418,9 @@ def analyse(frame_jpeg: bytes, camera: CameraProfile, previous: Sequence[FrameSi
             measured["inliers"] = inliers
             shift = 1.0 if moved is None else moved  # a view nothing matches is somewhere else
             measured["feature_shift"] = shift
-        displaced = Verdict.from_score(_ramp(shift, 0.5 * limits.displaced_shift, 1.5 * limits.displaced_shift))
+        displaced = Verdict.from_score(
+            _ramp(shift, 0.5 * limits.displaced_shift, 1.5 * limits.displaced_shift)
+        )
     usable = visible and not blurred.value and not displaced.value
 
     # 4. Foreground against the reference brought to this snapshot's exposure (and saturating where it does).
@@ -410,7 +440,14 @@ def analyse(frame_jpeg: bytes, camera: CameraProfile, previous: Sequence[FrameSi
 
     # 5. Frozen: the same picture as the last snapshots of a camera that shows people at work.
     thumbnail = cv2.resize(work, THUMBNAIL_SIZE, interpolation=cv2.INTER_AREA)
-    signature = FrameSignature(thumbnail.tobytes(), round(activity, 4))
+    signature = FrameSignature(thumbnail.tobytes(), round(activity, 4), digest)
+    # A stalled recorder re-sends its last file: byte for byte the same, which no live sensor's noise allows.
+    resent = 0
+    for earlier in reversed(previous):
+        if not earlier.digest or earlier.digest != digest:
+            break
+        resent += 1
+    measured["resent"] = resent
     repeats = 0
     for earlier in reversed(previous):
         pixels = earlier.pixels()
@@ -423,15 +460,18 @@ def analyse(frame_jpeg: bytes, camera: CameraProfile, previous: Sequence[FrameSi
             break
         repeats += 1
     busy = activity >= BUSY_ACTIVITY and any(earlier.activity >= BUSY_ACTIVITY for earlier in previous)
-    if repeats == 0:
+    if resent:
+        frozen = Verdict.from_score(1.0 - 0.2 * 0.5 ** (resent - 1))
+    elif repeats == 0:
         frozen = Verdict.from_score(0.0)
     elif busy:
-        frozen = Verdict.from_score(1.0 - 0.5 * 0.4 ** repeats)
+        frozen = Verdict.from_score(1.0 - 0.5 * 0.4**repeats)
     else:
         frozen = Verdict.from_score(0.3)  # a still, empty room looks the same from one snapshot to the next
     usable = usable and not frozen.value
 
-    # 6. Staffing and queue, on a usable view only; detectors only where the foreground calls for them.
+    # 6. Staffing and queue, on a usable view only; the detector only where the foreground calls for it. Only
+    # people the detector found count: foreground alone neither staffs a counter nor makes a queue.
     staffed: Verdict | None = None
     people: int | None = None
     people_confidence = 0.0
@@ -439,46 +479,87 @@ def analyse(frame_jpeg: bytes, camera: CameraProfile, previous: Sequence[FrameSi
     if usable and foreground is not None:
         scale = fine.shape[1] / work.shape[1]
         staffed_zone = cv2.bitwise_and(foreground, camera.staff_mask)
+        staff_unsure = False
         if in_working_hours:
             staff_area = cv2.countNonZero(camera.staff_mask)
-            staffed = _staffed(fine, staffed_zone, staff_area, scale, limits, measured)
+            staffed, staff_unsure = _staffed(
+                fine, staffed_zone, staff_area, scale, limits, measured, people_detector, camera.staff_mask
+            )
         citizen_zone = cv2.bitwise_and(foreground, camera.citizen_mask)
         min_area = limits.person_min_area * cv2.countNonZero(camera.citizen_mask)
-        citizens = _people(_blobs(citizen_zone, 0.2 * min_area), min_area)
+        blobs = _people(_blobs(citizen_zone, 0.2 * min_area), min_area)
+        citizens: list[Box] = []
+        if blobs:
+            sized = [
+                (x, y, w, h, cv2.countNonZero(citizen_zone[y : y + h, x : x + w])) for x, y, w, h in blobs
+            ]
+            citizens = _people_in(fine, sized, scale, people_detector, camera.citizen_mask)
+            measured["citizens_confirmed"] = len(citizens)
+            measured["citizen_blobs"] = len(blobs)
         people = len(citizens)
-        people_confidence = 0.9 if not citizens else 0.75
+        # No foreground: surely nobody. Foreground the detector found nobody in: probably nobody, less sure.
+        people_confidence = 0.9 if not blobs else (0.9 if citizens else 0.7)
         queue = people >= limits.queue_min_people
-        if in_working_hours and staffed is not None and not staffed.value and queue:
-            # The flag rests on these blobs being people: ask a detector, biggest blob first.
-            confirmed = sum(1 for box in citizens if _confirm_person(fine, box, scale))
-            measured["citizens_confirmed"] = confirmed
-            people_confidence = 0.95 if confirmed >= limits.queue_min_people else 0.65
+        if in_working_hours and staffed is not None and not staffed.value and queue and not staff_unsure:
             queue_unstaffed = Verdict(True, round(min(staffed.confidence, people_confidence), 3))
         elif in_working_hours and staffed is not None:
-            queue_unstaffed = Verdict(False, round(max(staffed.confidence if staffed.value else 0.0,
-                                                       people_confidence if not queue else 0.0, 0.5), 3))
+            queue_unstaffed = Verdict(
+                False,
+                round(
+                    max(
+                        staffed.confidence if staffed.value else 0.0,
+                        people_confidence if not queue else 0.0,
+                        0.5,
+                    ),
+                    3,
+                ),
+            )
 
     return Analysis(
-        staffed=staffed, people=people, people_confidence=people_confidence, queue_unstaffed=queue_unstaffed,
-        dark=dark, covered=covered, blurred=blurred, frozen=frozen, displaced=displaced,
-        version=ANALYSER_VERSION, elapsed_ms=round((time.perf_counter() - started) * 1000, 2), signature=signature,
+        staffed=staffed,
+        people=people,
+        people_confidence=people_confidence,
+        queue_unstaffed=queue_unstaffed,
+        dark=dark,
+        covered=covered,
+        blurred=blurred,
+        frozen=frozen,
+        displaced=displaced,
+        version=ANALYSER_VERSION,
+        elapsed_ms=round((time.perf_counter() - started) * 1000, 2),
+        signature=signature,
         measurements={name: round(value, 4) for name, value in measured.items()},
+        detector=people_detector.name,
     )
 
 
-def _staffed(fine: np.ndarray, staffed_zone: np.ndarray, staff_area: int, scale: float, limits: Thresholds,
-             measured: dict[str, float]) -> Verdict:
-    """Someone in the staff zone: enough foreground there, confirmed by a detector around the largest blob."""
+def _staffed(
+    fine: np.ndarray,
+    staffed_zone: np.ndarray,
+    staff_area: int,
+    scale: float,
+    limits: Thresholds,
+    measured: dict[str, float],
+    detector: PersonDetector,
+    zone: np.ndarray,
+) -> tuple[Verdict, bool]:
+    """Someone in the staff zone: a person the detector finds around the foreground there. Returns the verdict,
+    and whether the zone holds foreground nobody was found in (something there, maybe a person turned away: too
+    unsure to call the counter unstaffed)."""
     share = cv2.countNonZero(staffed_zone) / max(1, staff_area)
     measured["staff_foreground"] = share
     if share < limits.staff_min_foreground:
-        return Verdict.from_score(0.2 * share / limits.staff_min_foreground)
-    blobs = _blobs(staffed_zone, 0.5 * limits.staff_min_foreground * staff_area)
-    if not blobs:
-        return Verdict.from_score(0.3)
-    detector = _confirm_person(fine, blobs[0][:4], scale)
-    measured["staff_detector"] = {None: 0, "face": 1, "upper_body": 2, "hog": 3}[detector]
-    if detector:
-        return Verdict.from_score(0.95)
-    # Foreground alone: something sizeable is there (a person turned away, or a bag): leaning staffed.
-    return Verdict.from_score(0.5 + 0.2 * _ramp(share, limits.staff_min_foreground, 4 * limits.staff_min_foreground))
+        return Verdict.from_score(0.2 * share / limits.staff_min_foreground), False
+    least = 0.5 * limits.staff_min_foreground * staff_area
+    groups = _people(_blobs(staffed_zone, 0.1 * least), least)  # a head above shoulders is one blob
+    if not groups:
+        return Verdict.from_score(0.3), False
+    sized = sorted(
+        ((x, y, w, h, cv2.countNonZero(staffed_zone[y : y + h, x : x + w])) for x, y, w, h in groups),
+        key=lambda blob: -blob[4],
+    )[:2]
+    found = _people_in(fine, sized, scale, detector, zone)
+    measured["staff_detector"] = len(found)
+    if found:
+        return Verdict.from_score(0.95), False
+    return Verdict.from_score(0.3), True

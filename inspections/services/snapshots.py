@@ -1,5 +1,10 @@
-"""Snapshots from counter cameras: API keys, ingest (checked, stored once, answered fast) and the analysis run
-by the task queue (``inspections.tasks.analyse_snapshot``)."""
+"""Snapshots from counter cameras: API keys, ingest (checked, once per camera and moment, answered fast), the
+analysis run by the task queue (``inspections.tasks.analyse_snapshot``) and the retention purge
+(``inspections.tasks.purge_snapshots``).
+
+Privacy (Decree 13/2023/NĐ-CP): the bytes received wait in a private store (``INCOMING``, never served) only
+until the worker has analysed them; then the picture with citizens' faces blurred is stored and the original is
+deleted. A snapshot is kept ``CCTV_RETENTION_DAYS`` after its capture unless it was confirmed into a finding."""
 
 import hashlib
 import hmac
@@ -10,14 +15,11 @@ from datetime import datetime, timedelta
 
 import structlog
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inspections.error_codes import CctvErrorCode, fail
-from inspections.models import AnalysisStatus, Camera, CameraKey, ReviewState, Snapshot
-from inspections.services.calendar import is_working_day
 from inspections.cctv.analysis import (
     CameraProfile,
     FrameSignature,
@@ -25,10 +27,16 @@ from inspections.cctv.analysis import (
     analyse,
     prepare_reference,
 )
+from inspections.cctv.privacy import blur_faces
+from inspections.error_codes import CctvErrorCode, fail
+from inspections.models import AnalysisStatus, Camera, CameraKey, ReviewState, Snapshot
+from inspections.services.audit import record
+from inspections.services.calendar import is_working_day
 from inspections.services.evidence import open_checked, read_verified_file, store_content
 
 logger = structlog.get_logger(__name__)
 KEY_PREFIX = "cam"
+INCOMING = "snapshots/incoming"  # originals as received, until analysed: never served, deleted after analysis
 
 
 # --- API keys ---------------------------------------------------------------------------------------------
@@ -57,8 +65,11 @@ def camera_for_key(key: str | None) -> Camera | None:
     parts = (key or "").split("_", 2)
     if len(parts) != 3 or parts[0] != KEY_PREFIX:
         return None
-    found = (CameraKey.objects.select_related("camera__counter__unit")
-             .filter(prefix=parts[1], revoked_at=None, camera__is_active=True).first())
+    found = (
+        CameraKey.objects.select_related("camera__counter__unit")
+        .filter(prefix=parts[1], revoked_at=None, camera__is_active=True)
+        .first()
+    )
     if found is None or not hmac.compare_digest(found.key_hash, hash_key(key or "")):
         return None
     CameraKey.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
@@ -85,9 +96,30 @@ class Ingested:
     created: bool
 
 
-def ingest(camera: Camera, data: bytes, captured_at: datetime | None, *, now: datetime | None = None) -> Ingested:
-    """Keep one snapshot and queue its analysis. The same moment or the same bytes again answer the snapshot
-    already kept. Nothing is stored for a refused file."""
+class MomentTaken(Exception):
+    """Other bytes than those already kept for this camera and moment: a conflict to tell the camera of."""
+
+    def __init__(self, kept: Snapshot):
+        super().__init__("another snapshot is kept for this camera and moment")
+        self.kept = kept
+
+
+def _same_moment(camera: Camera, captured_at: datetime, received: str) -> Ingested | None:
+    kept = Snapshot.objects.filter(camera=camera, captured_at=captured_at).first()
+    if kept is None:
+        return None
+    if kept.received_sha256 != received:
+        raise MomentTaken(kept)
+    return Ingested(kept, created=False)
+
+
+def ingest(
+    camera: Camera, data: bytes, captured_at: datetime | None, *, now: datetime | None = None
+) -> Ingested:
+    """Keep one snapshot per camera and moment and queue its analysis. The same bytes at the same moment answer
+    the snapshot already kept (a retry); other bytes at a used moment raise MomentTaken; the same bytes at a new
+    moment are a new snapshot (the stored file is reused), which is how a frozen recorder shows itself. Nothing
+    is stored for a refused file."""
     now = now or timezone.now()
     if captured_at is None:
         raise fail(CctvErrorCode.REQUIRED, _("Give the capture time."), "captured_at")
@@ -98,19 +130,29 @@ def ingest(camera: Camera, data: bytes, captured_at: datetime | None, *, now: da
     image = open_checked(data)  # the evidence checks: size, a real image fully decoded, pixel limit
     if image.format != "JPEG":
         raise fail(CctvErrorCode.UNSUPPORTED_FORMAT, _("Snapshots must be JPEG."), "file")
-    sha256 = hashlib.sha256(data).hexdigest()
-    duplicate = Q(captured_at=captured_at) | Q(sha256=sha256)
-    existing = Snapshot.objects.filter(duplicate, camera=camera).first()
-    if existing is not None:
-        return Ingested(existing, created=False)
-    file_name = store_content(f"snapshots/{sha256[:2]}/{sha256}.jpg", data)
+    received = hashlib.sha256(data).hexdigest()
+    again = _same_moment(camera, captured_at, received)
+    if again is not None:
+        return again
+    file_name = store_content(f"{INCOMING}/{received[:2]}/{received}.jpg", data)
     try:
         with transaction.atomic():
             snapshot = Snapshot.objects.create(
-                camera=camera, captured_at=captured_at, sha256=sha256, size=len(data), width=image.width,
-                height=image.height, file_name=file_name, in_working_hours=in_working_hours(camera, captured_at))
-    except IntegrityError:  # the same snapshot sent twice at once: the other request kept it
-        return Ingested(Snapshot.objects.get(duplicate, camera=camera), created=False)
+                camera=camera,
+                captured_at=captured_at,
+                received_sha256=received,
+                sha256=received,
+                size=len(data),
+                width=image.width,
+                height=image.height,
+                file_name=file_name,
+                in_working_hours=in_working_hours(camera, captured_at),
+            )
+    except IntegrityError:  # the same moment sent twice at once: the other request kept it
+        again = _same_moment(camera, captured_at, received)
+        if again is None:
+            raise
+        return again
     transaction.on_commit(lambda: enqueue_analysis(snapshot.pk))
     return Ingested(snapshot, created=True)
 
@@ -151,8 +193,9 @@ def most_serious(flags: list[str]) -> str:
 
 
 def run_analysis(snapshot_id: int) -> Snapshot | None:
-    """Analyse one stored snapshot against its camera's reference and its previous snapshots. Idempotent: an
-    analysed snapshot is left as it is."""
+    """Analyse one received snapshot against its camera's reference and its previous snapshots, then keep the
+    picture with the citizen zone's faces blurred (the staff zone's too with CCTV_BLUR_STAFF_FACES) and delete
+    the original. Idempotent: an analysed snapshot is left as it is; a run cut short is simply run again."""
     snapshot = Snapshot.objects.select_related("camera").filter(pk=snapshot_id).first()
     if snapshot is None or snapshot.status == AnalysisStatus.ANALYSED:
         return snapshot
@@ -162,28 +205,114 @@ def run_analysis(snapshot_id: int) -> Snapshot | None:
         if profile is None:
             raise UnreadableSnapshot("the camera has no reference frame")
         previous = [
-            FrameSignature.from_dict(signature or {}) for signature in reversed(list(
-                Snapshot.objects.filter(camera=camera, captured_at__lt=snapshot.captured_at,
-                                        status=AnalysisStatus.ANALYSED, signature__isnull=False)
-                .order_by("-captured_at").values_list("signature", flat=True)[: settings.CCTV_HISTORY]))
+            FrameSignature.from_dict(signature or {})
+            for signature in reversed(
+                list(
+                    Snapshot.objects.filter(
+                        camera=camera,
+                        captured_at__lt=snapshot.captured_at,
+                        status=AnalysisStatus.ANALYSED,
+                        signature__isnull=False,
+                    )
+                    .order_by("-captured_at")
+                    .values_list("signature", flat=True)[: settings.CCTV_HISTORY]
+                )
+            )
         ]
-        result = analyse(read_verified_file(snapshot.file_name, snapshot.sha256), profile, previous, snapshot.in_working_hours)
+        original = read_verified_file(snapshot.file_name, snapshot.sha256)
+        result = analyse(original, profile, previous, snapshot.in_working_hours)
+        zones = [camera.citizen_zone, *([camera.staff_zone] if settings.CCTV_BLUR_STAFF_FACES else [])]
+        kept, faces = blur_faces(original, zones)
     except (UnreadableSnapshot, OSError) as error:
         logger.warning("snapshot_analysis_failed", snapshot=snapshot.pk, camera=camera.pk, error=str(error))
-        Snapshot.objects.filter(pk=snapshot.pk).update(status=AnalysisStatus.FAILED, failure=str(error)[:255],
-                                                       analysed_at=timezone.now())
+        Snapshot.objects.filter(pk=snapshot.pk).update(
+            status=AnalysisStatus.FAILED, failure=str(error)[:255], analysed_at=timezone.now()
+        )
         snapshot.refresh_from_db()
         return snapshot
+    stored_sha256 = hashlib.sha256(kept).hexdigest()
+    stored_name = store_content(f"snapshots/{stored_sha256[:2]}/{stored_sha256}.jpg", kept)
+    incoming = snapshot.file_name
     flags = result.flags
-    verdicts = {name: {"value": verdict.value, "confidence": verdict.confidence}
-                for name, verdict in {**result.tamper, "queue_unstaffed": result.queue_unstaffed}.items()}
-    Snapshot.objects.filter(pk=snapshot.pk, status__in=[AnalysisStatus.PENDING, AnalysisStatus.FAILED]).update(
-        status=AnalysisStatus.ANALYSED, failure="", analysed_at=timezone.now(), analyser_version=result.version,
-        analysis_ms=result.elapsed_ms, staffed=None if result.staffed is None else result.staffed.value,
-        staffed_confidence=None if result.staffed is None else result.staffed.confidence, people=result.people,
-        flags=flags, verdicts=verdicts, measurements=result.measurements, signature=result.signature.as_dict(),
-        primary_flag=most_serious(flags), review_state=ReviewState.OPEN if flags else ReviewState.NONE,
+    verdicts = {
+        name: {"value": verdict.value, "confidence": verdict.confidence}
+        for name, verdict in {**result.tamper, "queue_unstaffed": result.queue_unstaffed}.items()
+    }
+    Snapshot.objects.filter(
+        pk=snapshot.pk, status__in=[AnalysisStatus.PENDING, AnalysisStatus.FAILED]
+    ).update(
+        status=AnalysisStatus.ANALYSED,
+        failure="",
+        analysed_at=timezone.now(),
+        analyser_version=result.version,
+        analysis_ms=result.elapsed_ms,
+        staffed=None if result.staffed is None else result.staffed.value,
+        staffed_confidence=None if result.staffed is None else result.staffed.confidence,
+        people=result.people,
+        flags=flags,
+        verdicts=verdicts,
+        measurements=result.measurements,
+        signature=result.signature.as_dict(),
+        primary_flag=most_serious(flags),
+        review_state=ReviewState.OPEN if flags else ReviewState.NONE,
+        file_name=stored_name,
+        sha256=stored_sha256,
+        faces_blurred=faces,
     )
+    delete_unused([incoming])
     snapshot.refresh_from_db()
-    logger.info("snapshot_analysed", snapshot=snapshot.pk, camera=camera.pk, flags=flags, ms=result.elapsed_ms)
+    logger.info(
+        "snapshot_analysed", snapshot=snapshot.pk, camera=camera.pk, flags=flags, ms=result.elapsed_ms
+    )
     return snapshot
+
+
+# --- retention --------------------------------------------------------------------------------------------------
+
+
+def delete_unused(names) -> int:
+    """Delete the stored files no snapshot names any more (a file is shared by every snapshot of the same bytes,
+    and evidence has files of its own); returns how many went."""
+    names = set(names)
+    used = set(Snapshot.objects.filter(file_name__in=names).values_list("file_name", flat=True))
+    deleted = 0
+    for name in sorted(names - used):
+        if default_storage.exists(name):
+            default_storage.delete(name)
+            deleted += 1
+    return deleted
+
+
+@dataclass(frozen=True)
+class Purged:
+    snapshots: int
+    files: int
+
+
+def purge_snapshots(*, now: datetime | None = None) -> Purged:
+    """Delete the snapshots captured more than CCTV_RETENTION_DAYS ago, except those confirmed into a finding,
+    and then the files no kept snapshot uses. Safe to run twice; one audit entry per run that deleted any."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.CCTV_RETENTION_DAYS)
+    expired = Snapshot.objects.filter(captured_at__lt=cutoff, finding__isnull=True).exclude(
+        review_state=ReviewState.CONFIRMED
+    )
+    with transaction.atomic():
+        rows = list(expired.select_for_update().values_list("pk", "file_name"))
+        if not rows:
+            return Purged(0, 0)
+        Snapshot.objects.filter(pk__in=[pk for pk, _name in rows]).delete()
+        record(
+            None,
+            None,
+            "snapshot.purge",
+            Snapshot(pk=rows[0][0]),
+            {"snapshots": len(rows), "captured_before": cutoff.isoformat()},
+        )
+    files = delete_unused(name for _pk, name in rows)
+    logger.info("snapshots_purged", snapshots=len(rows), files=files, captured_before=cutoff.isoformat())
+    return Purged(len(rows), files)
+
+
+def record_view(snapshot: Snapshot, *, viewer) -> None:
+    """Write to the audit log that ``viewer`` saw the snapshot's picture (every view, not only the first)."""
+    record(viewer, None, "snapshot.view", snapshot, {"sha256": snapshot.sha256})
