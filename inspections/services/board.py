@@ -11,7 +11,8 @@ Score (weights are the setting ``BOARD_SCORE_WEIGHTS``)::
 
 where the counts are the row's findings of the period (current versions), ``overdue_now`` its remediation past
 the deadline and still waiting for the unit, and ``on_time_rate`` the share of its remediation due so far (or
-answered) that was answered by the deadline (1 when none is due). Rank: score, highest first; ties by unit code.
+answered) that was answered by the deadline (1 when none is due). Rank: inspected units first, then by score,
+highest first; ties by unit code. Units not inspected yet come after all of them, whatever their score.
 Status: red when something is overdue or the score is under BOARD_RED_BELOW, amber under BOARD_AMBER_BELOW or when
 not visited yet, green otherwise.
 """
@@ -45,7 +46,6 @@ from inspections.services.coverage import plan_units, target_units
 from inspections.services.visibility import is_administrator, unit_scope, visible_visits
 
 SEVERITIES = ("critical", "major", "minor")
-WAITING = (RemediationState.OPEN, RemediationState.REJECTED)
 
 
 @dataclass
@@ -157,7 +157,7 @@ def board(user: User, authority: OrgUnit, year: int, *, quarter: int | None = No
 
     # A finding exists only once its visit was checked in (or comes from CCTV), so whoever may see the board may
     # see every finding under it: no visit subquery is needed here (rule 1 is about visits not yet checked in).
-    findings = Finding.objects.filter(correction__isnull=True, captured_at__gte=start, captured_at__lt=end)
+    findings = Finding.objects.current().filter(captured_at__gte=start, captured_at__lt=end)
     if area:
         findings = findings.filter(criterion__area=area)
     if severity:
@@ -174,8 +174,7 @@ def board(user: User, authority: OrgUnit, year: int, *, quarter: int | None = No
     counted = set(findings.filter(under).values_list("pk", flat=True)) if (area or severity) else None
     previous: tuple | None = None
     for pk, row_path, unit_id, criterion_id, captured in (
-            Finding.objects.filter(under, correction__isnull=True, captured_at__gte=start - timedelta(days=365),
-                                   captured_at__lt=end)
+            Finding.objects.current().filter(under, captured_at__gte=start - timedelta(days=365), captured_at__lt=end)
             .annotate(row=prefix).order_by("unit_id", "criterion_id", "captured_at", "pk")
             .values_list("pk", "row", "unit_id", "criterion_id", "captured_at")):
         repeat = (previous is not None and previous[:2] == (unit_id, criterion_id)
@@ -190,7 +189,7 @@ def board(user: User, authority: OrgUnit, year: int, *, quarter: int | None = No
         remediation,
         on_time=Count("pk", filter=Q(first_answered_on__lte=F("deadline"))),
         late=Count("pk", filter=answered_late),
-        overdue=Count("pk", filter=Q(state__in=WAITING, deadline__lt=today)),
+        overdue=Count("pk", filter=Remediation.objects.overdue_condition(today)),
         due=Count("pk", filter=Q(deadline__lt=today) | Q(first_answered_on__isnull=False)),
     ):
         row = rows[line["row"]]
@@ -255,7 +254,8 @@ def rank(rows: list[BoardRow]) -> list[BoardRow]:
             row.status = "amber"
         else:
             row.status = "green"
-    rows.sort(key=lambda row: (-row.score, row.unit.code))
+    # A unit not inspected yet has no findings because nobody looked: it ranks after every inspected unit.
+    rows.sort(key=lambda row: (not row.visited, -row.score, row.unit.code))
     for position, row in enumerate(rows, start=1):
         row.rank = position
     return rows

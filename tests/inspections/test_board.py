@@ -31,8 +31,8 @@ def test_board_figures_match_the_hand_computed_ones(scene):
     assert (w01.score, w01.status) == (67.0, "red")  # 100 − 10 − 1 − 5 (overdue) − 3 (repeat) − 2×2 (CCTV) − 10
     assert w01.areas == {"e_government": 2}
     assert (w02.score, w02.status, w02.visited) == (100.0, "amber", False)  # nothing found, but not visited yet
-    # Ties (every unit at 100) are ranked by unit code, the same on every run.
-    assert [row.unit.code for row in result.rows] == ["P1-TTR", *[f"W{i:02d}" for i in range(2, 11)], "P1-SNV",
+    # The one inspected unit first; then the others (not inspected yet), ties at 100 by unit code.
+    assert [row.unit.code for row in result.rows] == ["P1-SNV", "P1-TTR", *[f"W{i:02d}" for i in range(2, 11)],
                                                       "W01"]
     assert [row.rank for row in result.rows] == list(range(1, 13))
     assert (result.unit_count, result.target_units, result.visited_units, result.coverage) == (12, 4, 1, 0.25)
@@ -46,7 +46,7 @@ def test_filters_by_severity_area_and_kind(scene):
                                                                      area="procedures", today=TODAY).rows}
     assert procedures["P1-SNV"] == 1 and procedures["W01"] == 0
     departments = board(scene.reviewer, scene.province, 2027, kind=OrgUnitKind.DEPARTMENT, today=TODAY)
-    assert [row.unit.code for row in departments.rows] == ["P1-TTR", "P1-SNV"]
+    assert [row.unit.code for row in departments.rows] == ["P1-SNV", "P1-TTR"]  # the inspected one first
     q2 = board(scene.reviewer, scene.province, 2027, quarter=2, today=TODAY)
     assert sum(row.findings_total for row in q2.rows) == 0  # everything happened in March
 

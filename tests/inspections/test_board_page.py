@@ -32,7 +32,7 @@ def test_the_url_is_named_board():
 def test_anonymous_users_are_sent_to_the_sign_in_page():
     response = Client().get("/board/")
     assert response.status_code == 302
-    assert response["Location"] == "/admin/login/?next=/board/"
+    assert response["Location"] == "/login/?next=/board/"  # the portal's one sign-in page for every role
 
 
 def test_home_affairs_sees_the_board_of_its_province_in_vietnamese(world):
