@@ -437,6 +437,8 @@ LOGGING = {
         "django_structlog": {"level": env("REQUEST_LOG_LEVEL", "WARNING" if TESTING else "INFO")},
         "django.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # The task worker restarts django-tasks-db's loop each second and it says so each time: only problems.
+        "django_tasks_db": {"level": "WARNING"},
     },
 }
 structlog.configure(
