@@ -321,7 +321,8 @@ def test_sign_in_is_limited_per_address(client, reviewer, settings):
 def test_subscriptions_are_capped_per_connection(reviewer, small_tree, settings):
     settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS = 2
     _user, token = reviewer
-    subscription = 'subscription { boardUpdated(authorityId: "%s", year: 2026) { visitedUnits } }' % unit_id(small_tree["01"])
+    authority = unit_id(small_tree["01"])
+    subscription = f'subscription {{ boardUpdated(authorityId: "{authority}", year: 2026) {{ visitedUnits }} }}'
 
     async def scenario():
         ws = WebsocketCommunicator(application, URL, subprotocols=PROTOCOL)
