@@ -8,7 +8,7 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-sqlite test-postgres lint schema bench migrate demo worker clean
+.PHONY: install run test test-sqlite test-postgres lint schema bench migrate demo worker clean serve loadtest
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -79,6 +79,23 @@ schema: install
 
 bench: install
 	TESTING=1 $(PY) -m bench
+
+# Production runner: N Daphne processes, the task worker and the scheduler under supervisor, each restarted when
+# it exits (see README, "Deploying"). Reads the production environment; DAPHNE_PROCESSES, DAPHNE_BASE_PORT, BIND.
+DAPHNE_PROCESSES ?= 2
+DAPHNE_BASE_PORT ?= 8001
+BIND ?= 127.0.0.1
+serve: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	mkdir -p $(VENV)/run
+	SUPERVISOR_RUN_DIR=$(CURDIR)/$(VENV)/run PYTHON=$(CURDIR)/$(PY) DAPHNE_PROCESSES=$(DAPHNE_PROCESSES) \
+		DAPHNE_BASE_PORT=$(DAPHNE_BASE_PORT) BIND=$(BIND) $(VENV)/bin/supervisord -c deploy/supervisord.conf
+
+# The load test (not part of `make bench`): two Daphne processes on PostgreSQL and Redis, 20 virtual users for
+# 60 s on loopback; drops and recreates LOADTEST_DATABASE_URL's database. Prints JSON lines.
+loadtest: install
+	$(PY) scripts/loadtest.py
 
 # The field app's vendored ES modules, from the versions fieldapp/package-lock.json pins.
 .PHONY: vendor
