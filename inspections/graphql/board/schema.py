@@ -1,5 +1,6 @@
 import graphene
 
+from apikit.dataloaders import share_batch
 from apikit.types import decode_id
 from inspections.graphql.board.types import Board, BoardRow, BoardSort
 from inspections.graphql.enums import OrgUnitKind, value_of
@@ -44,6 +45,11 @@ class BoardUpdate(graphene.ObjectType):
     visited_units = graphene.Int(required=True)
     target_units = graphene.Int(required=True)
     coverage = graphene.Float()
+
+    @staticmethod
+    def resolve_rows(root, info):
+        share_batch(row.unit for row in root.rows)
+        return root.rows
 
 
 class BoardSubscriptions(graphene.ObjectType):

@@ -1,7 +1,9 @@
 import graphene
 from graphene import relay
 
+from apikit.dataloaders import related, share_batch
 from apikit.types import CountableConnection
+from inspections.graphql.org.dataloaders import UserByIdLoader
 from inspections.graphql.org.types import OrgUnit, User
 
 BoardStatus = graphene.Enum("BoardStatus", [("GREEN", "green"), ("AMBER", "amber"), ("RED", "red")],
@@ -63,6 +65,10 @@ class BoardRow(graphene.ObjectType):
     camera_tamper_share = graphene.Float()
 
     @staticmethod
+    def resolve_head(root, info):
+        return related(info, root.unit, "head", UserByIdLoader)
+
+    @staticmethod
     def resolve_findings_by_area(root, info):
         return [AreaCount(area=area, count=count) for area, count in sorted(root.areas.items())]
 
@@ -97,6 +103,7 @@ class Board(graphene.ObjectType):
 
     @staticmethod
     def resolve_rows(root, info, **_kwargs):
+        share_batch(row.unit for row in root.rows)  # their parents, heads and heads' units load once for all
         return root.rows
 
     @staticmethod

@@ -1,5 +1,6 @@
 import graphene
 
+from apikit.dataloaders import share_batch
 from apikit.types import decode_id
 from inspections.graphql.cctv.mutations.confirm_snapshot import ConfirmSnapshot
 from inspections.graphql.cctv.mutations.dismiss_snapshot import DismissSnapshot
@@ -24,12 +25,17 @@ class CctvQueries(graphene.ObjectType):
             scope = visible_units(user).filter(pk=decode_id(unit, "OrgUnit") or 0).first()
             if scope is None:
                 return []
-        return review.review_queue(user, unit=scope, limit=max(1, min(first, 200)))
+        items = review.review_queue(user, unit=scope, limit=max(1, min(first, 200)))
+        share_batch(item.snapshot for item in items)
+        share_batch(item.camera for item in items)
+        return items
 
     @staticmethod
     def resolve_camera_health(root, info, unit):
         found = visible_units(info.context.user).filter(pk=decode_id(unit, "OrgUnit") or 0).first()
-        return review.camera_health(info.context.user, found) if found is not None else []
+        rows = review.camera_health(info.context.user, found) if found is not None else []
+        share_batch(row.camera for row in rows)
+        return rows
 
 
 class CctvMutations(graphene.ObjectType):

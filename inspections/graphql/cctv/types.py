@@ -1,10 +1,15 @@
 import graphene
 from graphene_django import DjangoObjectType
+from graphene_django.utils import bypass_get_queryset
 
+from apikit.dataloaders import related
 from apikit.mutations import error_type
 from apikit.types import Node
 from inspections.error_codes import CctvErrorCode
+from inspections.graphql.cctv.dataloaders import CameraByIdLoader, CounterByIdLoader
 from inspections.graphql.enums import choices_enum
+from inspections.graphql.field.dataloaders import FindingByIdLoader
+from inspections.graphql.org.dataloaders import OrgUnitByIdLoader
 from inspections.graphql.org.types import OrgUnit
 from inspections.models import AnalysisStatus as AnalysisStatusChoices
 from inspections.models import Camera, Snapshot
@@ -32,11 +37,11 @@ class CameraType(DjangoObjectType):
 
     @staticmethod
     def resolve_counter(root, info):
-        return root.counter.name
+        return related(info, root, "counter", CounterByIdLoader).name
 
     @staticmethod
     def resolve_unit(root, info):
-        return root.counter.unit
+        return related(info, related(info, root, "counter", CounterByIdLoader), "unit", OrgUnitByIdLoader)
 
 
 class SnapshotType(DjangoObjectType):
@@ -61,7 +66,13 @@ class SnapshotType(DjangoObjectType):
 
     @staticmethod
     def resolve_camera(root, info):
-        return root.camera
+        return related(info, root, "camera", CameraByIdLoader)
+
+    @staticmethod
+    @bypass_get_queryset
+    def resolve_finding(root, info):
+        # The confirmed finding, only when the caller may see it (as the type's get_node answered, one per row).
+        return FindingByIdLoader(info).load_for(root, lambda snapshot: snapshot.finding_id)
 
     @staticmethod
     def resolve_status(root, info):

@@ -1,11 +1,20 @@
 import graphene
 from graphene_django import DjangoObjectType
 
+from apikit.dataloaders import BatchedConnection, related
 from apikit.mutations import error_type
-from apikit.types import CountableConnection, Node
+from apikit.types import Node
 from inspections.error_codes import FieldErrorCode
 from inspections.graphql.enums import choices_enum
+from inspections.graphql.field.dataloaders import (
+    CorrectionIdBySupersededIdLoader,
+    CriterionByIdLoader,
+    EvidenceByFindingIdLoader,
+    FindingByIdLoader,
+)
+from inspections.graphql.org.dataloaders import OrgUnitByIdLoader
 from inspections.graphql.org.types import OrgUnit
+from inspections.graphql.remediation.dataloaders import RemediationByFindingIdLoader
 from inspections.models import Answer, ChecklistTemplate, Criterion, Evidence, Finding, Remediation
 from inspections.models import AnswerResult as AnswerResultChoices
 from inspections.models import CchcArea as CchcAreaChoices
@@ -115,7 +124,7 @@ class FindingType(DjangoObjectType):
         interfaces = (Node,)
         fields = ("id", "uuid", "text", "recommendation", "latitude", "longitude", "captured_at", "deadline",
                   "version", "correction_reason", "created_at")
-        connection_class = CountableConnection
+        connection_class = BatchedConnection
 
     @classmethod
     def get_queryset(cls, queryset, info):
@@ -128,19 +137,26 @@ class FindingType(DjangoObjectType):
 
     @staticmethod
     def resolve_unit(root, info):
-        return root.unit
+        return related(info, root, "unit", OrgUnitByIdLoader)
 
     @staticmethod
     def resolve_criterion(root, info):
-        return root.criterion
+        return related(info, root, "criterion", CriterionByIdLoader)
 
     @staticmethod
     def resolve_evidence(root, info):
-        return root.evidence.all()
+        return EvidenceByFindingIdLoader(info).load_for(root, lambda finding: finding.pk)
+
+    @staticmethod
+    def resolve_supersedes(root, info):
+        return related(info, root, "supersedes", FindingByIdLoader)
 
     @staticmethod
     def resolve_remediation(root, info):
-        return Remediation.objects.filter(finding=root).select_related("unit__head", "assignee").first()
+        remediation = RemediationByFindingIdLoader(info).load_for(root, lambda finding: finding.pk)
+        if remediation is not None:
+            Remediation.finding.field.set_cached_value(remediation, root)
+        return remediation
 
     @staticmethod
     def resolve_source(root, info):
@@ -148,4 +164,4 @@ class FindingType(DjangoObjectType):
 
     @staticmethod
     def resolve_is_current(root, info):
-        return not Finding.objects.filter(supersedes=root).exists()
+        return CorrectionIdBySupersededIdLoader(info).load_for(root, lambda finding: finding.pk) is None

@@ -2,14 +2,18 @@ import graphene
 from django.db.models import Prefetch
 from graphene_django import DjangoObjectType
 
-from apikit.types import CountableConnection, Node
+from apikit.dataloaders import BatchedConnection, related
+from apikit.types import Node
 from inspections.graphql.enums import OrgUnitKind, Role
+from inspections.graphql.org.dataloaders import (
+    UNEXPOSED_UNIT_COLUMNS,
+    UNEXPOSED_USER_COLUMNS,
+    OrgUnitByIdLoader,
+    UserByIdLoader,
+)
 from inspections.models import OrgUnit as OrgUnitModel
 from inspections.models import User as UserModel
 from inspections.services.visibility import can_see_unit, is_administrator, unit_scope
-
-UNEXPOSED_UNIT_COLUMNS = ("created_at", "updated_at", "search_name")
-UNEXPOSED_USER_COLUMNS = ("password", "last_login", "date_joined", "is_superuser", "is_staff")
 
 
 class Geofence(graphene.ObjectType):
@@ -34,7 +38,7 @@ class OrgUnit(DjangoObjectType):
         name = "OrgUnit"
         interfaces = (Node,)
         fields = ("id", "code", "name", "address", "depth")
-        connection_class = CountableConnection
+        connection_class = BatchedConnection
 
     @classmethod
     def get_queryset(cls, queryset, info):
@@ -54,14 +58,14 @@ class OrgUnit(DjangoObjectType):
 
     @staticmethod
     def resolve_parent(root, info):
-        parent = root.parent
+        parent = related(info, root, "parent", OrgUnitByIdLoader)
         if parent is None or not can_see_unit(info.context.user, parent):
             return None
         return parent
 
     @staticmethod
     def resolve_head(root, info):
-        return root.head
+        return related(info, root, "head", UserByIdLoader)
 
     @staticmethod
     def resolve_child_count(root, info):
@@ -109,7 +113,7 @@ class User(DjangoObjectType):
 
     @staticmethod
     def resolve_unit(root, info):
-        unit = root.unit
+        unit = related(info, root, "unit", OrgUnitByIdLoader)
         if unit is None or not can_see_unit(info.context.user, unit):
             return None
         return unit

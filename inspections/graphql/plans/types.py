@@ -1,12 +1,19 @@
 import graphene
 from graphene_django import DjangoObjectType
-from graphene_django.fields import DjangoConnectionField
 
+from apikit.dataloaders import BatchedConnection, BatchedConnectionField, related
 from apikit.mutations import error_type
-from apikit.types import CountableConnection, Node
+from apikit.types import Node
 from inspections.error_codes import PlanErrorCode
 from inspections.graphql.enums import CoverageScope, PlanStatus, VisitKind, VisitStatus
+from inspections.graphql.org.dataloaders import OrgUnitByIdLoader
 from inspections.graphql.org.types import OrgUnit, User
+from inspections.graphql.plans.dataloaders import (
+    InspectorsByPlanIdLoader,
+    InspectorsByVisitIdLoader,
+    PlanByIdLoader,
+    VisitsByPlanIdLoader,
+)
 from inspections.models import InspectionPlan, Visit
 from inspections.services.visibility import can_see_unit, visible_plans, visible_visits
 
@@ -36,7 +43,7 @@ class Plan(DjangoObjectType):
     surprise_share = graphene.Float(required=True)
     authority = graphene.Field(OrgUnit, required=True)
     inspectors = graphene.List(graphene.NonNull(User), required=True)
-    visits = DjangoConnectionField(lambda: VisitNode, description="Visits of this plan the caller may see.")
+    visits = BatchedConnectionField(lambda: VisitNode, description="Visits of this plan the caller may see.")
     revealed_seed = graphene.String(description="The draw's seed, once the plan is closed.")
 
     class Meta:
@@ -45,7 +52,7 @@ class Plan(DjangoObjectType):
         interfaces = (Node,)
         fields = ("id", "title", "year", "quarter", "commitment", "algorithm_version", "created_at",
                   "approved_at", "closed_at")
-        connection_class = CountableConnection
+        connection_class = BatchedConnection
 
     @classmethod
     def get_queryset(cls, queryset, info):
@@ -68,12 +75,16 @@ class Plan(DjangoObjectType):
         return float(root.surprise_share)
 
     @staticmethod
+    def resolve_authority(root, info):
+        return related(info, root, "authority", OrgUnitByIdLoader)
+
+    @staticmethod
     def resolve_inspectors(root, info):
-        return root.inspectors.all()
+        return InspectorsByPlanIdLoader(info).load_for(root, lambda plan: plan.pk)
 
     @staticmethod
     def resolve_visits(root, info, **_kwargs):
-        return visible_visits(info.context.user).filter(plan=root).order_by("planned_date", "pk")
+        return VisitsByPlanIdLoader(info).load_for(root, lambda plan: plan.pk)
 
     @staticmethod
     def resolve_revealed_seed(root, info):
@@ -94,7 +105,7 @@ class VisitNode(DjangoObjectType):
         name = "Visit"
         interfaces = (Node,)
         fields = ("id", "uuid", "planned_date", "checked_in_at")
-        connection_class = CountableConnection
+        connection_class = BatchedConnection
 
     @classmethod
     def get_queryset(cls, queryset, info):
@@ -111,16 +122,16 @@ class VisitNode(DjangoObjectType):
 
     @staticmethod
     def resolve_unit(root, info):
-        return root.unit
+        return related(info, root, "unit", OrgUnitByIdLoader)
 
     @staticmethod
     def resolve_plan(root, info):
-        plan = root.plan
-        return plan if can_see_unit(info.context.user, plan.authority) else None
+        plan = related(info, root, "plan", PlanByIdLoader)
+        return plan if can_see_unit(info.context.user, related(info, plan, "authority", OrgUnitByIdLoader)) else None
 
     @staticmethod
     def resolve_inspectors(root, info):
-        return root.inspectors.all()
+        return InspectorsByVisitIdLoader(info).load_for(root, lambda visit: visit.pk)
 
 
 class PlanCommitment(graphene.ObjectType):

@@ -2,11 +2,15 @@ import graphene
 from django.utils import timezone
 from graphene_django import DjangoObjectType
 
+from apikit.dataloaders import BatchedConnection, related
 from apikit.mutations import error_type
-from apikit.types import CountableConnection, Node
+from apikit.types import Node
 from inspections.error_codes import RemediationErrorCode
 from inspections.graphql.enums import choices_enum
+from inspections.graphql.field.dataloaders import FindingByIdLoader
+from inspections.graphql.org.dataloaders import OrgUnitByIdLoader, UserByIdLoader
 from inspections.graphql.org.types import User
+from inspections.graphql.remediation.dataloaders import AnswersByRemediationIdLoader, EvidenceByAnswerIdLoader
 from inspections.models import Remediation, RemediationAnswer
 from inspections.models import RemediationState as RemediationStateChoices
 from inspections.services.visibility import visible_findings
@@ -33,15 +37,15 @@ class RemediationAnswerType(DjangoObjectType):
 
     @staticmethod
     def resolve_accountable(root, info):
-        return root.accountable
+        return related(info, root, "accountable", UserByIdLoader)
 
     @staticmethod
     def resolve_drafted_by(root, info):
-        return root.drafted_by
+        return related(info, root, "drafted_by", UserByIdLoader)
 
     @staticmethod
     def resolve_evidence(root, info):
-        return root.evidence.all()
+        return EvidenceByAnswerIdLoader(info).load_for(root, lambda answer: answer.pk)
 
 
 class RemediationType(DjangoObjectType):
@@ -58,7 +62,7 @@ class RemediationType(DjangoObjectType):
         model = Remediation
         name = "Remediation"
         interfaces = (Node,)
-        connection_class = CountableConnection
+        connection_class = BatchedConnection
         fields = ("id", "version", "deadline", "original_deadline", "extension_reason", "extension_until",
                   "extension_requested_at", "extension_granted", "first_answered_at", "accepted_at", "closed_at")
 
@@ -73,15 +77,15 @@ class RemediationType(DjangoObjectType):
 
     @staticmethod
     def resolve_accountable(root, info):
-        return root.unit.head
+        return related(info, related(info, root, "unit", OrgUnitByIdLoader), "head", UserByIdLoader)
 
     @staticmethod
     def resolve_assignee(root, info):
-        return root.assignee
+        return related(info, root, "assignee", UserByIdLoader)
 
     @staticmethod
     def resolve_answers(root, info):
-        return root.answers.select_related("accountable", "drafted_by").order_by("number")
+        return AnswersByRemediationIdLoader(info).load_for(root, lambda remediation: remediation.pk)
 
     @staticmethod
     def resolve_is_overdue(root, info):
@@ -89,7 +93,7 @@ class RemediationType(DjangoObjectType):
 
     @staticmethod
     def resolve_finding(root, info):
-        return root.finding
+        return related(info, root, "finding", FindingByIdLoader)
 
 
 class HeadScorecard(graphene.ObjectType):
