@@ -236,12 +236,12 @@ def test_the_board_follows_a_check_in_without_a_reload(live_board):
             page.on("response", lambda response: problems.append(f"{response.status} {response.url}")
                     if response.status >= 400 and not response.url.endswith("/favicon.ico") else None)
 
-            # Signed out: the board sends the browser to the admin's sign-in page, which brings it back.
+            # Signed out: the board sends the browser to the portal's sign-in page, which brings it back.
             page.goto(f"{url}/board/")
-            expect(page).to_have_url(re.compile(r"/admin/login/\?next=/board/$"))
+            expect(page).to_have_url(re.compile(r"/login/\?next=/board/$"))
             page.fill("#id_username", seeded["reviewer"][0])
             page.fill("#id_password", seeded["reviewer"][1])
-            page.click("input[type=submit]")
+            page.click("#sign-in")
             page.wait_for_url(f"{url}/board/")
 
             # The province's units, in Vietnamese; then the script has fetched the board and subscribed.

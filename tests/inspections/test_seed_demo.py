@@ -120,7 +120,7 @@ def test_the_demo_fills_the_compliance_board_and_is_seeded_once(year_so_far):
 
     # Home Affairs signs in with the printed password and reads the web board.
     browser = Client()
-    signed_in = browser.post("/admin/login/?next=/board/", {"username": "noivu", "password": "noivu-demo-2026"})
+    signed_in = browser.post("/login/?next=/board/", {"username": "noivu", "password": "noivu-demo-2026"})
     assert signed_in.status_code == 302 and signed_in["Location"] == "/board/"
     page = browser.get("/board/")
     assert page.status_code == 200 and rows[0].unit.name.encode() in page.content
