@@ -16,10 +16,19 @@ from typing import Any, ClassVar
 
 from django.db.models import QuerySet
 from graphene_django.fields import DjangoConnectionField
+from graphql import OperationType
 
 from apikit.types import CountableConnection
 
 BATCH_ATTRIBUTE = "_loader_batch"
+
+
+def root_field(info) -> str:
+    """The response key of the root field ``info`` is under."""
+    path = info.path
+    while path.prev is not None:
+        path = path.prev
+    return str(path.key)
 
 
 def batch_of(row: Any) -> list:
@@ -59,11 +68,18 @@ class DataLoader:
             context.dataloaders = loaders
         loader = loaders.get(cls.context_key)
         # ``variable_values`` is a fresh dict for every execution (graphql-core coerces it anew, also for each
-        # event of a subscription), and the loader holds it, so its identity names this execution.
-        if loader is None or loader.execution is not info.variable_values:
+        # event of a subscription), and the loader holds it, so its identity names this execution. The root
+        # fields of a mutation run one after the other and change data: each gets loaders of its own.
+        mutation_field = root_field(info) if info.operation.operation is OperationType.MUTATION else None
+        if (
+            loader is None
+            or loader.execution is not info.variable_values
+            or loader.mutation_field != mutation_field
+        ):
             loader = super().__new__(cls)
             loader.info = info
             loader.execution = info.variable_values
+            loader.mutation_field = mutation_field
             loader.cache = {}
             loader.queued = {}
             loaders[cls.context_key] = loader

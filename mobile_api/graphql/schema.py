@@ -1,5 +1,6 @@
 import graphene
 
+from apikit.dataloaders import share_batch
 from inspections.graphql.field.types import ChecklistTemplateType, FindingType
 from inspections.graphql.plans.types import VisitNode
 from mobile_api.bundle import assignment_bundle
@@ -36,6 +37,9 @@ class MobileQueries(graphene.ObjectType):
         bundle = assignment_bundle(info.context.user)
         if known_version == bundle.version:
             return AssignmentBundle(version=bundle.version, unchanged=True, visits=[])
+        # The visits and the findings are each one batch for the loaders of their relations.
+        share_batch(entry.visit for entry in bundle.visits)
+        share_batch(entry.open_findings for entry in bundle.visits)
         return AssignmentBundle(version=bundle.version, unchanged=False, visits=[
             BundleVisit(visit=entry.visit, template=entry.template, open_findings=entry.open_findings)
             for entry in bundle.visits])
