@@ -6,7 +6,7 @@ Instead every row knows its batch, the rows it was loaded with (a page of a conn
 loader call). A miss loads the key of every row of the batch in one query; the other rows then answer from the
 cache. The number of queries follows the depth of the document, not the number of rows.
 
-One instance per request, as Saleor's loaders (``UnitByIdLoader(info)``): it lives on ``info.context`` and is
+One instance per request, as Saleor's loaders (``OrgUnitByIdLoader(info)``): it lives on ``info.context`` and is
 renewed for every execution, so a WebSocket carrying many operations never answers from an earlier one.
 """
 
