@@ -15,6 +15,9 @@ from apikit.websocket import GraphQLWebSocketConsumer
 from inspections.models import Visit
 from tests.factories import NEAR, gid, now_iso
 
+# The consumer reads the database (rate limits, sign-in): allowed, though these tests are about the layer.
+pytestmark = pytest.mark.django_db
+
 # Longer than redis-py's 5 s socket timeout and channels-redis' 5 s blocking read together.
 IDLE_SECONDS = 30
 SUBSCRIBE = {"query": 'subscription { announcement(topic: "board:79") }'}
