@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "mobile_api.auth.BearerUserMiddleware",
     "backend.request_log.BindUserMiddleware",
+    # Marks the request's audit rows with their surface (API, portal or admin; a command when no request).
+    "inspections.web.audit.AuditSurfaceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mobile_api.auth.LockoutResponseMiddleware",

@@ -6,10 +6,28 @@ from django.core.exceptions import ValidationError
 
 
 def fail(code: Enum, message: str, field: str | None = None) -> ValidationError:
-    """A typed error for any of the enums below, on ``field`` (snake_case) or on the whole operation."""
+    """The one way to make a typed error (``raise fail(...)``), for any of the enums below or another app's, on
+    ``field`` (snake_case) or on the whole operation."""
     if field:
         return ValidationError({field: ValidationError(message, code=code.value)})
     return ValidationError(message, code=code.value)
+
+
+def fail_together(errors: list[ValidationError]) -> ValidationError | None:
+    """Several errors made by ``fail`` reported at once (every bad field of a form), or None when there are none."""
+    if not errors:
+        return None
+    merged: dict = {}
+    for error in errors:
+        error.update_error_dict(merged)
+    return ValidationError(merged)
+
+
+class LookupErrorCode(Enum):
+    """What the one visibility lookup (inspections.graphql.lookups) answers for a hidden or missing object:
+    every domain enum below has a NOT_FOUND of the same value, so each mutation reports it in its own enum."""
+
+    NOT_FOUND = "not_found"
 
 
 class OrgErrorCode(Enum):

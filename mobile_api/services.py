@@ -8,13 +8,14 @@ from datetime import timedelta
 import structlog
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inspections.models import User
+from inspections.error_codes import fail, fail_together
+from inspections.models import AuditAction, User
+from inspections.services.audit import record
 
 from .error_codes import AccountErrorCode
 from .models import DeviceSession
@@ -36,17 +37,17 @@ class IssuedToken:
 
 
 def check_login_input(username: str, password: str, device_name: str) -> None:
-    errors = {}
+    errors = []
     if not username.strip():
-        errors["username"] = ValidationError(_("Enter your username."), code=AccountErrorCode.REQUIRED.value)
+        errors.append(fail(AccountErrorCode.REQUIRED, _("Enter your username."), "username"))
     if not password:
-        errors["password"] = ValidationError(_("Enter your password."), code=AccountErrorCode.REQUIRED.value)
+        errors.append(fail(AccountErrorCode.REQUIRED, _("Enter your password."), "password"))
     if not device_name.strip():
-        errors["device_name"] = ValidationError(_("Name this device."), code=AccountErrorCode.REQUIRED.value)
+        errors.append(fail(AccountErrorCode.REQUIRED, _("Name this device."), "device_name"))
     elif len(device_name) > 100:
-        errors["device_name"] = ValidationError(_("At most 100 characters."), code=AccountErrorCode.INVALID.value)
+        errors.append(fail(AccountErrorCode.INVALID, _("At most 100 characters."), "device_name"))
     if errors:
-        raise ValidationError(errors)
+        raise fail_together(errors)
 
 
 def mobile_login(request: HttpRequest, *, username: str, password: str, device_name: str) -> IssuedToken:
@@ -59,12 +60,10 @@ def mobile_login(request: HttpRequest, *, username: str, password: str, device_n
     user = authenticate(request, username=username.strip(), password=password)
     if getattr(request, "axes_locked_out", False):
         minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-        raise ValidationError(
-            _("Too many failed sign-ins. Try again in %(minutes)d minutes.") % {"minutes": minutes},
-            code=AccountErrorCode.LOCKED_OUT.value,
-        )
+        raise fail(AccountErrorCode.LOCKED_OUT,
+                   _("Too many failed sign-ins. Try again in %(minutes)d minutes.") % {"minutes": minutes})
     if user is None:
-        raise ValidationError(_("Wrong username or password."), code=AccountErrorCode.INVALID_CREDENTIALS.value)
+        raise fail(AccountErrorCode.INVALID_CREDENTIALS, _("Wrong username or password."))
     return issue_token(user, device_name=device_name.strip(), ip_address=request.META.get("REMOTE_ADDR"))
 
 
@@ -103,11 +102,14 @@ def device_for_token(token: str) -> DeviceSession | None:
     return device
 
 
+@transaction.atomic
 def revoke_device(device: DeviceSession, *, actor: User) -> DeviceSession:
-    """Revoke a device session of the actor's own (idempotent: revoking twice keeps the first time)."""
+    """Revoke a device session of the actor's own (idempotent: revoking twice keeps the first time, and writes
+    one audit row)."""
     if device.revoked_at is None:
         device.revoked_at = timezone.now()
         device.save(update_fields=["revoked_at"])
+        record(actor, None, AuditAction.DEVICE_REVOKE, device, {"device_name": device.device_name})
         logger.info("device_revoked", user=device.user_id, device=device.pk, actor=actor.pk)
     return device
 

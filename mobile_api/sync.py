@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from apikit.types import decode_id
-from inspections.error_codes import FieldErrorCode
+from inspections.error_codes import FieldErrorCode, fail
 from inspections.models import User, Visit
 from inspections.services import field as field_service
 from inspections.services.visibility import visible_visits
@@ -54,18 +54,14 @@ def digest_of(operation: Operation) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def bad(field_name: str, message: str, code: FieldErrorCode = FieldErrorCode.INVALID) -> ValidationError:
-    return ValidationError({field_name: ValidationError(message, code=code.value)})
-
-
 def text(payload: dict, name: str, *, required: bool = True) -> str:
     value = payload.get(name)
     if value is None or value == "":
         if required:
-            raise bad(name, _("This is required."), FieldErrorCode.REQUIRED)
+            raise fail(FieldErrorCode.REQUIRED, _("This is required."), name)
         return ""
     if not isinstance(value, str):
-        raise bad(name, _("Expected text."))
+        raise fail(FieldErrorCode.INVALID, _("Expected text."), name)
     return value
 
 
@@ -73,10 +69,10 @@ def number(payload: dict, name: str, *, required: bool = True) -> float | None:
     value = payload.get(name)
     if value is None:
         if required:
-            raise bad(name, _("This is required."), FieldErrorCode.REQUIRED)
+            raise fail(FieldErrorCode.REQUIRED, _("This is required."), name)
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise bad(name, _("Expected a number."))
+        raise fail(FieldErrorCode.INVALID, _("Expected a number."), name)
     return float(value)
 
 
@@ -84,11 +80,11 @@ def moment(payload: dict, name: str, *, required: bool = True) -> datetime | Non
     value = payload.get(name)
     if value is None:
         if required:
-            raise bad(name, _("This is required."), FieldErrorCode.REQUIRED)
+            raise fail(FieldErrorCode.REQUIRED, _("This is required."), name)
         return None
     parsed = parse_datetime(value) if isinstance(value, str) else None
     if parsed is None:
-        raise bad(name, _("Expected an ISO 8601 date and time."))
+        raise fail(FieldErrorCode.INVALID, _("Expected an ISO 8601 date and time."), name)
     return parsed
 
 
@@ -97,7 +93,7 @@ def client_uuid(payload: dict, name: str, default=None) -> uuid_lib.UUID:
     try:
         return value if isinstance(value, uuid_lib.UUID) else uuid_lib.UUID(str(value))
     except (TypeError, ValueError) as exc:
-        raise bad(name, _("Expected a UUID.")) from exc
+        raise fail(FieldErrorCode.INVALID, _("Expected a UUID."), name) from exc
 
 
 # The visits the batch's user may see, worked out once per batch (visibility does not change within one).
@@ -112,7 +108,7 @@ def visit_of(payload: dict, actor: User):
     else:
         visit = visible_visits(actor).filter(pk=pk).first() if pk else None
     if visit is None:
-        raise bad("visitId", _("No such visit."), FieldErrorCode.NOT_FOUND)
+        raise fail(FieldErrorCode.NOT_FOUND, _("No such visit."), "visitId")
     return visit
 
 
@@ -137,7 +133,7 @@ def apply_finding(operation: Operation, actor: User, device):
     payload = operation.payload
     evidence = payload.get("evidenceIds") or []
     if not isinstance(evidence, list):
-        raise bad("evidenceIds", _("Expected a list of UUIDs."))
+        raise fail(FieldErrorCode.INVALID, _("Expected a list of UUIDs."), "evidenceIds")
     return field_service.record_finding(
         visit_of(payload, actor), actor=actor, client_id=client_uuid(payload, "findingId", operation.id),
         criterion_code=text(payload, "criterionCode"), text=text(payload, "text"),
@@ -179,7 +175,7 @@ def repeated(operation: Operation, digest: str, actor: User) -> OperationResult 
     if done.digest == digest and done.user_id == actor.pk:
         return OperationResult(operation.id, operation.kind, True, done.result.get("objectId"))
     return OperationResult(operation.id, operation.kind, False, errors=[
-        bad("id", _("This operation id was already used for different content."), FieldErrorCode.CONFLICT)])
+        fail(FieldErrorCode.CONFLICT, _("This operation id was already used for different content."), "id")])
 
 
 def lock_visit(operation: Operation) -> None:
@@ -195,10 +191,10 @@ def apply(operation: Operation, *, actor: User, device) -> OperationResult:
     digest = digest_of(operation)
     if operation.kind not in HANDLERS:
         return OperationResult(operation.id, operation.kind, False,
-                               errors=[bad("kind", _("Unknown operation kind."))])
+                               errors=[fail(FieldErrorCode.INVALID, _("Unknown operation kind."), "kind")])
     if not isinstance(operation.payload, dict):
         return OperationResult(operation.id, operation.kind, False,
-                               errors=[bad("payload", _("Expected a JSON object."))])
+                               errors=[fail(FieldErrorCode.INVALID, _("Expected a JSON object."), "payload")])
     try:
         with transaction.atomic():
             lock_visit(operation)
@@ -224,8 +220,8 @@ def apply(operation: Operation, *, actor: User, device) -> OperationResult:
 def sync_batch(operations: list[Operation], *, actor: User, device=None) -> list[OperationResult]:
     """Apply a batch; results come back in the order the operations were sent."""
     if len(operations) > settings.SYNC_BATCH_MAX_OPERATIONS:
-        raise ValidationError(_("At most %(count)d operations in one batch.")
-                              % {"count": settings.SYNC_BATCH_MAX_OPERATIONS}, code=FieldErrorCode.INVALID.value)
+        raise fail(FieldErrorCode.INVALID, _("At most %(count)d operations in one batch.")
+                   % {"count": settings.SYNC_BATCH_MAX_OPERATIONS})
     results: dict[uuid_lib.UUID, OperationResult] = {}
     token = _visible_in_batch.set(frozenset(visible_visits(actor).values_list("pk", flat=True)))
     try:

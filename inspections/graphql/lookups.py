@@ -2,12 +2,12 @@
 NOT_FOUND alike for an object that is hidden and one that does not exist (a hidden surprise visit is never
 told apart from a missing one)."""
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from apikit.types import decode_id
-from inspections.models import User
+from inspections.error_codes import LookupErrorCode, fail
+from inspections.models import Remediation, User
 from inspections.services.visibility import (
     unit_scope,
     visible_findings,
@@ -16,19 +16,14 @@ from inspections.services.visibility import (
     visible_visits,
 )
 
-NOT_FOUND = "not_found"  # the value every domain error enum gives its NOT_FOUND member
 
-
-def not_found(field: str) -> ValidationError:
-    return ValidationError({field: ValidationError(_("Not found."), code=NOT_FOUND)})
-
-
-def get_visible(queryset: QuerySet, global_id: str, type_name: str, *, field: str):
-    """The object of ``queryset`` (already scoped to the caller) that ``global_id`` names, or NOT_FOUND."""
+def get_visible(queryset: QuerySet, global_id: str, type_name: str, *, field: str, key: str = "pk"):
+    """The object of ``queryset`` (already scoped to the caller) whose ``key`` is the id ``global_id`` names,
+    or NOT_FOUND."""
     pk = decode_id(global_id, type_name)
-    found = queryset.filter(pk=pk).first() if pk else None
+    found = queryset.filter(**{key: pk}).first() if pk else None
     if found is None:
-        raise not_found(field)
+        raise fail(LookupErrorCode.NOT_FOUND, _("Not found."), field)
     return found
 
 
@@ -49,6 +44,13 @@ def get_finding(user, global_id: str, field: str = "id"):
     return get_visible(visible_findings(user), global_id, "Finding", field=field)
 
 
+def get_remediation(user, global_id: str, field: str = "finding_id"):
+    """The remediation of a finding the caller may see, named by the finding's global id."""
+    scoped = Remediation.objects.filter(finding__in=visible_findings(user).values("pk")).select_related(
+        "finding__visit__plan__authority", "unit__head", "assignee")
+    return get_visible(scoped, global_id, "Finding", field=field, key="finding_id")
+
+
 def get_inspectors(user, global_ids: list[str], field: str = "inspector_ids") -> list:
     """Users of the caller's scope, in the order given; NOT_FOUND when any one is missing or hidden."""
     pks = [decode_id(global_id, "User") for global_id in global_ids]
@@ -56,7 +58,7 @@ def get_inspectors(user, global_ids: list[str], field: str = "inspector_ids") ->
     found = {u.pk: u for u in User.objects.filter(scope.as_q("unit__"), pk__in=[pk for pk in pks if pk])
              .select_related("unit")}
     if any(pk not in found for pk in pks):
-        raise not_found(field)
+        raise fail(LookupErrorCode.NOT_FOUND, _("Not found."), field)
     return [found[pk] for pk in pks]
 
 

@@ -1,4 +1,4 @@
-from .audit import AuditEntry
+from .audit import AuditAction, AuditEntry, AuditSurface
 from .cctv import AnalysisStatus, Camera, CameraKey, Counter, ReviewState, Snapshot
 from .checklist import CchcArea, ChecklistTemplate, Criterion, Severity
 from .finding import Answer, AnswerResult, Evidence, Finding, FindingSource
@@ -12,7 +12,7 @@ __all__ = [
     "Notification", "Remediation", "RemediationAnswer", "RemediationState",
     "FindingSource",
     "AnalysisStatus", "Camera", "CameraKey", "Counter", "ReviewState", "Snapshot",
-    "Answer", "AnswerResult", "AuditEntry", "CchcArea", "ChecklistTemplate", "CoverageScope", "Criterion",
+    "Answer", "AnswerResult", "AuditAction", "AuditEntry", "AuditSurface", "CchcArea", "ChecklistTemplate", "CoverageScope", "Criterion",
     "Evidence", "Finding", "InspectionPlan", "OrgUnit", "OrgUnitKind", "PlanSecret", "PlanStatus", "Role",
     "Severity", "User", "Visit", "VisitAssignment", "VisitKind", "VisitStatus",
 ]

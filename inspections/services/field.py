@@ -17,10 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inspections.error_codes import FieldErrorCode, fail
+from inspections.error_codes import FieldErrorCode, fail, fail_together
 from inspections.models import (
     Answer,
     AnswerResult,
+    AuditAction,
     ChecklistTemplate,
     Criterion,
     Evidence,
@@ -51,17 +52,17 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def check_coordinates(latitude, longitude, *, required: bool = True) -> None:
     if latitude is None and longitude is None and not required:
         return
-    errors = {}
+    errors = []
     if latitude is None or not isinstance(latitude, (int, float)) or not math.isfinite(latitude) \
             or not -90 <= latitude <= 90:
-        errors["latitude"] = ValidationError(_("Latitude must be a number between -90 and 90."),
-                                             code=FieldErrorCode.OUT_OF_RANGE.value)
+        errors.append(fail(FieldErrorCode.OUT_OF_RANGE, _("Latitude must be a number between -90 and 90."),
+                           "latitude"))
     if longitude is None or not isinstance(longitude, (int, float)) or not math.isfinite(longitude) \
             or not -180 <= longitude <= 180:
-        errors["longitude"] = ValidationError(_("Longitude must be a number between -180 and 180."),
-                                              code=FieldErrorCode.OUT_OF_RANGE.value)
+        errors.append(fail(FieldErrorCode.OUT_OF_RANGE, _("Longitude must be a number between -180 and 180."),
+                           "longitude"))
     if errors:
-        raise ValidationError(errors)
+        raise fail_together(errors)
 
 
 def check_moment(value, field: str, *, now: datetime) -> datetime:
@@ -149,7 +150,7 @@ def check_in(visit: Visit, *, actor: User, latitude, longitude, accuracy_m, devi
     visit.check_in_device_time, visit.check_in_flags = device_time, flags
     visit.template = visit.template or default_template()
     visit.save()
-    record(actor, device, "visit.check_in", visit, {"distance_m": distance, "flags": flags})
+    record(actor, device, AuditAction.VISIT_CHECK_IN, visit, {"distance_m": distance, "flags": flags})
     board_events.unit_changed(visit.unit)
     return CheckInResult(visit, distance, flags)
 
@@ -182,7 +183,7 @@ def answer_criterion(visit: Visit, *, actor: User, criterion_code: str, result: 
         defaults={"result": result, "note": (note or "").strip(), "answered_by": actor,
                   **({"uuid": client_id} if client_id else {})},
     )
-    record(actor, device, "answer.set", answer, {"criterion": criterion.code, "result": result})
+    record(actor, device, AuditAction.ANSWER_SET, answer, {"criterion": criterion.code, "result": result})
     return answer
 
 
@@ -227,7 +228,7 @@ def record_finding(visit: Visit, *, actor: User, client_id: uuid_lib.UUID, crite
     Answer.objects.update_or_create(visit=visit, criterion=criterion,
                                     defaults={"result": AnswerResult.FAIL, "answered_by": actor})
     link_slots(finding, evidence_ids, actor=actor)
-    record(actor, device, "finding.create", finding, {"criterion": criterion.code, "severity": severity})
+    record(actor, device, AuditAction.FINDING_CREATE, finding, {"criterion": criterion.code, "severity": severity})
     return finding
 
 
@@ -274,7 +275,7 @@ def link_evidence(*, actor: User, evidence_id: uuid_lib.UUID, finding_id: uuid_l
         if evidence.finding_uuid is None:
             evidence.finding_uuid = finding_id
             evidence.save(update_fields=["finding_uuid"])
-    record(actor, device, "evidence.link", evidence, {"finding": str(finding_id)})
+    record(actor, device, AuditAction.EVIDENCE_LINK, evidence, {"finding": str(finding_id)})
     return evidence
 
 
@@ -294,7 +295,7 @@ def submit_visit(visit: Visit, *, actor: User, device=None, now: datetime | None
                    % {"codes": ", ".join(missing)})
     visit.status, visit.submitted_at = VisitStatus.SUBMITTED, now or timezone.now()
     visit.save(update_fields=["status", "submitted_at"])
-    record(actor, device, "visit.submit", visit, {"answers": len(answered)})
+    record(actor, device, AuditAction.VISIT_SUBMIT, visit, {"answers": len(answered)})
     board_events.unit_changed(visit.unit)
     # Each finding now has to be fixed by the unit: its head answers for it by the deadline.
     remediation.open_for(Finding.objects.filter(visit=visit, correction__isnull=True).select_related("unit__head"))
@@ -325,5 +326,5 @@ def correct_finding(finding: Finding, *, actor: User, reason: str, text: str | N
         correction_reason=reason.strip(), created_by=actor,
     )
     remediation.follow_correction(finding, new)
-    record(actor, device, "finding.correct", new, {"supersedes": str(finding.uuid), "reason": reason.strip()})
+    record(actor, device, AuditAction.FINDING_CORRECT, new, {"supersedes": str(finding.uuid), "reason": reason.strip()})
     return new

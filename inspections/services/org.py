@@ -3,12 +3,12 @@
 import math
 
 import structlog
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from inspections.error_codes import OrgErrorCode
-from inspections.models import OrgUnit, Role, User
+from inspections.error_codes import OrgErrorCode, fail, fail_together
+from inspections.models import AuditAction, OrgUnit, Role, User
+from inspections.services.audit import record
 from inspections.services.visibility import can_see_unit, is_administrator
 
 logger = structlog.get_logger(__name__)
@@ -22,33 +22,27 @@ def check_can_edit_unit(unit: OrgUnit, *, actor: User) -> None:
         return
     if actor.role == Role.HOME_AFFAIRS and can_see_unit(actor, unit):
         return
-    raise ValidationError(_("Only an administrator or the province's Home Affairs reviewer may change a unit."),
-        code=OrgErrorCode.PERMISSION_DENIED.value,
-    )
+    raise fail(OrgErrorCode.PERMISSION_DENIED,
+               _("Only an administrator or the province's Home Affairs reviewer may change a unit."))
 
 
 def check_geofence(latitude, longitude, radius_m) -> None:
     """All three or none; coordinates on the globe; radius between 1 m and 50 km."""
     given = [value is not None for value in (latitude, longitude, radius_m)]
     if any(given) and not all(given):
-        raise ValidationError(
-            {"geofence": ValidationError(_("Give latitude, longitude and radius together, or none."),
-                                         code=OrgErrorCode.REQUIRED.value)}
-        )
+        raise fail(OrgErrorCode.REQUIRED, _("Give latitude, longitude and radius together, or none."), "geofence")
     if not any(given):
         return
-    errors = {}
+    errors = []
     if not (math.isfinite(latitude) and -90 <= latitude <= 90):
-        errors["latitude"] = ValidationError(_("Latitude must be between -90 and 90."),
-                                             code=OrgErrorCode.OUT_OF_RANGE.value)
+        errors.append(fail(OrgErrorCode.OUT_OF_RANGE, _("Latitude must be between -90 and 90."), "latitude"))
     if not (math.isfinite(longitude) and -180 <= longitude <= 180):
-        errors["longitude"] = ValidationError(_("Longitude must be between -180 and 180."),
-                                              code=OrgErrorCode.OUT_OF_RANGE.value)
+        errors.append(fail(OrgErrorCode.OUT_OF_RANGE, _("Longitude must be between -180 and 180."), "longitude"))
     if not 1 <= radius_m <= 50_000:
-        errors["radius_meters"] = ValidationError(_("The radius must be between 1 and 50,000 metres."),
-                                                  code=OrgErrorCode.OUT_OF_RANGE.value)
+        errors.append(fail(OrgErrorCode.OUT_OF_RANGE, _("The radius must be between 1 and 50,000 metres."),
+                           "radius_meters"))
     if errors:
-        raise ValidationError(errors)
+        raise fail_together(errors)
 
 
 @transaction.atomic
@@ -62,8 +56,7 @@ def update_unit(unit: OrgUnit, *, actor: User, address=_UNSET, geofence=_UNSET) 
     if address is not _UNSET:
         address = (address or "").strip()
         if len(address) > 500:
-            raise ValidationError({"address": ValidationError(_("At most 500 characters."),
-                                                              code=OrgErrorCode.INVALID.value)})
+            raise fail(OrgErrorCode.INVALID, _("At most 500 characters."), "address")
         unit.address = address
         changed.append("address")
     if geofence is not _UNSET:
@@ -73,5 +66,9 @@ def update_unit(unit: OrgUnit, *, actor: User, address=_UNSET, geofence=_UNSET) 
         changed += ["geofence_latitude", "geofence_longitude", "geofence_radius_m"]
     if changed:
         unit.save(update_fields=[*changed, "updated_at", "search_name"])
+        record(actor, None, AuditAction.ORG_UNIT_UPDATE, unit, {"address": unit.address,
+                                                                "geofence": [unit.geofence_latitude,
+                                                                             unit.geofence_longitude,
+                                                                             unit.geofence_radius_m]})
         logger.info("org_unit_updated", unit=unit.code, actor=actor.pk, fields=changed)
     return unit

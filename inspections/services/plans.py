@@ -14,9 +14,9 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inspections.error_codes import PlanErrorCode
-from inspections.error_codes import fail as error
+from inspections.error_codes import PlanErrorCode, fail
 from inspections.models import (
+    AuditAction,
     CoverageScope,
     InspectionPlan,
     OrgUnit,
@@ -29,6 +29,7 @@ from inspections.models import (
     VisitKind,
 )
 from inspections.services import draw as draw_service
+from inspections.services.audit import record
 from inspections.services.calendar import is_working_day, working_days_between
 from inspections.services.visibility import can_manage_plans_for, unit_scope
 
@@ -72,35 +73,35 @@ def surprise_count(plan: InspectionPlan, target: int, eligible: int) -> int:
 
 def check_can_manage(authority: OrgUnit, actor: User) -> None:
     if not can_manage_plans_for(actor, authority):
-        raise error(PlanErrorCode.PERMISSION_DENIED,
+        raise fail(PlanErrorCode.PERMISSION_DENIED,
                     _("Only the authority's head, its Home Affairs reviewers or an administrator may do this."))
 
 
 def check_draft(plan: InspectionPlan) -> None:
     if plan.status != PlanStatus.DRAFT:
-        raise error(PlanErrorCode.NOT_DRAFT, _("The plan is approved: its visits and settings are fixed."))
+        raise fail(PlanErrorCode.NOT_DRAFT, _("The plan is approved: its visits and settings are fixed."))
 
 
 def check_team(authority: OrgUnit, inspectors: list[User]) -> None:
     for inspector in inspectors:
         if inspector.role != Role.INSPECTOR or not unit_scope(inspector).contains(authority):
-            raise error(PlanErrorCode.NOT_AN_INSPECTOR,
+            raise fail(PlanErrorCode.NOT_AN_INSPECTOR,
                         _("%(name)s is not an inspector of this authority.") % {"name": inspector.display_name},
                         "inspector_ids")
 
 
 def _check_numbers(coverage_target, surprise_share) -> None:
     if coverage_target is not None and not (Decimal("0") < Decimal(coverage_target) <= 1):
-        raise error(PlanErrorCode.INVALID, _("The coverage target is a share between 0 and 1."), "coverage_target")
+        raise fail(PlanErrorCode.INVALID, _("The coverage target is a share between 0 and 1."), "coverage_target")
     if surprise_share is not None and not (Decimal("0") <= Decimal(surprise_share) <= 1):
-        raise error(PlanErrorCode.INVALID, _("The surprise share is between 0 and 1."), "surprise_share")
+        raise fail(PlanErrorCode.INVALID, _("The surprise share is between 0 and 1."), "surprise_share")
 
 
 def _check_period(year: int, quarter: int | None) -> None:
     if not 2000 <= year <= 2100:
-        raise error(PlanErrorCode.INVALID, _("The year is out of range."), "year")
+        raise fail(PlanErrorCode.INVALID, _("The year is out of range."), "year")
     if quarter is not None and not 1 <= quarter <= 4:
-        raise error(PlanErrorCode.INVALID, _("The quarter is 1, 2, 3 or 4."), "quarter")
+        raise fail(PlanErrorCode.INVALID, _("The quarter is 1, 2, 3 or 4."), "quarter")
 
 
 # --- changes ---------------------------------------------------------------------------------------------
@@ -112,7 +113,7 @@ def create_plan(*, actor: User, authority: OrgUnit, title: str, year: int, quart
     """A draft plan of ``authority``. Checks everything before writing anything."""
     check_can_manage(authority, actor)
     if not title.strip():
-        raise error(PlanErrorCode.REQUIRED, _("Give the plan a title."), "title")
+        raise fail(PlanErrorCode.REQUIRED, _("Give the plan a title."), "title")
     _check_period(year, quarter)
     _check_numbers(coverage_target, surprise_share)
     check_team(authority, inspectors or [])
@@ -124,6 +125,8 @@ def create_plan(*, actor: User, authority: OrgUnit, title: str, year: int, quart
         plan.surprise_share = Decimal(surprise_share)
     plan.save()
     plan.inspectors.set(inspectors or [])
+    record(actor, None, AuditAction.PLAN_CREATE, plan, {"authority": authority.code, "year": year,
+                                                        "quarter": quarter, "title": plan.title})
     logger.info("plan_created", plan=plan.pk, authority=authority.code, actor=actor.pk)
     return plan
 
@@ -135,7 +138,7 @@ def update_plan(plan: InspectionPlan, *, actor: User, **changes) -> InspectionPl
     check_can_manage(plan.authority, actor)
     check_draft(plan)
     if "title" in changes and not (changes["title"] or "").strip():
-        raise error(PlanErrorCode.REQUIRED, _("Give the plan a title."), "title")
+        raise fail(PlanErrorCode.REQUIRED, _("Give the plan a title."), "title")
     _check_period(changes.get("year", plan.year), changes.get("quarter", plan.quarter))
     _check_numbers(changes.get("coverage_target"), changes.get("surprise_share"))
     inspectors = changes.pop("inspectors", None)
@@ -146,6 +149,11 @@ def update_plan(plan: InspectionPlan, *, actor: User, **changes) -> InspectionPl
         setattr(plan, name, value.strip() if name == "title" else value)
     if changes:
         plan.save()
+    audited = {name: value if value is None or isinstance(value, (int, str)) else str(value)
+               for name, value in changes.items()}
+    if inspectors is not None:
+        audited["inspectors"] = [inspector.username for inspector in inspectors]
+    record(actor, None, AuditAction.PLAN_UPDATE, plan, audited)
     return plan
 
 
@@ -155,15 +163,18 @@ def add_periodic_visit(plan: InspectionPlan, unit: OrgUnit, planned_date: date, 
     check_can_manage(plan.authority, actor)
     check_draft(plan)
     if not plan_units(plan).filter(pk=unit.pk).exists():
-        raise error(PlanErrorCode.UNIT_NOT_IN_PLAN, _("This unit is not among the units the plan covers."), "unit_id")
+        raise fail(PlanErrorCode.UNIT_NOT_IN_PLAN, _("This unit is not among the units the plan covers."), "unit_id")
     start, end = period_of(plan)
     if not start <= planned_date <= end:
-        raise error(PlanErrorCode.DATE_OUT_OF_PERIOD, _("The date is outside the plan's period."), "date")
+        raise fail(PlanErrorCode.DATE_OUT_OF_PERIOD, _("The date is outside the plan's period."), "date")
     if not is_working_day(planned_date):
-        raise error(PlanErrorCode.NOT_A_WORKING_DAY, _("The date is a weekend day or a public holiday."), "date")
+        raise fail(PlanErrorCode.NOT_A_WORKING_DAY, _("The date is a weekend day or a public holiday."), "date")
     if Visit.objects.filter(plan=plan, unit=unit).exists():
-        raise error(PlanErrorCode.ALREADY_PLANNED, _("The unit already has a visit in this plan."), "unit_id")
-    return Visit.objects.create(plan=plan, unit=unit, kind=VisitKind.PERIODIC, planned_date=planned_date)
+        raise fail(PlanErrorCode.ALREADY_PLANNED, _("The unit already has a visit in this plan."), "unit_id")
+    visit = Visit.objects.create(plan=plan, unit=unit, kind=VisitKind.PERIODIC, planned_date=planned_date)
+    record(actor, None, AuditAction.PLAN_ADD_PERIODIC_VISIT, plan, {"visit": str(visit.uuid), "unit": unit.code,
+                                                                    "date": planned_date.isoformat()})
+    return visit
 
 
 # --- the draw --------------------------------------------------------------------------------------------
@@ -275,17 +286,17 @@ def approve_plan(plan: InspectionPlan, *, actor: User, today: date | None = None
     planning = plan_draw_inputs(plan, today=today)
     inputs = planning.inputs
     if planning.periodic_count + inputs.surprise_count < planning.target:
-        raise error(PlanErrorCode.BELOW_TARGET, _(
+        raise fail(PlanErrorCode.BELOW_TARGET, _(
             "Periodic and surprise visits (%(planned)d) are fewer than the target (%(target)d units): add "
             "periodic visits or raise the surprise share.") % {
             "planned": planning.periodic_count + inputs.surprise_count, "target": planning.target})
     if inputs.surprise_count and inputs.capacity_per_day == 0:
-        raise error(PlanErrorCode.NO_INSPECTORS, _("Assign an inspection team before approving."), "inspector_ids")
+        raise fail(PlanErrorCode.NO_INSPECTORS, _("Assign an inspection team before approving."), "inspector_ids")
     seed = secrets.token_bytes(32)
     try:
         drawn = draw_service.draw(inputs, seed)
     except draw_service.DrawError as exc:
-        raise error(PlanErrorCode.NO_CAPACITY,
+        raise fail(PlanErrorCode.NO_CAPACITY,
                     _("The team cannot make all the visits on the working days left in the period.")) from exc
     Visit.objects.bulk_create([
         Visit(plan=plan, unit_id=planning.unit_ids[code], kind=VisitKind.SURPRISE, planned_date=day)
@@ -299,6 +310,12 @@ def approve_plan(plan: InspectionPlan, *, actor: User, today: date | None = None
     plan.inputs_digest = inputs.digest()
     plan.approved_by, plan.approved_at = actor, timezone.now()
     plan.save()
+    # The commitment and the inputs' digest are what anyone checks the draw against later; which units were
+    # drawn stays out of the log until the seed is revealed (rule 1).
+    record(actor, None, AuditAction.PLAN_APPROVE, plan, {"commitment": plan.commitment,
+                                                         "inputs_digest": plan.inputs_digest,
+                                                         "algorithm": plan.algorithm_version,
+                                                         "surprise_visits": len(drawn)})
     logger.info("plan_approved", plan=plan.pk, surprise=len(drawn), actor=actor.pk)
     return plan
 
@@ -310,18 +327,20 @@ def close_plan(plan: InspectionPlan, *, actor: User, today: date | None = None) 
     plan = InspectionPlan.objects.select_for_update().select_related("authority").get(pk=plan.pk)
     check_can_manage(plan.authority, actor)
     if plan.status != PlanStatus.APPROVED:
-        raise error(PlanErrorCode.NOT_APPROVED, _("Only an approved plan can be closed."))
+        raise fail(PlanErrorCode.NOT_APPROVED, _("Only an approved plan can be closed."))
     today = today or today_local()
     _start, end = period_of(plan)
     pending = plan.visits.filter(kind=VisitKind.SURPRISE, status="planned").exists()
     if today <= end and pending:
-        raise error(PlanErrorCode.PERIOD_NOT_OVER,
+        raise fail(PlanErrorCode.PERIOD_NOT_OVER,
                     _("Surprise visits are still to come: the seed is revealed when the period is over."))
     secret = PlanSecret.objects.get(plan=plan)
     plan.revealed_seed = secret.seed
     plan.status = PlanStatus.CLOSED
     plan.closed_at = timezone.now()
     plan.save(update_fields=["revealed_seed", "status", "closed_at"])
+    record(actor, None, AuditAction.PLAN_CLOSE, plan, {"revealed_seed": plan.revealed_seed,
+                                                       "commitment": plan.commitment})
     logger.info("plan_closed", plan=plan.pk, actor=actor.pk)
     return plan
 
@@ -348,11 +367,11 @@ def assign_inspectors(visit: Visit, inspectors: list[User], *, actor: User) -> V
     plan = visit.plan
     check_can_manage(plan.authority, actor)
     if not inspectors:
-        raise error(PlanErrorCode.REQUIRED, _("Name at least one inspector."), "inspector_ids")
+        raise fail(PlanErrorCode.REQUIRED, _("Name at least one inspector."), "inspector_ids")
     check_team(plan.authority, inspectors)
     for inspector in inspectors:
         if inspector.unit is not None and inspector.unit.path.startswith(visit.unit.path):
-            raise error(PlanErrorCode.CONFLICT_OF_INTEREST, _(
+            raise fail(PlanErrorCode.CONFLICT_OF_INTEREST, _(
                 "%(name)s belongs to the inspected unit (or a unit under it) and may not inspect it.")
                 % {"name": inspector.display_name}, "inspector_ids")
     busy = dict(
@@ -361,7 +380,7 @@ def assign_inspectors(visit: Visit, inspectors: list[User], *, actor: User) -> V
     )
     for inspector in inspectors:
         if busy.get(inspector.pk, 0) >= settings.VISITS_PER_INSPECTOR_PER_DAY:
-            raise error(PlanErrorCode.INSPECTOR_OVERBOOKED, _(
+            raise fail(PlanErrorCode.INSPECTOR_OVERBOOKED, _(
                 "%(name)s already has %(count)d visits on that day.")
                 % {"name": inspector.display_name, "count": busy[inspector.pk]}, "inspector_ids")
     VisitAssignment.objects.filter(visit=visit).exclude(inspector__in=inspectors).delete()
@@ -370,4 +389,6 @@ def assign_inspectors(visit: Visit, inspectors: list[User], *, actor: User) -> V
         VisitAssignment(visit=visit, inspector=inspector, assigned_by=actor)
         for inspector in inspectors if inspector.pk not in existing
     ])
+    record(actor, None, AuditAction.VISIT_ASSIGN_INSPECTORS, visit,
+           {"inspectors": [inspector.username for inspector in inspectors]})
     return visit

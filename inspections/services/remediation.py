@@ -9,16 +9,17 @@ reason) → answered again. Who may move:
   Affairs of the province, the administrator, the head of the plan's inspecting authority) accepts, rejects,
   verifies and decides on extensions.
 
-A move that is not allowed answers a typed error and changes nothing. Every move raises ``version``; a move
-made against an older version (two people acting at once) is a CONFLICT: the conditional UPDATE lets exactly
-one win, on every database.
+Every move takes the remediation (found through the caller's visibility by the GraphQL layer or the page) and
+the acting user as ``actor=``. A move that is not allowed answers a typed error and changes nothing. Every move
+re-reads the row FOR UPDATE inside its transaction and raises ``version``; a move made against an older version
+(two people acting at once) is a CONFLICT: the lock and the conditional UPDATE let exactly one win, on every
+database.
 """
 
 import uuid as uuid_lib
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from inspections.error_codes import RemediationErrorCode, fail
 from inspections.models import (
+    AuditAction,
     Evidence,
     Finding,
     Remediation,
@@ -41,7 +43,6 @@ from inspections.services.visibility import (
     can_manage_plans_for,
     is_administrator,
     unit_scope,
-    visible_findings,
 )
 
 S = RemediationState
@@ -112,13 +113,10 @@ def may_review(user: User, remediation: Remediation) -> bool:
     return False
 
 
-def visible_remediation(user: User, finding_id: int) -> Remediation:
-    """The remediation of a finding the user may see, or NOT_FOUND (the same answer for hidden and missing)."""
-    remediation = (Remediation.objects.select_related("finding__visit__plan__authority", "unit__head", "assignee")
-                   .filter(finding_id=finding_id, finding__in=visible_findings(user).values("pk")).first())
-    if remediation is None:
-        raise fail(RemediationErrorCode.NOT_FOUND, _("Not found."), "finding_id")
-    return remediation
+def _locked(remediation: Remediation) -> Remediation:
+    """The remediation's row as it is now, locked until the move's transaction ends."""
+    return (Remediation.objects.select_for_update(of=("self",))
+            .select_related("finding__visit__plan__authority", "unit__head", "assignee").get(pk=remediation.pk))
 
 
 # --- moves --------------------------------------------------------------------------------------------------
@@ -146,20 +144,17 @@ def _move(remediation: Remediation, expected_version: int | None, allowed_from: 
     return remediation
 
 
-def _deny(message=None) -> ValidationError:
-    return fail(RemediationErrorCode.PERMISSION_DENIED, message or _("You may not do this."))
-
-
 @transaction.atomic
-def assign(actor: User, finding_id: int, staff: User | None, *, version: int | None = None, device=None):
+def assign(remediation: Remediation, staff: User | None, *, actor: User, version: int | None = None,
+           device=None) -> Remediation:
     """The head hands the drafting to a staff member of the unit (None takes it back)."""
-    remediation = visible_remediation(actor, finding_id)
+    remediation = _locked(remediation)
     if not is_unit_head(actor, remediation):
-        raise _deny(_("Only the head of the unit assigns its findings."))
+        raise fail(RemediationErrorCode.PERMISSION_DENIED, _("Only the head of the unit assigns its findings."))
     if staff is not None and not (staff.unit_id == remediation.unit_id and staff.role == Role.UNIT_STAFF):
         raise fail(RemediationErrorCode.INVALID, _("Assign a staff member of the unit."), "assignee_id")
     remediation = _move(remediation, version, (S.OPEN, S.REJECTED, S.ANSWERED), assignee=staff)
-    record(actor, device, "remediation.assign", remediation.finding,
+    record(actor, device, AuditAction.REMEDIATION_ASSIGN, remediation.finding,
            {"assignee": staff.username if staff else None})
     if staff is not None:
         notifications.notify([staff], kind="assigned", key=f"assigned:{remediation.pk}:{remediation.version}",
@@ -179,13 +174,13 @@ class AnswerInput:
 
 
 @transaction.atomic
-def answer(actor: User, finding_id: int, data: AnswerInput, *, version: int | None = None,
+def answer(remediation: Remediation, data: AnswerInput, *, actor: User, version: int | None = None,
            now: datetime | None = None, device=None) -> Remediation:
     """The unit's answer, in the head's name: from open, or after a rejection."""
     now = now or timezone.now()
-    remediation = visible_remediation(actor, finding_id)
+    remediation = _locked(remediation)
     if not may_draft(actor, remediation):
-        raise _deny(_("Only the head of the unit, or the staff member the head assigned, answers."))
+        raise fail(RemediationErrorCode.PERMISSION_DENIED, _("Only the head of the unit, or the staff member the head assigned, answers."))
     if not (data.plan_of_action or "").strip():
         raise fail(RemediationErrorCode.REQUIRED, _("Say what the unit does about the finding."), "plan_of_action")
     if data.fixed_on is not None and data.fixed_on > timezone.localdate(now):
@@ -206,7 +201,7 @@ def answer(actor: User, finding_id: int, data: AnswerInput, *, version: int | No
         remediation=remediation, number=number, plan_of_action=data.plan_of_action.strip(),
         fix_done=(data.fix_done or "").strip(), fixed_on=data.fixed_on, accountable=head, drafted_by=actor)
     Evidence.objects.filter(pk__in=[p.pk for p in photos]).update(answer=saved)
-    record(actor, device, "remediation.answer", remediation.finding, {"answer": number, "in_name_of": head.username})
+    record(actor, device, AuditAction.REMEDIATION_ANSWER, remediation.finding, {"answer": number, "in_name_of": head.username})
     notifications.notify(reviewers(remediation), kind="answered", key=f"answered:{remediation.pk}:{number}",
                          finding=remediation.finding, title=gettext_lazy("A unit answered a finding"),
                          body=gettext_lazy("%(unit)s: %(plan)s"),
@@ -223,52 +218,55 @@ def _decide(actor: User, remediation: Remediation, decision: str, reason: str, n
 
 
 @transaction.atomic
-def accept(actor: User, finding_id: int, *, version: int | None = None, device=None) -> Remediation:
-    remediation = visible_remediation(actor, finding_id)
+def accept(remediation: Remediation, *, actor: User, version: int | None = None, device=None) -> Remediation:
+    """The inspector or the authority accepts the unit's last answer."""
+    remediation = _locked(remediation)
     if not may_review(actor, remediation):
-        raise _deny()
+        raise fail(RemediationErrorCode.PERMISSION_DENIED, _("You may not do this."))
     now = timezone.now()
     remediation = _move(remediation, version, (S.ANSWERED,), state=S.ACCEPTED, accepted_at=now)
     _decide(actor, remediation, "accepted", "", now)
-    record(actor, device, "remediation.accept", remediation.finding)
+    record(actor, device, AuditAction.REMEDIATION_ACCEPT, remediation.finding)
     _tell_unit(remediation, "accepted", gettext_lazy("Your answer was accepted"), "")
     return remediation
 
 
 @transaction.atomic
-def reject(actor: User, finding_id: int, reason: str, *, version: int | None = None, device=None) -> Remediation:
+def reject(remediation: Remediation, reason: str, *, actor: User, version: int | None = None,
+           device=None) -> Remediation:
+    """The answer goes back to the unit with the reason (it stays in the history)."""
     if not (reason or "").strip():
         raise fail(RemediationErrorCode.REQUIRED, _("Say why the answer is rejected."), "reason")
-    remediation = visible_remediation(actor, finding_id)
+    remediation = _locked(remediation)
     if not may_review(actor, remediation):
-        raise _deny()
+        raise fail(RemediationErrorCode.PERMISSION_DENIED, _("You may not do this."))
     remediation = _move(remediation, version, (S.ANSWERED,), state=S.REJECTED)
     answer_ = _decide(actor, remediation, "rejected", reason.strip(), timezone.now())
-    record(actor, device, "remediation.reject", remediation.finding, {"answer": answer_.number,
+    record(actor, device, AuditAction.REMEDIATION_REJECT, remediation.finding, {"answer": answer_.number,
                                                                       "reason": reason.strip()})
     _tell_unit(remediation, f"rejected:{answer_.number}", gettext_lazy("Your answer was rejected"), reason.strip())
     return remediation
 
 
 @transaction.atomic
-def verify(actor: User, finding_id: int, *, version: int | None = None, device=None) -> Remediation:
+def verify(remediation: Remediation, *, actor: User, version: int | None = None, device=None) -> Remediation:
     """The fix is checked (on site or from the photos): the finding is closed."""
-    remediation = visible_remediation(actor, finding_id)
+    remediation = _locked(remediation)
     if not may_review(actor, remediation):
-        raise _deny()
+        raise fail(RemediationErrorCode.PERMISSION_DENIED, _("You may not do this."))
     remediation = _move(remediation, version, (S.ACCEPTED,), state=S.CLOSED, closed_at=timezone.now())
-    record(actor, device, "remediation.verify", remediation.finding)
+    record(actor, device, AuditAction.REMEDIATION_VERIFY, remediation.finding)
     _tell_unit(remediation, "closed", gettext_lazy("The finding is closed"), "")
     return remediation
 
 
 @transaction.atomic
-def request_extension(actor: User, finding_id: int, until: date, reason: str, *, version: int | None = None,
-                      device=None) -> Remediation:
+def request_extension(remediation: Remediation, until: date, reason: str, *, actor: User,
+                      version: int | None = None, device=None) -> Remediation:
     """Once per finding, by the head, with a reason and the date asked for."""
-    remediation = visible_remediation(actor, finding_id)
+    remediation = _locked(remediation)
     if not is_unit_head(actor, remediation):
-        raise _deny(_("Only the head of the unit asks for more time."))
+        raise fail(RemediationErrorCode.PERMISSION_DENIED, _("Only the head of the unit asks for more time."))
     if not (reason or "").strip():
         raise fail(RemediationErrorCode.REQUIRED, _("Say why more time is needed."), "reason")
     if remediation.extension_requested_at is not None:
@@ -277,7 +275,7 @@ def request_extension(actor: User, finding_id: int, until: date, reason: str, *,
         raise fail(RemediationErrorCode.OUT_OF_RANGE, _("Ask for a date after the current deadline."), "until")
     remediation = _move(remediation, version, (S.OPEN, S.REJECTED), extension_reason=reason.strip(),
                         extension_until=until, extension_requested_at=timezone.now())
-    record(actor, device, "remediation.extension_request", remediation.finding,
+    record(actor, device, AuditAction.REMEDIATION_EXTENSION_REQUEST, remediation.finding,
            {"until": until.isoformat(), "reason": reason.strip()})
     notifications.notify(reviewers(remediation), kind="extension", key=f"extension:{remediation.pk}",
                          finding=remediation.finding, title=gettext_lazy("More time asked for a finding"),
@@ -288,19 +286,19 @@ def request_extension(actor: User, finding_id: int, until: date, reason: str, *,
 
 
 @transaction.atomic
-def decide_extension(actor: User, finding_id: int, grant: bool, *, version: int | None = None,
+def decide_extension(remediation: Remediation, grant: bool, *, actor: User, version: int | None = None,
                      device=None) -> Remediation:
     """Grant (the deadline becomes the date asked for; the original stays on record) or refuse."""
-    remediation = visible_remediation(actor, finding_id)
+    remediation = _locked(remediation)
     if not may_review(actor, remediation) or actor.role == Role.INSPECTOR:
-        raise _deny(_("The authority decides on extensions."))
+        raise fail(RemediationErrorCode.PERMISSION_DENIED, _("The authority decides on extensions."))
     if remediation.extension_requested_at is None or remediation.extension_granted is not None:
         raise fail(RemediationErrorCode.NOT_ALLOWED, _("There is no pending request for more time."))
     changes: dict = {"extension_granted": grant, "extension_decided_by": actor, "extension_decided_at": timezone.now()}
     if grant:
         changes["deadline"] = remediation.extension_until
     remediation = _move(remediation, version, (S.OPEN, S.REJECTED, S.ANSWERED), **changes)
-    record(actor, device, "remediation.extension_decide", remediation.finding, {"granted": grant})
+    record(actor, device, AuditAction.REMEDIATION_EXTENSION_DECIDE, remediation.finding, {"granted": grant})
     _tell_unit(remediation, "extension", gettext_lazy("More time granted") if grant
                else gettext_lazy("More time refused"), "")
     return remediation

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from inspections.error_codes import CctvErrorCode, fail
 from inspections.models import (
     AnalysisStatus,
+    AuditAction,
     Camera,
     Criterion,
     Evidence,
@@ -91,12 +92,14 @@ def _group(snapshot: Snapshot) -> QuerySet[Snapshot]:
                                    review_state=ReviewState.OPEN, captured_at__lte=snapshot.captured_at)
 
 
-def _locked(user: User, snapshot_id: int) -> Snapshot:
-    snapshot = (reviewable_snapshots(user).select_for_update(of=("self",))
-                .select_related("camera__counter__unit").filter(pk=snapshot_id).first())
-    if snapshot is None:
+def _locked(actor: User, snapshot: Snapshot) -> Snapshot:
+    """The snapshot's row as it is now, locked until the review's transaction ends; still within what the actor
+    may review (NOT_FOUND otherwise, as for the GraphQL lookup)."""
+    locked = (reviewable_snapshots(actor).select_for_update(of=("self",))
+              .select_related("camera__counter__unit").filter(pk=snapshot.pk).first())
+    if locked is None:
         raise fail(CctvErrorCode.NOT_FOUND, _("Not found."), "id")
-    return snapshot
+    return locked
 
 
 @dataclass(frozen=True)
@@ -107,11 +110,11 @@ class Confirmed:
 
 
 @transaction.atomic
-def confirm(user: User, snapshot_id: int, *, criterion_code: str | None = None, severity: str | None = None,
+def confirm(snapshot: Snapshot, *, actor: User, criterion_code: str | None = None, severity: str | None = None,
             note: str = "", device=None) -> Confirmed:
     """Turn a flagged snapshot (and the open snapshots grouped with it) into one finding on the unit, with the
     snapshot as its evidence. Confirming again answers the same finding."""
-    snapshot = _locked(user, snapshot_id)
+    snapshot = _locked(actor, snapshot)
     if snapshot.review_state == ReviewState.CONFIRMED and snapshot.finding is not None:
         return Confirmed(snapshot.finding, Snapshot.objects.filter(finding=snapshot.finding).count(), False)
     if snapshot.review_state != ReviewState.OPEN:
@@ -136,37 +139,37 @@ def confirm(user: User, snapshot_id: int, *, criterion_code: str | None = None, 
             "first": timezone.localtime(group[0].captured_at).strftime("%d/%m/%Y %H:%M"),
             "last": timezone.localtime(group[-1].captured_at).strftime("%d/%m/%Y %H:%M"),
         } + (f"\n{note.strip()}" if note.strip() else ""),
-        captured_at=snapshot.captured_at, deadline=deadline_for(severity, timezone.now()), created_by=user,
+        captured_at=snapshot.captured_at, deadline=deadline_for(severity, timezone.now()), created_by=actor,
     )
     photo = inspect_photo(read_verified_file(snapshot.file_name, snapshot.sha256))
-    evidence = Evidence(uuid=uuid.uuid4(), uploaded_by=user)
+    evidence = Evidence(uuid=uuid.uuid4(), uploaded_by=actor)
     keep_photo(photo, evidence, finding.uuid, finding)
     remediation.open_for([finding])
     board_events.unit_changed(unit)
     now = timezone.now()
     Snapshot.objects.filter(pk__in=[s.pk for s in group]).update(
-        review_state=ReviewState.CONFIRMED, reviewed_by=user, reviewed_at=now, finding=finding)
-    record(user, device, "snapshot.confirm", finding, {"snapshot": snapshot.pk, "flag": flag,
+        review_state=ReviewState.CONFIRMED, reviewed_by=actor, reviewed_at=now, finding=finding)
+    record(actor, device, AuditAction.SNAPSHOT_CONFIRM, finding, {"snapshot": snapshot.pk, "flag": flag,
                                                         "snapshots": len(group)})
     return Confirmed(finding, len(group), True)
 
 
 @transaction.atomic
-def dismiss(user: User, snapshot_id: int, *, reason: str, device=None) -> int:
+def dismiss(snapshot: Snapshot, *, actor: User, reason: str, device=None) -> int:
     """Dismiss a flagged snapshot and its group, saying why (a false alarm, maintenance announced, ...).
     Returns how many snapshots were dismissed; dismissing again changes nothing."""
     if not (reason or "").strip():
         raise fail(CctvErrorCode.REQUIRED, _("Say why the flag is dismissed."), "reason")
-    snapshot = _locked(user, snapshot_id)
+    snapshot = _locked(actor, snapshot)
     if snapshot.review_state == ReviewState.DISMISSED:
         return 0
     if snapshot.review_state != ReviewState.OPEN:
         raise fail(CctvErrorCode.ALREADY_REVIEWED if snapshot.review_state else CctvErrorCode.NOTHING_TO_REVIEW,
                    _("This snapshot was already reviewed.") if snapshot.review_state
                    else _("This snapshot raised no flag."), "id")
-    count = _group(snapshot).update(review_state=ReviewState.DISMISSED, reviewed_by=user,
+    count = _group(snapshot).update(review_state=ReviewState.DISMISSED, reviewed_by=actor,
                                     reviewed_at=timezone.now(), dismiss_reason=reason.strip())
-    record(user, device, "snapshot.dismiss", snapshot, {"flag": snapshot.primary_flag, "snapshots": count,
+    record(actor, device, AuditAction.SNAPSHOT_DISMISS, snapshot, {"flag": snapshot.primary_flag, "snapshots": count,
                                                         "reason": reason.strip()})
     return count
 

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from backend.routing import graphql_websocket
+from inspections.graphql.lookups import get_remediation
 from inspections.models import (
     AuditEntry,
     Criterion,
@@ -178,7 +179,7 @@ def test_two_accepts_at_once_on_postgresql_one_wins(field):
     if connection.vendor != "postgresql":
         pytest.skip("row-level concurrency is what PostgreSQL gives; SQLite serialises writers whole")
     case = Case(field)
-    service.answer(case.head, case.finding.pk, service.AnswerInput("Niêm yết lại"))
+    service.answer(case.remediation, service.AnswerInput("Niêm yết lại"), actor=case.head)
     version = case.remediation.version
     barrier, outcomes = threading.Barrier(2), []
 
@@ -187,7 +188,7 @@ def test_two_accepts_at_once_on_postgresql_one_wins(field):
 
         try:
             barrier.wait()
-            service.accept(user, case.finding.pk, version=version)
+            service.accept(case.remediation, actor=user, version=version)
             outcomes.append("won")
         except Exception as error:  # noqa: BLE001 - the typed error is what is asserted
             outcomes.append(getattr(error, "error_dict", {}).get("version", [error])[0].code)
@@ -374,8 +375,9 @@ def test_a_subscription_receives_the_notification_over_a_websocket(field):
         await ws.send_json_to({"id": "n", "type": "subscribe", "payload": {
             "query": "subscription { notificationReceived { kind title } }"}})
         await ws.receive_nothing(timeout=0.5)
-        await sync_to_async(service.answer)(case.head, case.finding.pk, service.AnswerInput("Niêm yết lại"))
-        await sync_to_async(service.reject)(case.inspector, case.finding.pk, "Chưa đủ")
+        await sync_to_async(lambda: service.answer(case.remediation, service.AnswerInput("Niêm yết lại"),
+                                                   actor=case.head))()
+        await sync_to_async(lambda: service.reject(case.remediation, "Chưa đủ", actor=case.inspector))()
         message = await ws.receive_json_from(timeout=5)
         assert message["id"] == "n" and message["type"] == "next"
         assert message["payload"]["data"]["notificationReceived"]["kind"] == "rejected"
@@ -390,11 +392,11 @@ def test_a_subscription_receives_the_notification_over_a_websocket(field):
 
 def test_the_scorecard_against_hand_counted_figures(case):
     year = case.finding.captured_at.year
-    service.answer(case.head, case.finding.pk, service.AnswerInput("Niêm yết lại"))
-    service.reject(case.inspector, case.finding.pk, "Chưa đủ")
-    service.answer(case.head, case.finding.pk, service.AnswerInput("Niêm yết lại, có ảnh"))
-    service.accept(case.inspector, case.finding.pk)
-    service.verify(case.inspector, case.finding.pk)
+    service.answer(case.remediation, service.AnswerInput("Niêm yết lại"), actor=case.head)
+    service.reject(case.remediation, "Chưa đủ", actor=case.inspector)
+    service.answer(case.remediation, service.AnswerInput("Niêm yết lại, có ảnh"), actor=case.head)
+    service.accept(case.remediation, actor=case.inspector)
+    service.verify(case.remediation, actor=case.inspector)
     # A second finding on the same criterion at the same unit, later the same year, left unanswered and late.
     repeat = Finding.objects.create(visit=case.finding.visit, unit=case.finding.unit, criterion=case.finding.criterion,
                                     severity="minor", text="Lại không niêm yết",
@@ -419,13 +421,14 @@ def test_the_scorecard_against_hand_counted_figures(case):
 
 # --- every move by every role ------------------------------------------------------------------------------------
 
-MOVES = {  # move: (the state it starts from, the call)
-    "answer": ("open", lambda user, pk: service.answer(user, pk, service.AnswerInput("Niêm yết lại"))),
-    "accept": ("answered", lambda user, pk: service.accept(user, pk)),
-    "reject": ("answered", lambda user, pk: service.reject(user, pk, "Chưa đủ")),
-    "verify": ("accepted", lambda user, pk: service.verify(user, pk)),
-    "request extension": ("open", lambda user, pk: service.request_extension(user, pk, date(2030, 1, 2), "Chờ in")),
-    "assign": ("open", lambda user, pk: service.assign(user, pk, None)),
+MOVES = {  # move: (the state it starts from, the call on the remediation the user found)
+    "answer": ("open", lambda user, r: service.answer(r, service.AnswerInput("Niêm yết lại"), actor=user)),
+    "accept": ("answered", lambda user, r: service.accept(r, actor=user)),
+    "reject": ("answered", lambda user, r: service.reject(r, "Chưa đủ", actor=user)),
+    "verify": ("accepted", lambda user, r: service.verify(r, actor=user)),
+    "request extension": ("open", lambda user, r: service.request_extension(r, date(2030, 1, 2), "Chờ in",
+                                                                           actor=user)),
+    "assign": ("open", lambda user, r: service.assign(r, None, actor=user)),
 }
 ALLOWED = {
     "head": {"answer", "request extension", "assign"},
@@ -458,7 +461,8 @@ def test_every_move_by_every_role(case, role):
                 number=1, defaults={"plan_of_action": "x", "accountable": case.head, "drafted_by": case.head})
         before = Remediation.objects.filter(pk=case.remediation.pk).values().get()
         try:
-            call(user, case.finding.pk)
+            # The GraphQL layer's one lookup (NOT_FOUND for hidden and missing alike), then the move.
+            call(user, get_remediation(user, gid("Finding", case.finding.pk)))
             outcome = "done"
         except ValidationError as error:
             errors = error.error_dict.values() if hasattr(error, "error_dict") else [error.error_list]

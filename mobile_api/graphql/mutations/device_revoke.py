@@ -1,9 +1,9 @@
 import graphene
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from apikit.mutations import BaseMutation
 from apikit.types import decode_id
+from inspections.error_codes import fail
 from mobile_api.error_codes import AccountErrorCode
 from mobile_api.models import DeviceSession
 from mobile_api.services import revoke_device
@@ -15,7 +15,7 @@ from .mobile_login import AccountError
 def require_user(info):
     user = info.context.user
     if not user.is_authenticated:
-        raise ValidationError(_("Sign in first."), code=AccountErrorCode.UNAUTHENTICATED.value)
+        raise fail(AccountErrorCode.UNAUTHENTICATED, _("Sign in first."))
     return user
 
 
@@ -36,7 +36,7 @@ class RevokeDevice(BaseMutation):
         pk = decode_id(id, "Device")
         device = DeviceSession.objects.filter(pk=pk, user=user).first() if pk is not None else None
         if device is None:
-            raise ValidationError({"id": ValidationError(_("No such device."), code=AccountErrorCode.NOT_FOUND.value)})
+            raise fail(AccountErrorCode.NOT_FOUND, _("No such device."), "id")
         return cls(device=revoke_device(device, actor=user))
 
 

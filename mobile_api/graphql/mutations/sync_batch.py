@@ -1,6 +1,8 @@
 import graphene
+from django.utils.translation import gettext as _
 
 from apikit.mutations import BaseMutation
+from inspections.error_codes import FieldErrorCode, fail
 from inspections.graphql.field.types import FieldError
 from inspections.graphql.lookups import device_of
 from mobile_api.sync import KINDS, Operation, sync_batch
@@ -41,11 +43,9 @@ class SyncBatch(BaseMutation):
 
     @classmethod
     def perform_mutation(cls, root, info, operations):
-        from django.core.exceptions import ValidationError
-
         user = info.context.user
         if not user.is_authenticated:
-            raise ValidationError("Sign in first.", code="unauthenticated")
+            raise fail(FieldErrorCode.UNAUTHENTICATED, _("Sign in first."))
         batch = [Operation(id=op.id, kind=getattr(op.kind, "value", op.kind), payload=op.payload)
                  for op in operations]
         results = sync_batch(batch, actor=user, device=device_of(info))

@@ -1,17 +1,11 @@
 import graphene
 
 from apikit.mutations import BaseMutation
-from apikit.types import decode_id
 from inspections.graphql.cctv.types import CctvError
 from inspections.graphql.enums import value_of
 from inspections.graphql.field.types import FindingType, SeverityEnum
-from inspections.graphql.lookups import device_of
+from inspections.graphql.lookups import device_of, get_visible
 from inspections.services import snapshot_review as review
-
-
-def snapshot_pk(global_id: str) -> int:
-    return decode_id(global_id, "Snapshot") or 0
-
 
 
 class ConfirmSnapshot(BaseMutation):
@@ -33,7 +27,9 @@ class ConfirmSnapshot(BaseMutation):
 
     @classmethod
     def perform_mutation(cls, root, info, id, **data):
-        result = review.confirm(info.context.user, snapshot_pk(id), criterion_code=data.get("criterion_code"),
+        user = info.context.user
+        snapshot = get_visible(review.reviewable_snapshots(user), id, "Snapshot", field="id")
+        result = review.confirm(snapshot, actor=user, criterion_code=data.get("criterion_code"),
                                 severity=value_of(data.get("severity")), note=data.get("note") or "",
                                 device=device_of(info))
         return cls(finding=result.finding, snapshots=result.snapshots, created=result.created)

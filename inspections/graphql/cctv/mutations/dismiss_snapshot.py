@@ -1,9 +1,8 @@
 import graphene
 
 from apikit.mutations import BaseMutation
-from inspections.graphql.cctv.mutations.confirm_snapshot import snapshot_pk
 from inspections.graphql.cctv.types import CctvError, SnapshotType
-from inspections.graphql.lookups import device_of
+from inspections.graphql.lookups import device_of, get_visible
 from inspections.services import snapshot_review as review
 
 
@@ -22,7 +21,9 @@ class DismissSnapshot(BaseMutation):
 
     @classmethod
     def perform_mutation(cls, root, info, id, reason):
-        count = review.dismiss(info.context.user, snapshot_pk(id), reason=reason, device=device_of(info))
-        snapshot = review.reviewable_snapshots(info.context.user).filter(pk=snapshot_pk(id)).first()
+        user = info.context.user
+        snapshot = get_visible(review.reviewable_snapshots(user), id, "Snapshot", field="id")
+        count = review.dismiss(snapshot, actor=user, reason=reason, device=device_of(info))
+        snapshot.refresh_from_db()
         return cls(dismissed=count, snapshot=snapshot)
 

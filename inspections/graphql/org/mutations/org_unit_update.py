@@ -1,13 +1,10 @@
 import graphene
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 
 from apikit.mutations import BaseMutation, error_type
-from apikit.types import decode_id
 from inspections.error_codes import OrgErrorCode
+from inspections.graphql.lookups import get_unit
 from inspections.graphql.org.types import OrgUnit
 from inspections.services.org import update_unit
-from inspections.services.visibility import visible_units
 
 OrgError = error_type("OrgError", OrgErrorCode)
 
@@ -34,10 +31,7 @@ class OrgUnitUpdate(BaseMutation):
     @classmethod
     def perform_mutation(cls, root, info, id, **data):
         user = info.context.user
-        pk = decode_id(id, "OrgUnit")
-        unit = visible_units(user).filter(pk=pk).first() if pk is not None else None
-        if unit is None:
-            raise ValidationError({"id": ValidationError(_("No such unit."), code=OrgErrorCode.NOT_FOUND.value)})
+        unit = get_unit(user, id, field="id")
         changes = {}
         if "address" in data:
             changes["address"] = data["address"]

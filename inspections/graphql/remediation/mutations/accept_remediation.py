@@ -1,7 +1,7 @@
 import graphene
 
-from inspections.graphql.lookups import device_of
-from inspections.graphql.remediation.mutations.remediation_move import RemediationMove, finding_pk
+from inspections.graphql.lookups import device_of, get_remediation
+from inspections.graphql.remediation.mutations.remediation_move import RemediationMove
 from inspections.services import remediation as service
 
 
@@ -12,6 +12,6 @@ class AcceptRemediation(RemediationMove):
 
     @classmethod
     def perform_mutation(cls, root, info, finding_id, version=None):
-        return cls(remediation=service.accept(info.context.user, finding_pk(finding_id), version=version,
-                                              device=device_of(info)))
+        return cls(remediation=service.accept(get_remediation(info.context.user, finding_id), actor=info.context.user,
+                                              version=version, device=device_of(info)))
 

@@ -1,7 +1,7 @@
 import graphene
 
-from inspections.graphql.lookups import device_of
-from inspections.graphql.remediation.mutations.remediation_move import RemediationMove, finding_pk
+from inspections.graphql.lookups import device_of, get_remediation
+from inspections.graphql.remediation.mutations.remediation_move import RemediationMove
 from inspections.services import remediation as service
 
 
@@ -21,6 +21,6 @@ class AnswerFinding(RemediationMove):
     def perform_mutation(cls, root, info, finding_id, plan_of_action, version=None, **data):
         answer = service.AnswerInput(plan_of_action=plan_of_action, fix_done=data.get("fix_done") or "",
                                      fixed_on=data.get("fixed_on"), evidence_ids=tuple(data.get("evidence_ids") or ()))
-        return cls(remediation=service.answer(info.context.user, finding_pk(finding_id), answer, version=version,
-                                              device=device_of(info)))
+        return cls(remediation=service.answer(get_remediation(info.context.user, finding_id), answer,
+                                              actor=info.context.user, version=version, device=device_of(info)))
 

@@ -1,10 +1,8 @@
 import graphene
 
-from apikit.types import decode_id
-from inspections.error_codes import RemediationErrorCode, fail
-from inspections.graphql.lookups import device_of
-from inspections.graphql.remediation.mutations.remediation_move import RemediationMove, finding_pk
-from inspections.models import User
+from inspections.graphql.lookups import device_of, get_remediation, get_visible
+from inspections.graphql.remediation.mutations.remediation_move import RemediationMove
+from inspections.models import Role, User
 from inspections.services import remediation as service
 
 
@@ -18,11 +16,12 @@ class AssignRemediation(RemediationMove):
 
     @classmethod
     def perform_mutation(cls, root, info, finding_id, assignee_id=None, version=None):
+        user = info.context.user
+        remediation = get_remediation(user, finding_id)
         staff = None
         if assignee_id is not None:
-            staff = User.objects.filter(pk=decode_id(assignee_id, "User") or 0).first()
-            if staff is None:
-                raise fail(RemediationErrorCode.INVALID, "Assign a staff member of the unit.", "assignee_id")
-        return cls(remediation=service.assign(info.context.user, finding_pk(finding_id), staff, version=version,
+            # Only the unit's staff can be named: anyone else is NOT_FOUND, as from the people one cannot see.
+            staff = get_visible(User.objects.filter(unit_id=remediation.unit_id, role=Role.UNIT_STAFF), assignee_id,
+                                "User", field="assignee_id")
+        return cls(remediation=service.assign(remediation, staff, actor=user, version=version,
                                               device=device_of(info)))
-

@@ -1,7 +1,7 @@
 import graphene
 
-from inspections.graphql.lookups import device_of
-from inspections.graphql.remediation.mutations.remediation_move import RemediationMove, finding_pk
+from inspections.graphql.lookups import device_of, get_remediation
+from inspections.graphql.remediation.mutations.remediation_move import RemediationMove
 from inspections.services import remediation as service
 
 
@@ -15,6 +15,6 @@ class RejectRemediation(RemediationMove):
 
     @classmethod
     def perform_mutation(cls, root, info, finding_id, reason, version=None):
-        return cls(remediation=service.reject(info.context.user, finding_pk(finding_id), reason, version=version,
-                                              device=device_of(info)))
+        return cls(remediation=service.reject(get_remediation(info.context.user, finding_id), reason,
+                                              actor=info.context.user, version=version, device=device_of(info)))
 

@@ -4,13 +4,7 @@
 import graphene
 
 from apikit.mutations import BaseMutation
-from apikit.types import decode_id
 from inspections.graphql.remediation.types import RemediationError, RemediationType
-
-
-def finding_pk(global_id: str) -> int:
-    return decode_id(global_id, "Finding") or 0
-
 
 
 class RemediationMove(BaseMutation):
