@@ -36,6 +36,12 @@ class FindingSource(models.TextChoices):
     CCTV = "cctv", _("CCTV review")
 
 
+class FindingQuerySet(models.QuerySet):
+    def current(self) -> "FindingQuerySet":
+        """The findings as they stand: the latest version of each, not superseded by a correction."""
+        return self.filter(correction__isnull=True)
+
+
 class Finding(models.Model):
     """A shortcoming found at a unit. Immutable once its visit is submitted: a correction is a new version
     (``supersedes`` the old one, which is kept)."""
@@ -60,6 +66,8 @@ class Finding(models.Model):
     correction_reason = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FindingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("finding")

@@ -2,8 +2,11 @@
 inspectors or the authority accept, reject (with the reason) and verify. Notifications record every reminder,
 escalation and move once per recipient."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,6 +16,30 @@ class RemediationState(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     REJECTED = "rejected", _("Rejected")
     CLOSED = "closed", _("Verified closed")
+
+
+# The states in which the unit owes an answer: not answered yet, or its answer was rejected.
+WAITING_FOR_UNIT = (RemediationState.OPEN, RemediationState.REJECTED)
+
+
+class RemediationQuerySet(models.QuerySet):
+    """The shared rules of remediation, one definition each: "waiting for the unit" and "overdue"."""
+
+    @staticmethod
+    def waiting_condition() -> Q:
+        return Q(state__in=WAITING_FOR_UNIT)
+
+    @staticmethod
+    def overdue_condition(as_of: date) -> Q:
+        """Overdue on ``as_of``: still waiting for the unit and its deadline before that day (a remediation
+        due on ``as_of`` itself is not overdue yet). Also for ``Count(filter=...)`` in aggregates."""
+        return Q(state__in=WAITING_FOR_UNIT, deadline__lt=as_of)
+
+    def waiting(self) -> "RemediationQuerySet":
+        return self.filter(self.waiting_condition())
+
+    def overdue(self, as_of: date) -> "RemediationQuerySet":
+        return self.filter(self.overdue_condition(as_of))
 
 
 class Remediation(models.Model):
@@ -43,6 +70,8 @@ class Remediation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = RemediationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("remediation")
         verbose_name_plural = _("remediations")
@@ -50,6 +79,10 @@ class Remediation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.finding_id} {self.state}"
+
+    def is_overdue(self, as_of: date) -> bool:
+        """``RemediationQuerySet.overdue`` for one row already loaded."""
+        return self.state in WAITING_FOR_UNIT and self.deadline < as_of
 
 
 class RemediationAnswer(models.Model):

@@ -24,11 +24,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from inspections.models import Finding, Notification, OrgUnit, Remediation, RemediationState, Role, User
+from inspections.models import Finding, Notification, OrgUnit, Remediation, Role, User
+from inspections.models.remediation import WAITING_FOR_UNIT  # noqa: F401 (the name the demo knows it by)
 from inspections.services.calendar import add_working_days, count_working_days
 from inspections.services.notifications import build, write
-
-WAITING_FOR_UNIT = (RemediationState.OPEN, RemediationState.REJECTED)
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,7 @@ def sweep(now: datetime | None = None) -> SweepResult:
     due = Q(deadline__lt=today)
     for after, until in windows.values():
         due |= Q(deadline__gt=after, deadline__lte=until)
-    rows = [Due(*row) for row in Remediation.objects.filter(due, state__in=WAITING_FOR_UNIT).values_list(*Due._fields)]
+    rows = [Due(*row) for row in Remediation.objects.waiting().filter(due).values_list(*Due._fields)]
     overdue_days = cache(lambda deadline: count_working_days(deadline, today))
     every = settings.REMEDIATION_ESCALATION_EVERY_WORKING_DAYS
     events: list[Event] = []

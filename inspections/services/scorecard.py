@@ -31,16 +31,15 @@ def scorecard(head: User, year: int, *, today: date | None = None) -> Scorecard:
     """Four queries, whatever the number of findings."""
     today = today or timezone.localdate()
     remediations = Remediation.objects.filter(unit__head=head, finding__captured_at__year=year)
-    earlier = Finding.objects.filter(
+    earlier = Finding.objects.current().filter(
         unit_id=OuterRef("finding__unit_id"), criterion_id=OuterRef("finding__criterion_id"),
-        correction__isnull=True, captured_at__lt=OuterRef("finding__captured_at"),
+        captured_at__lt=OuterRef("finding__captured_at"),
         captured_at__gte=OuterRef("finding__captured_at") - timedelta(days=365),
     ).exclude(pk=OuterRef("finding_id"))
     figures = remediations.aggregate(
         received=Count("pk"),
         on_time=Count("pk", filter=Q(first_answered_on__lte=F("deadline"))),
-        overdue=Count("pk", filter=Q(state__in=[RemediationState.OPEN, RemediationState.REJECTED],
-                                     deadline__lt=today)),
+        overdue=Count("pk", filter=Remediation.objects.overdue_condition(today)),
     )
     repeats = remediations.filter(Exists(earlier)).count()
     rejected = RemediationAnswer.objects.filter(remediation__in=remediations, decision="rejected").count()

@@ -72,8 +72,8 @@ def board_table(board) -> tuple[list[str], list[list]]:
 
 def findings_table(user, authority: OrgUnit, year: int, quarter: int | None) -> tuple[list[str], Iterator[list]]:
     start, end = period(year, quarter)
-    findings = (visible_findings(user).filter(unit__path__startswith=authority.path, correction__isnull=True,
-                                              captured_at__gte=start, captured_at__lt=end)
+    findings = (visible_findings(user).current().filter(unit__path__startswith=authority.path,
+                                                        captured_at__gte=start, captured_at__lt=end)
                 .select_related("unit", "criterion", "remediation").order_by("unit__code", "captured_at", "pk"))
     header = [_("Unit code"), _("Unit"), _("Criterion"), _("Criterion text"), _("CCHC area"), _("Severity"),
               _("What was found"), _("Recommendation"), _("Captured at"), _("Deadline"), _("Remediation"),
@@ -166,8 +166,8 @@ def report_html(user, unit: OrgUnit, year: int) -> str:
     start, end = period(year, None)
     visits = (visible_visits(user).filter(unit=unit, planned_date__year=year)
               .exclude(status="planned").select_related("plan").order_by("planned_date"))
-    findings = list(visible_findings(user).filter(unit=unit, correction__isnull=True, captured_at__gte=start,
-                                                  captured_at__lt=end)
+    findings = list(visible_findings(user).current().filter(unit=unit, captured_at__gte=start,
+                                                            captured_at__lt=end)
                     .select_related("criterion").order_by("captured_at", "pk"))
     remediation = {r.finding_id: r for r in Remediation.objects.filter(finding__in=findings)}
     photos: dict[int, list[str]] = {}

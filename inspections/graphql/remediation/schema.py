@@ -32,7 +32,7 @@ class RemediationQueries(graphene.ObjectType):
         if unit is not None:
             rows = rows.filter(unit_id=decode_id(unit, "OrgUnit") or 0)
         if overdue:
-            rows = rows.filter(state__in=["open", "rejected"], deadline__lt=timezone.localdate())
+            rows = rows.overdue(timezone.localdate())
         return rows
 
     @staticmethod
