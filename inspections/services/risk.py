@@ -1,12 +1,13 @@
 """Risk signals of the surprise draw that come from the record: findings of the last 12 months by severity
-(from visits) and confirmed CCTV flags (findings confirmed from snapshots). Registered in ``RISK_SOURCES``
-when the app starts (``InspectionsConfig.ready``); the remediation issue adds overdue remediation."""
+(from visits), confirmed CCTV flags (findings confirmed from snapshots) and remediation overdue on the draw's
+as-of date. Registered in ``RISK_SOURCES`` when the app starts (``InspectionsConfig.ready``). They only set the
+units' weights, which are published with the draw's inputs: anyone re-runs the draw from those."""
 
 from datetime import date, timedelta
 
 from django.db.models import Count, Q
 
-from inspections.models import Finding, FindingSource
+from inspections.models import Finding, FindingSource, Remediation
 
 WINDOW_DAYS = 365
 
@@ -14,8 +15,8 @@ WINDOW_DAYS = 365
 def _recent(as_of: date):
     """Current findings of the 12 months up to ``as_of``, every unit (grouped per unit by the callers, then
     picked: cheaper than sending thousands of unit ids to the database)."""
-    return Finding.objects.filter(correction__isnull=True, captured_at__date__gt=as_of - timedelta(days=WINDOW_DAYS),
-                                  captured_at__date__lte=as_of)
+    return Finding.objects.current().filter(captured_at__date__gt=as_of - timedelta(days=WINDOW_DAYS),
+                                            captured_at__date__lte=as_of)
 
 
 def findings_source(unit_ids: list[int], as_of: date) -> dict[int, dict[str, int]]:
@@ -33,9 +34,16 @@ def cctv_source(unit_ids: list[int], as_of: date) -> dict[int, dict[str, int]]:
     return {row["unit_id"]: {"cctv_flags": row["flags"]} for row in rows if row["unit_id"] in wanted}
 
 
+def overdue_source(unit_ids: list[int], as_of: date) -> dict[int, dict[str, int]]:
+    """Remediation overdue on ``as_of`` (``Remediation.objects.overdue``), counted at the unit answering for it."""
+    wanted = set(unit_ids)
+    rows = Remediation.objects.overdue(as_of).values("unit_id").annotate(overdue=Count("pk")).order_by()
+    return {row["unit_id"]: {"overdue_remediations": row["overdue"]} for row in rows if row["unit_id"] in wanted}
+
+
 def register() -> None:
     from inspections.services.plans import RISK_SOURCES
 
-    for source in (findings_source, cctv_source):
+    for source in (findings_source, cctv_source, overdue_source):
         if source not in RISK_SOURCES:
             RISK_SOURCES.append(source)
