@@ -75,7 +75,7 @@ class AnswerType(DjangoObjectType):
 
     @staticmethod
     def resolve_criterion_code(root, info):
-        return root.criterion.code
+        return related(info, root, "criterion", CriterionByIdLoader).code
 
 
 class EvidenceType(DjangoObjectType):

@@ -1,6 +1,7 @@
 import graphene
 from graphene_django.fields import DjangoConnectionField
 
+from apikit.dataloaders import share_batch
 from apikit.types import decode_id
 from inspections.graphql.enums import PlanStatus, VisitKind, VisitStatus, value_of
 from inspections.graphql.plans.mutations.add_periodic_visit import AddPeriodicVisit
@@ -84,6 +85,7 @@ class PlanQueries(graphene.ObjectType):
         except ValidationError:
             return None  # only the plan's owners see weights and probabilities
         inputs = planning.inputs
+        share_batch(row.unit for row in rows)  # the units' parents and heads load once for all
         return DrawPreview(
             unit_count=planning.unit_count, target_units=planning.target, periodic_count=planning.periodic_count,
             surprise_count=inputs.surprise_count, working_days=len(inputs.working_days),
