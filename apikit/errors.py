@@ -1,6 +1,6 @@
-"""Error codes of the GraphQL layer itself (request-level), and the typed error for domain failures."""
+"""Error codes of the GraphQL layer itself (request-level); a mutation's field errors are its own enums."""
 
-from enum import Enum, StrEnum
+from enum import StrEnum
 
 
 class RequestErrorCode(StrEnum):
@@ -30,10 +30,3 @@ class RequestErrorCode(StrEnum):
     # A subscription ended because the event bus (Redis) was lost: events may have been missed; resubscribe.
     EVENTS_INTERRUPTED = "EVENTS_INTERRUPTED"
 
-
-class DomainGraphQLError(Exception):
-    """Raised by a resolver for an expected failure; reaches the client with its code, never a trace."""
-
-    def __init__(self, code: RequestErrorCode | str, message: str):
-        super().__init__(message)
-        self.code = code.value if isinstance(code, Enum) else code

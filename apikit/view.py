@@ -20,7 +20,7 @@ from typing import Any
 import structlog
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db import transaction
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -36,9 +36,8 @@ from graphql import (
 )
 from graphql.error import GraphQLSyntaxError
 
-from .errors import DomainGraphQLError, RequestErrorCode
+from .errors import RequestErrorCode
 from .limits import client_address, spend
-from .mutations import runs_outside_transaction
 from .rules import check_variables, json_depth, operation_cost, text_problem, too_costly, validation_rules
 from .upload import MultipartError, place_files
 
@@ -101,13 +100,11 @@ def without_suggestions(message: str) -> str:
 def format_error(error: GraphQLError) -> dict[str, Any]:
     """Typed errors pass through; anything unexpected becomes a generic error with the request id."""
     original = error.original_error
-    if original is None or isinstance(original, (GraphQLError, DomainGraphQLError)):
+    if original is None or isinstance(original, GraphQLError):
         formatted = error.formatted
         formatted["message"] = without_suggestions(formatted["message"])
         if original is None and not error.path and "code" not in (formatted.get("extensions") or {}):
             formatted["extensions"] = {"code": RequestErrorCode.GRAPHQL_VALIDATION_FAILED.value}
-        if isinstance(original, DomainGraphQLError):
-            formatted["extensions"] = {**(formatted.get("extensions") or {}), "code": original.code}
         return formatted
     rid = request_id()
     logger.error(
@@ -338,6 +335,19 @@ class GraphQLHTTPView(GrapheneView):
             return {"errors": [error]}, invalid_status
 
         try:
+        persisted = persisted_hash(data)
+        if isinstance(persisted, dict):
+            return persisted, invalid_status
+        if persisted is not None:
+            if not query:
+                query = cache.get(APQ_PREFIX + persisted)
+                if query is None:  # the client sends the document with its hash next (Apollo's protocol)
+                    return {"errors": [typed_error(RequestErrorCode.PERSISTED_QUERY_NOT_FOUND,
+                                                   "PersistedQueryNotFound")]}, 200
+            elif not isinstance(query, str) or hashlib.sha256(query.encode("utf-8", "surrogatepass")).hexdigest() \
+                    != persisted:
+                return {"errors": [typed_error(RequestErrorCode.BAD_REQUEST,
+                                               "The query does not match its sha256Hash.")]}, invalid_status
             document = parse(query)
         except GraphQLSyntaxError as exc:
             error = format_error(exc)
@@ -364,7 +374,7 @@ class GraphQLHTTPView(GrapheneView):
 
     def execute_prepared(self, request: HttpRequest, prepared: Prepared) -> tuple[dict, int]:
         schema = self.schema.graphql_schema
-        document, operation = prepared.document, prepared.operation
+        document = prepared.document
         options = {
             "root_value": self.get_root_value(request),
             "context_value": self.get_context(request),
@@ -372,17 +382,14 @@ class GraphQLHTTPView(GrapheneView):
             "operation_name": prepared.operation_name,
             "middleware": self.get_middleware(request),
         }
-        if (operation is not None and operation.operation == OperationType.MUTATION
-                and not runs_outside_transaction(self.schema, operation)):
-            with transaction.atomic():
-                result = execute(schema, document, **options)
-                if result.errors:
-                    transaction.set_rollback(True)
-        else:
-            result = execute(schema, document, **options)
+        # No transaction here: each mutation field is its own (BaseMutation.mutate), so a field that reports
+        # success is committed even when a later field of the same operation fails.
+        result = execute(schema, document, **options)
         return self.serialise(result), 200
 
     def run_one(self, request: HttpRequest, data: Any, media_type: str) -> tuple[dict, int]:
+        if persisted is not None:  # kept only once it is a valid document, so junk never fills the cache
+            cache.set(APQ_PREFIX + persisted, query, timeout=settings.GRAPHQL_APQ_TTL_SECONDS)
         prepared = self.prepare(request, data, media_type)
         return self.execute_prepared(request, prepared) if isinstance(prepared, Prepared) else prepared
 

@@ -287,13 +287,8 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
         return None, document, operation
 
     def execute_sync(self, document, options):
-        from django.db import transaction
-
-        with transaction.atomic():
-            result = execute(self.graphql_schema, document, **options)
-            if result.errors:
-                transaction.set_rollback(True)
-        return result
+        # As over HTTP: each mutation field runs in its own transaction (BaseMutation.mutate), none around them.
+        return execute(self.graphql_schema, document, **options)
 
     # --- events from the channel layer ---------------------------------------------------------------------
 

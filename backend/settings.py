@@ -253,7 +253,6 @@ MOBILE_TOKEN_TOUCH_SECONDS = 60
 # --- GraphQL --------------------------------------------------------------------------------------------
 GRAPHENE = {
     "SCHEMA": "backend.schema.schema",
-    "ATOMIC_MUTATIONS": True,
     # Largest page a connection returns (rows); the province board lists up to this many units at once.
     "RELAY_CONNECTION_MAX_LIMIT": 500,
     "RELAY_CONNECTION_ENFORCE_FIRST_OR_LAST": False,

@@ -1,6 +1,5 @@
 import graphene
 
-from inspections.error_codes import OrgErrorCode
 from inspections.models import CoverageScope as CoverageScopeChoices
 from inspections.models import OrgUnitKind as OrgUnitKindChoices
 from inspections.models import PlanStatus as PlanStatusChoices
@@ -13,7 +12,6 @@ OrgUnitKind = graphene.Enum(
     description="Kind of org unit.",
 )
 Role = graphene.Enum("Role", [(value.upper(), value) for value in RoleChoices.values], description="A user's role.")
-OrgErrorCodeEnum = graphene.Enum.from_enum(OrgErrorCode)
 
 
 def choices_enum(name: str, choices, description: str):

@@ -21,10 +21,6 @@ def is_working_day(day: date) -> bool:
     return bool(_calendar(day.year).is_working_day(day))
 
 
-def holiday_name(day: date) -> str | None:
-    return _calendar(day.year).get(day)
-
-
 def working_days_between(start: date, end: date) -> list[date]:
     """Every working day from ``start`` to ``end``, both included, in order."""
     days, day = [], start

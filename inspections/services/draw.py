@@ -85,10 +85,6 @@ class DrawInputs:
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def quantize_weight(weight: Decimal | float) -> Decimal:
-    return Decimal(str(weight)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
-
-
 def commitment_for(seed: bytes) -> str:
     return hashlib.sha256(seed).hexdigest()
 

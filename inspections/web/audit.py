@@ -1,16 +1,15 @@
 """Marks the audit rows of a request with the surface it came through: the admin, the API (GraphQL and the
 plain JSON endpoints under /api/), or the portal's pages."""
 
-from django.urls import reverse
-
 from inspections.models import AuditSurface
 from inspections.services.audit import acting_through
 
+ADMIN_PREFIX = "/admin/"
 API_PREFIXES = ("/graphql", "/api/")
 
 
 def surface_of(path: str) -> AuditSurface:
-    if path.startswith(reverse("admin:index")):
+    if path.startswith(ADMIN_PREFIX):
         return AuditSurface.ADMIN
     if path.startswith(API_PREFIXES):
         return AuditSurface.API
