@@ -20,7 +20,6 @@ from typing import Any
 import structlog
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -335,19 +334,6 @@ class GraphQLHTTPView(GrapheneView):
             return {"errors": [error]}, invalid_status
 
         try:
-        persisted = persisted_hash(data)
-        if isinstance(persisted, dict):
-            return persisted, invalid_status
-        if persisted is not None:
-            if not query:
-                query = cache.get(APQ_PREFIX + persisted)
-                if query is None:  # the client sends the document with its hash next (Apollo's protocol)
-                    return {"errors": [typed_error(RequestErrorCode.PERSISTED_QUERY_NOT_FOUND,
-                                                   "PersistedQueryNotFound")]}, 200
-            elif not isinstance(query, str) or hashlib.sha256(query.encode("utf-8", "surrogatepass")).hexdigest() \
-                    != persisted:
-                return {"errors": [typed_error(RequestErrorCode.BAD_REQUEST,
-                                               "The query does not match its sha256Hash.")]}, invalid_status
             document = parse(query)
         except GraphQLSyntaxError as exc:
             error = format_error(exc)
@@ -388,8 +374,6 @@ class GraphQLHTTPView(GrapheneView):
         return self.serialise(result), 200
 
     def run_one(self, request: HttpRequest, data: Any, media_type: str) -> tuple[dict, int]:
-        if persisted is not None:  # kept only once it is a valid document, so junk never fills the cache
-            cache.set(APQ_PREFIX + persisted, query, timeout=settings.GRAPHQL_APQ_TTL_SECONDS)
         prepared = self.prepare(request, data, media_type)
         return self.execute_prepared(request, prepared) if isinstance(prepared, Prepared) else prepared
 
