@@ -28,13 +28,13 @@ demo: migrate
 # The task worker (CCTV analysis, remediation sweeps) and the scheduler run beside the server and stop with it.
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/graphql/ (GraphiQL) and /admin/ with Daphne; task worker and scheduler beside it"
-	DEBUG=1 $(PY) manage.py db_worker & worker=$$!; \
+	DEBUG=1 $(PY) manage.py task_worker & worker=$$!; \
 	DEBUG=1 $(PY) manage.py scheduler & scheduler=$$!; \
 	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: migrate
-	DEBUG=1 $(PY) manage.py db_worker
+	DEBUG=1 $(PY) manage.py task_worker
 
 lint: install
 	$(VENV)/bin/ruff check .
