@@ -73,7 +73,7 @@ class Command(BaseCommand):
 
     def seed_year(self):
         """The city's current year up to today: see ``inspections.demo``."""
-        from inspections.demo import DemoYear
+        from inspections.demo.year import DemoYear
 
         province = OrgUnit.objects.get(code=DEMO_PROVINCE)
         started = time.monotonic()
