@@ -29,6 +29,7 @@ const TEXT = {
     sentAll: "Đã gửi hết.", willSend: "Sẽ tự gửi khi có mạng.", signOut: "Đăng xuất", signOutRefused: "Còn {n} việc chưa gửi: gửi xong mới đăng xuất được.",
     language: "English", kinds: { CHECK_IN: "Điểm danh", ANSWER: "Chấm tiêu chí", FINDING: "Kết luận", EVIDENCE_LINK: "Gắn ảnh", SUBMIT: "Nộp", PHOTO: "Ảnh" },
     back: "‹ Danh sách", unitOf: "Đơn vị", signedInAs: "Đăng nhập: {user}",
+    devices: "Các điện thoại đã đăng nhập", thisPhone: "điện thoại này", revoke: "Đăng xuất máy này", lastUsed: "Dùng lần cuối",
   },
   en: {
     app: "CCHC inspections", online: "Online", offline: "Offline", visits: "Visits", outbox: "Unsent",
@@ -50,6 +51,7 @@ const TEXT = {
     sentAll: "All sent.", willSend: "Will send by itself when online.", signOut: "Sign out", signOutRefused: "{n} item(s) unsent: send them before signing out.",
     language: "Tiếng Việt", kinds: { CHECK_IN: "Check-in", ANSWER: "Answer", FINDING: "Finding", EVIDENCE_LINK: "Photo link", SUBMIT: "Submit", PHOTO: "Photo" },
     back: "‹ Visits", unitOf: "Unit", signedInAs: "Signed in: {user}",
+    devices: "Signed-in phones", thisPhone: "this phone", revoke: "Sign that phone out", lastUsed: "Last used",
   },
 };
 const AREAS_VI = { DIRECTION: "Chỉ đạo, điều hành", INSTITUTIONS: "Thể chế", PROCEDURES: "Thủ tục hành chính", APPARATUS: "Bộ máy",
@@ -462,8 +464,10 @@ async function deviceScreen(message = "") {
     <p>${t("signedInAs", { user: esc(session.username) })}</p><p class="muted">${esc(session.deviceName)}</p>
     ${message ? `<p class="error" role="alert" id="sign-out-refused">${esc(message)}</p>` : ""}
     <button type="button" id="lang">${t("language")}</button>
-    <button class="primary" type="button" id="sign-out">${t("signOut")}</button>`;
+    <button class="primary" type="button" id="sign-out">${t("signOut")}</button>
+    <h2>${t("devices")}</h2><ul class="outbox" id="devices"><li class="muted">${navigator.onLine ? "…" : t("offline")}</li></ul>`;
   $("#lang").onclick = switchLanguage;
+  if (navigator.onLine) showDevices(session).catch(() => {});
   $("#sign-out").onclick = async () => {
     const unsent = (await outbox()).length;
     if (unsent) return deviceScreen(t("signOutRefused", { n: unsent }));
@@ -473,6 +477,19 @@ async function deviceScreen(message = "") {
     location.hash = "#/";
     route();
   };
+}
+
+// The user's signed-in phones; any other one can be signed out from here (a lost phone, say).
+async function showDevices(session) {
+  const { myDevices } = await gql("MyDevices");
+  const list = $("#devices");
+  if (!list) return;
+  list.innerHTML = myDevices.filter((d) => !d.revokedAt).map((d) => `<li><strong>${esc(d.deviceName)}</strong>
+    ${d.id === session.deviceId ? `<span class="tag">${t("thisPhone")}</span>` : `<button type="button" data-revoke="${esc(d.id)}">${t("revoke")}</button>`}
+    <div class="muted">${t("lastUsed")}: ${d.lastUsedAt ? timeText(d.lastUsedAt) : "—"}</div></li>`).join("");
+  for (const button of list.querySelectorAll("[data-revoke]")) {
+    button.onclick = async () => { await gql("RevokeDevice", { id: button.dataset.revoke }); showDevices(session); };
+  }
 }
 
 async function switchLanguage() {

@@ -1,11 +1,12 @@
 // The field app's service worker: the app shell and the GraphQL documents are cached under one version, so
 // the app opens with no network; an update is fetched whole and swapped in one step (never half an update).
 // GraphQL and photo uploads always go to the network: the outbox in IndexedDB, not this cache, holds unsent work.
-const VERSION = "field-app-v1";
+const VERSION = "field-app-v2";
 const SHELL = [
   "/app/", "/app/app.js", "/app/app.css", "/app/manifest.webmanifest", "/app/icon.svg", "/app/vendor/idb-keyval.js",
   "/app/operations/MobileLogin.graphql", "/app/operations/AssignmentBundle.graphql",
-  "/app/operations/SyncBatch.graphql", "/app/operations/Logout.graphql",
+  "/app/operations/SyncBatch.graphql", "/app/operations/Logout.graphql", "/app/operations/MyDevices.graphql",
+  "/app/operations/RevokeDevice.graphql",
 ];
 
 self.addEventListener("install", (event) => {

@@ -70,6 +70,10 @@ def test_a_whole_visit_offline_then_sent_once(chromium, live_server, field, tmp_
     page.reload()  # the worker now controls the page and has cached the shell
     page.locator("ul.visits").wait_for()
     shot(page, f"ready-{viewport}")
+    page.get_by_role("link", name="Thiết bị").click()
+    assert page.locator("#devices .tag").inner_text() == "điện thoại này"  # this phone, among the user's devices
+    page.get_by_role("link", name="Cuộc kiểm tra").click()
+    page.locator("ul.visits").wait_for()
 
     context.set_offline(True)
     page.reload()  # opens with no network at all

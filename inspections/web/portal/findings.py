@@ -49,9 +49,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
             .select_related("finding__criterion", "unit", "assignee").order_by("deadline", "pk"))
     state = request.GET.get("state", "waiting")
     if state == "waiting":
-        rows = rows.filter(state__in=WAITING)
+        rows = rows.waiting()
     elif state == "overdue":
-        rows = rows.filter(state__in=WAITING, deadline__lt=today)
+        rows = rows.overdue(today)
     elif state in RemediationState.values:
         rows = rows.filter(state=state)
     page = Paginator(rows, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))

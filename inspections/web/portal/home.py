@@ -29,11 +29,9 @@ class Tile:
 def remediation_counts(user) -> dict[str, int]:
     """Open, overdue and answered remediations of the findings the user may see."""
     rows = Remediation.objects.filter(finding__in=visible_findings(user).values("pk"))
-    today = timezone.localdate()
-    waiting = (RemediationState.OPEN, RemediationState.REJECTED)
     return {
-        "open": rows.filter(state__in=waiting).count(),
-        "overdue": rows.filter(state__in=waiting, deadline__lt=today).count(),
+        "open": rows.waiting().count(),
+        "overdue": rows.overdue(timezone.localdate()).count(),
         "answered": rows.filter(state=RemediationState.ANSWERED).count(),
     }
 
