@@ -16,7 +16,17 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
+# The compiled catalogue (django.mo) is not committed: made here from locale/vi/LC_MESSAGES/django.po, the only
+# source of the Vietnamese texts (README, "Translations"), for every target that installs.
 install: $(STAMP)
+	DEBUG=1 $(PY) manage.py compilemessages -l vi --ignore=$(VENV) --verbosity 0
+
+# After changing user-facing strings in the code: adds the new msgids to the .po (keeping every translation) for
+# a translator (or you) to fill in; `make install` then compiles it.
+.PHONY: messages
+messages: install
+	DEBUG=1 $(PY) manage.py makemessages -l vi --ignore=$(VENV) --ignore=tests --ignore=bench --ignore=scripts \
+		--ignore=media --ignore=staticfiles --add-location=file
 
 migrate: install
 	DEBUG=1 $(PY) manage.py migrate --noinput

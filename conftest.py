@@ -1,4 +1,17 @@
 import os
+from pathlib import Path
 
 # Tests run with the embedded defaults and a throwaway secret; the environment may add DATABASE_URL/REDIS_URL.
 os.environ.setdefault("TESTING", "1")
+
+# The compiled catalogue is not committed (`make install` runs compilemessages): a bare `pytest` compiles it
+# here when it is missing or older than the .po, before any test reads it. Written aside and renamed, so that
+# runs side by side never read half a file.
+CATALOGUE = Path(__file__).resolve().parent / "locale" / "vi" / "LC_MESSAGES" / "django.po"
+COMPILED = CATALOGUE.with_suffix(".mo")
+if not COMPILED.exists() or COMPILED.stat().st_mtime < CATALOGUE.stat().st_mtime:
+    import polib
+
+    partial = COMPILED.with_name(f".{COMPILED.name}.{os.getpid()}")
+    polib.pofile(str(CATALOGUE)).save_as_mofile(str(partial))  # translated entries only, as msgfmt
+    partial.replace(COMPILED)
