@@ -230,9 +230,11 @@ def main() -> int:
     manage("createcachetable")
     authority_id = seed()
     run_dir = tempfile.mkdtemp(prefix="cchc-loadtest-")
-    stack = subprocess.Popen([sys.executable, "-m", "supervisor.supervisord", "-c", "deploy/supervisord.conf"],
-                             cwd=ROOT, env={**stack_env(), "SUPERVISOR_RUN_DIR": run_dir},
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log_path = Path(run_dir) / "stack.log"  # the processes' JSON logs, for the errors' request ids
+    with open(log_path, "wb") as log:
+        stack = subprocess.Popen([sys.executable, "-m", "supervisor.supervisord", "-c", "deploy/supervisord.conf"],
+                                 cwd=ROOT, env={**stack_env(), "SUPERVISOR_RUN_DIR": run_dir},
+                                 stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_for_stack()
         floor = idle_me_p50(f"http://127.0.0.1:{BASE_PORT}")
@@ -255,7 +257,7 @@ def main() -> int:
     total = stats.total
     print(json.dumps({"name": "loadtest_total", "requests": total.num_requests, "rps": round(total.total_rps, 1),
                       "errors": errors, "peak_pg_connections": result["peak_connections"],
-                      "users": USERS, "seconds": SECONDS}))
+                      "users": USERS, "seconds": SECONDS, "log": str(log_path)}))
     ratio = me_p95 / floor if floor else None
     print(json.dumps({"name": "loadtest_me", "value": me_p95, "floor": round(floor, 1),
                       "ratio": round(ratio, 2) if ratio else None, "goal": 5}))
