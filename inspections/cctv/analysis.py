@@ -48,6 +48,9 @@ FOREGROUND_MIN_DIFF = 24  # grey levels: smallest difference from the reference 
 PHASE_CONFIDENT = 0.12  # phase-correlation peak from which its shift is trusted without feature matching
 MIN_INLIERS = 12  # feature matches agreeing on one motion for the view to be recognised at all
 BUSY_ACTIVITY = 0.02  # foreground share of the zones from which a snapshot shows people at work
+HEAD_SURROUND = (
+    0.5  # foreground share beside a head (both sides) from which it is a picture of one, no person
+)
 FLAT_FILL = (
     0.9  # share of its bounding box a blob fills from which it is a flat object (box, poster), no person
 )
@@ -279,26 +282,45 @@ def _people_in(
     scale: float,
     detector: PersonDetector,
     zone: np.ndarray,
+    foreground: np.ndarray,
 ) -> list[Box]:
     """The people the detector finds around the foreground blobs (boxes at work size), in frame coordinates at
-    fine size, each once. A blob that fills its box (a box, a poster, a sheet) is a flat object and not asked
-    about; a person found must stand in the zone (the middle of their box inside it)."""
+    fine size, each once. A blob that fills its box (a box, a sheet) is a flat object and not asked about; a
+    person found must stand in the zone (the middle of their box inside it), and their head must stand out
+    against what is behind it: a face printed on a poster has the poster on both sides of it."""
     found: list[Box] = []
     height, width = zone.shape
     for x, y, w, h, area in boxes:
         if area >= FLAT_FILL * w * h:
             continue
         fx, fy, fw, fh = (round(value * scale) for value in (x, y, w, h))
-        pad = max(16, fw // 3)
+        pad = max(24, fw // 2)
         x0, y0 = max(0, fx - pad), max(0, fy - pad)
         x1, y1 = min(fine.shape[1], fx + fw + pad), min(fine.shape[0], fy + fh + pad)
         for px, py, pw, ph in detector.find(np.ascontiguousarray(fine[y0:y1, x0:x1])):
             box = (x0 + px, y0 + py, pw, ph)
             cx = min(width - 1, int((box[0] + pw / 2) / scale))
             cy = min(height - 1, int((box[1] + min(ph, pw) / 2) / scale))
-            if zone[max(0, cy), max(0, cx)] and all(overlap(box, other) < 0.5 for other in found):
+            if (
+                zone[max(0, cy), max(0, cx)]
+                and _head_stands_out(box, foreground, scale)
+                and all(overlap(box, other) < 0.5 for other in found)
+            ):
                 found.append(box)
     return found
+
+
+def _head_stands_out(box: Box, foreground: np.ndarray, scale: float) -> bool:
+    """Beside a person's head, at its height, is the room: not foreground on both sides at once."""
+    x, y, w, h = (value / scale for value in box)
+    top, bottom = int(y + 0.1 * h), max(int(y + 0.1 * h) + 1, int(y + 0.3 * h))
+    strips = []
+    for left, right in ((x - 0.05 * w, x + 0.15 * w), (x + 0.85 * w, x + 1.05 * w)):
+        x0 = max(0, int(left))
+        x1 = min(foreground.shape[1], max(x0 + 1, int(right)))
+        patch = foreground[max(0, top) : min(foreground.shape[0], bottom), x0:x1]
+        strips.append(cv2.countNonZero(patch) / patch.size if patch.size else 0.0)
+    return min(strips) < HEAD_SURROUND
 
 
 def _blobs(mask: np.ndarray, min_area: float) -> list[tuple[int, int, int, int, int]]:
@@ -493,15 +515,18 @@ def analyse(
             sized = [
                 (x, y, w, h, cv2.countNonZero(citizen_zone[y : y + h, x : x + w])) for x, y, w, h in blobs
             ]
-            citizens = _people_in(fine, sized, scale, people_detector, camera.citizen_mask)
+            citizens = _people_in(fine, sized, scale, people_detector, camera.citizen_mask, citizen_zone)
             measured["citizens_confirmed"] = len(citizens)
             measured["citizen_blobs"] = len(blobs)
         people = len(citizens)
         # No foreground: surely nobody. Foreground the detector found nobody in: probably nobody, less sure.
         people_confidence = 0.9 if not blobs else (0.9 if citizens else 0.7)
         queue = people >= limits.queue_min_people
-        if in_working_hours and staffed is not None and not staffed.value and queue and not staff_unsure:
-            queue_unstaffed = Verdict(True, round(min(staffed.confidence, people_confidence), 3))
+        if in_working_hours and staffed is not None and not staffed.value and queue:
+            # Something the detector found nobody in (a box, a chair, a coat) does not staff the counter, but
+            # leaves the verdict less sure.
+            confidence = min(staffed.confidence, people_confidence) - (0.1 if staff_unsure else 0.0)
+            queue_unstaffed = Verdict(True, round(max(0.55, confidence), 3))
         elif in_working_hours and staffed is not None:
             queue_unstaffed = Verdict(
                 False,
@@ -558,7 +583,7 @@ def _staffed(
         ((x, y, w, h, cv2.countNonZero(staffed_zone[y : y + h, x : x + w])) for x, y, w, h in groups),
         key=lambda blob: -blob[4],
     )[:2]
-    found = _people_in(fine, sized, scale, detector, zone)
+    found = _people_in(fine, sized, scale, detector, zone, staffed_zone)
     measured["staff_detector"] = len(found)
     if found:
         return Verdict.from_score(0.95), False

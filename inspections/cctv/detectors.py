@@ -81,7 +81,7 @@ class HaarDetector:
             for box in cascade("haarcascade_frontalface_default.xml").detectMultiScale(
                 grey,
                 scaleFactor=1.1,
-                minNeighbors=5,
+                minNeighbors=4,
                 minSize=(self.min_face, self.min_face),
                 maxSize=(limit, limit),
             )

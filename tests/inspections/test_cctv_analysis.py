@@ -1,4 +1,4 @@
-"""The CCTV snapshot analyser on the labelled counter scenes of tests/cctv_scenes.py (no database).
+"""The CCTV snapshot analyser on the labelled counter scenes of tests/images.py (no database).
 
 Each scene is analysed once per module, its earlier snapshots first so that their signatures are the ones a worker
 would have kept. The clear-case tests look at the first scenes of each class; the accuracy test looks at all of them.
@@ -20,7 +20,7 @@ from inspections.cctv import (
     analyse,
     prepare_reference,
 )
-from tests import cctv_scenes
+from tests import images
 
 PER_CLASS = 6
 CLEAR = range(4)  # the scenes of each class the clear-case tests look at
@@ -34,8 +34,7 @@ def names(*kinds: str, indices=CLEAR) -> list[str]:
 
 @functools.cache
 def camera() -> CameraProfile:
-    return CameraProfile(cctv_scenes.STAFF_ZONE, cctv_scenes.CITIZEN_ZONE,
-                         prepare_reference(cctv_scenes.reference_jpeg()))
+    return CameraProfile(images.STAFF_ZONE, images.CITIZEN_ZONE, prepare_reference(images.reference_jpeg()))
 
 
 def signatures(snapshots, in_working_hours: bool = True) -> list[FrameSignature]:
@@ -46,14 +45,14 @@ def signatures(snapshots, in_working_hours: bool = True) -> list[FrameSignature]
     return kept
 
 
-def run(scene: cctv_scenes.Scene, in_working_hours: bool | None = None) -> Analysis:
+def run(scene: images.Scene, in_working_hours: bool | None = None) -> Analysis:
     hours = scene.in_working_hours if in_working_hours is None else in_working_hours
     return analyse(scene.jpeg, camera(), signatures(scene.previous, hours), hours)
 
 
 @pytest.fixture(scope="module")
-def scenes() -> dict[str, cctv_scenes.Scene]:
-    return {scene.name: scene for scene in cctv_scenes.build_scenes(per_class=PER_CLASS)}
+def scenes() -> dict[str, images.Scene]:
+    return {scene.name: scene for scene in images.build_scenes(per_class=PER_CLASS)}
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +61,7 @@ def analysed(scenes) -> dict[str, Analysis]:
 
 
 def test_the_clear_cases_are_in_the_labelled_set(scenes):
-    wanted = names(*cctv_scenes.KINDS)
+    wanted = names(*images.KINDS)
     assert set(wanted) <= set(scenes)
 
 
@@ -87,8 +86,11 @@ def test_clean_frames_raise_no_tamper_flag(name, analysed):
     assert all(verdict.confidence > 0.5 for verdict in analysis.tamper.values())
 
 
-@pytest.mark.parametrize(("name", "staffed"), [(name, True) for name in names("staffed", "staffed_queue")]
-                         + [(name, False) for name in names("empty", "queue")])
+@pytest.mark.parametrize(
+    ("name", "staffed"),
+    [(name, True) for name in names("staffed", "staffed_queue")]
+    + [(name, False) for name in names("empty", "queue")],
+)
 def test_staffed_means_a_person_behind_the_counter(name, staffed, scenes, analysed):
     analysis = analysed[name]
     assert scenes[name].in_working_hours  # staffing is judged in working hours only
@@ -100,7 +102,9 @@ def test_staffed_means_a_person_behind_the_counter(name, staffed, scenes, analys
 @pytest.mark.parametrize("name", names("queue"))
 def test_citizens_at_an_empty_counter_in_working_hours_are_flagged(name, scenes, analysed):
     scene, analysis = scenes[name], analysed[name]
-    assert scene.in_working_hours and scene.flags == {"queue_unstaffed"}  # the scene is the case it claims to be
+    assert scene.in_working_hours and scene.flags == {
+        "queue_unstaffed"
+    }  # the scene is the case it claims to be
     assert analysis.queue_unstaffed.value, (name, analysis.people, analysis.measurements)
     assert analysis.queue_unstaffed.confidence > 0.5
     assert analysis.flags == ["queue_unstaffed"]
@@ -121,7 +125,9 @@ def test_no_queue_flag_outside_working_hours(name, scenes):
 
 
 def test_the_labelled_after_hours_queue_is_not_flagged(scenes, analysed):
-    after_hours = [name for name, scene in scenes.items() if scene.kind == "queue" and not scene.in_working_hours]
+    after_hours = [
+        name for name, scene in scenes.items() if scene.kind == "queue" and not scene.in_working_hours
+    ]
     assert after_hours  # the labelled set holds one
     for name in after_hours:
         assert analysed[name].staffed is None
@@ -130,12 +136,12 @@ def test_the_labelled_after_hours_queue_is_not_flagged(scenes, analysed):
 
 def still_repeated(frame: np.ndarray, times: int = 4) -> list[bytes]:
     """What a stuck recorder sends: the same picture re-encoded at slightly different qualities."""
-    return [cctv_scenes.encode(frame, quality) for quality in (80, 86, 75, 90, 83)[:times]]
+    return [images.encode(frame, quality) for quality in (80, 86, 75, 90, 83)[:times]]
 
 
 def test_a_still_empty_room_repeated_is_not_frozen():
     rng = np.random.default_rng(2024)
-    still = cctv_scenes.decode(cctv_scenes.snapshot(cctv_scenes.render(()), rng))
+    still = images.decode(images.snapshot(images.render(()), rng))
     *earlier, last = still_repeated(still)
     analysis = analyse(last, camera(), signatures(earlier), True)
     # The analyser did see the same picture again ...
@@ -149,7 +155,7 @@ def test_a_still_empty_room_repeated_is_not_frozen():
 
 def test_a_still_busy_counter_repeated_is_frozen():
     rng = np.random.default_rng(2024)
-    still = cctv_scenes.decode(cctv_scenes.snapshot(cctv_scenes.scene_frame(rng, staffed=True, citizens=2), rng))
+    still = images.decode(images.snapshot(images.scene_frame(rng, staffed=True, citizens=2), rng))
     *earlier, last = still_repeated(still)
     analysis = analyse(last, camera(), signatures(earlier), True)
     assert analysis.frozen.value
@@ -162,9 +168,16 @@ def test_a_busy_counter_without_history_is_not_frozen(scenes):
     assert not analyse(scene.jpeg, camera(), [], True).frozen.value
 
 
-@pytest.mark.parametrize("data", [b"", b"not an image at all", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n",
-                                  cctv_scenes.encode(np.zeros((72, 128, 3), np.uint8), 90)[:300]],
-                         ids=["empty", "text", "pdf", "truncated-jpeg"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"not an image at all",
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n",
+        images.encode(np.zeros((72, 128, 3), np.uint8), 90)[:300],
+    ],
+    ids=["empty", "text", "pdf", "truncated-jpeg"],
+)
 def test_a_non_image_is_unreadable(data):
     with pytest.raises(UnreadableSnapshot):
         analyse(data, camera(), [], True)
@@ -189,7 +202,9 @@ DETECTOR_MEASUREMENTS = ("staff_detector", "citizens_confirmed")
 def test_no_detector_runs_on_a_clean_empty_frame(name, analysed):
     analysis = analysed[name]
     assert analysis.staffed is not None  # staffing was judged ...
-    assert not set(DETECTOR_MEASUREMENTS) & set(analysis.measurements), analysis.measurements  # ... without one
+    assert not set(DETECTOR_MEASUREMENTS) & set(analysis.measurements), (
+        analysis.measurements
+    )  # ... without one
 
 
 @pytest.mark.parametrize("name", names(*TAMPER_FLAGS))
@@ -197,8 +212,11 @@ def test_no_detector_runs_on_a_tampered_view(name, analysed):
     assert not set(DETECTOR_MEASUREMENTS) & set(analysed[name].measurements)
 
 
-@pytest.mark.parametrize(("name", "measurement"), [(name, "staff_detector") for name in names("staffed")]
-                         + [(name, "citizens_confirmed") for name in names("queue")])
+@pytest.mark.parametrize(
+    ("name", "measurement"),
+    [(name, "staff_detector") for name in names("staffed")]
+    + [(name, "citizens_confirmed") for name in names("queue")],
+)
 def test_the_detectors_run_where_the_foreground_calls_for_them(name, measurement, scenes, analysed):
     """The other side of the gate: the measurement the gating tests look for is recorded when a detector runs."""
     assert scenes[name].in_working_hours
@@ -215,9 +233,80 @@ def test_accuracy_on_the_labelled_scenes(scenes, analysed):
         recall = hits / len(expected) if expected else 0.0
         report[flag] = (round(precision, 3), round(recall, 3), sorted(raised ^ expected))
     judged = [name for name, scene in scenes.items() if scene.staffed is not None]
-    staffed_right = sum(1 for name in judged if analysed[name].staffed is not None
-                        and analysed[name].staffed.value is scenes[name].staffed)
+    staffed_right = sum(
+        1
+        for name in judged
+        if analysed[name].staffed is not None and analysed[name].staffed.value is scenes[name].staffed
+    )
     staffed_accuracy = staffed_right / len(judged)
     assert len(judged) >= 3 * PER_CLASS
     assert all(precision >= 0.9 and recall >= 0.9 for precision, recall, _wrong in report.values()), report
     assert staffed_accuracy >= 0.9, staffed_accuracy
+
+
+# --- the harder set: hidden and overlapping people, seated staff, things that are not people ----------------
+
+HARD_PER_KIND = 20
+
+
+@pytest.fixture(scope="module")
+def hard() -> dict[str, tuple[images.Scene, Analysis]]:
+    return {scene.name: (scene, run(scene)) for scene in images.build_hard_scenes(per_kind=HARD_PER_KIND)}
+
+
+def test_the_harder_set_holds_twenty_scenes_per_flag_and_twenty_of_things_only(hard):
+    scenes_ = [scene for scene, _analysis in hard.values()]
+    for flag in FLAGS:
+        assert sum(flag in scene.flags for scene in scenes_) >= 20, flag
+    assert sum(scene.kind == "objects" for scene in scenes_) >= 20
+
+
+@pytest.mark.parametrize("index", range(HARD_PER_KIND))
+def test_no_flag_on_a_scene_with_only_things_in_it(index, hard):
+    """Boxes, bags, a chair, a poster with a face, a plant, a cat, on either side of the counter: nobody."""
+    scene, analysis = hard[f"hard-objects-{index:02d}"]
+    assert analysis.flags == [], (scene.name, analysis.measurements)
+    assert analysis.people == 0, (scene.name, analysis.measurements)
+
+
+def test_foreground_alone_never_makes_a_queue():
+    """Two plain rectangles in the citizen zone of an empty counter (the issue's case): something is there,
+    nobody is."""
+    frame = images.empty_counter().copy()
+    import cv2
+
+    cv2.rectangle(frame, (200, 500), (420, 715), (40, 60, 200), -1)
+    cv2.rectangle(frame, (760, 480), (980, 715), (200, 160, 40), -1)
+    analysis = analyse(images.snapshot(frame, np.random.default_rng(3)), camera(), [], True)
+    assert analysis.measurements["citizen_blobs"] >= 2  # the foreground was seen ...
+    assert analysis.people == 0 and analysis.flags == []  # ... and no detector found a person in it
+
+
+def test_overlapping_people_are_counted_apart(hard):
+    """Where people stand so close their foreground is one blob, each the detector finds is counted."""
+    merged = [
+        (scene, analysis)
+        for scene, analysis in hard.values()
+        if analysis.measurements.get("citizens_confirmed", 0) > analysis.measurements.get("citizen_blobs", 0)
+    ]
+    assert merged, "no scene where one blob held several people"
+    for scene, analysis in merged:
+        assert analysis.people <= scene.people, scene.name
+
+
+def test_precision_and_recall_on_the_harder_set(hard):
+    """Printed per flag with the detector used; every flag raised is right at least 9 times in 10, and every
+    tamper flag is found 9 times in 10. The queue's recall is lower (a face cut by the frame's edge or turned
+    away is missed: the flag waits for a person the detector confirms) and held at its measured floor."""
+    report = {}
+    for flag in FLAGS:
+        expected = {name for name, (scene, _a) in hard.items() if flag in scene.flags}
+        raised = {name for name, (_s, analysis) in hard.items() if flag in analysis.flags}
+        hits = len(expected & raised)
+        report[flag] = (hits / len(raised) if raised else 1.0, hits / len(expected))
+    detectors_used = {analysis.detector for _scene, analysis in hard.values()}
+    print("detector", detectors_used, {flag: tuple(round(v, 3) for v in pr) for flag, pr in report.items()})
+    assert detectors_used == {settings.CCTV_PERSON_DETECTOR}
+    assert all(precision >= 0.9 for precision, _recall in report.values()), report
+    assert all(recall >= 0.9 for flag, (_p, recall) in report.items() if flag != "queue_unstaffed"), report
+    assert report["queue_unstaffed"][1] >= 0.7, report

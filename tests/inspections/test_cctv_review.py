@@ -26,7 +26,6 @@ from inspections.models import (
 )
 from inspections.services.plans import risk_signals
 from inspections.services.snapshots import issue_key, revoke_keys
-from tests import cctv_scenes as scenes
 from tests import images
 from tests.factories import World, approved_plan, gid, gql, surprise_visits, token_for
 
@@ -55,10 +54,10 @@ class Site:
         self.camera = Camera.objects.create(
             counter=counter,
             name=f"Camera {code} {name}",
-            staff_zone=[list(p) for p in scenes.STAFF_ZONE],
-            citizen_zone=[list(p) for p in scenes.CITIZEN_ZONE],
+            staff_zone=[list(p) for p in images.STAFF_ZONE],
+            citizen_zone=[list(p) for p in images.CITIZEN_ZONE],
         )
-        self.camera.reference_frame.save("reference.jpg", ContentFile(scenes.reference_jpeg()))
+        self.camera.reference_frame.save("reference.jpg", ContentFile(images.reference_jpeg()))
         self.key = issue_key(self.camera)
 
     def send(self, jpeg: bytes, captured_at: datetime | None, *, key: str | None = None, name="snapshot.jpg"):
@@ -96,14 +95,14 @@ def immediate(settings, django_capture_on_commit_callbacks):
 
 
 def scene(kind: str, index: int = 0):
-    return scenes.build_class(kind, index)
+    return images.build_class(kind, index)
 
 
 def frozen_frames() -> list[bytes]:
     """A busy spell, then the recorder re-sending its last picture (re-encoded: different bytes each time)."""
-    busy = scenes.busy_sequence(np.random.default_rng(11), 3)
-    still = scenes.decode(busy[-1])
-    return busy + [scenes.encode(still, quality) for quality in (90, 86, 82, 78)]
+    busy = images.busy_sequence(np.random.default_rng(11), 3)
+    still = images.decode(busy[-1])
+    return busy + [images.encode(still, quality) for quality in (90, 86, 82, 78)]
 
 
 # --- ingest ---------------------------------------------------------------------------------------------------
@@ -198,7 +197,7 @@ def test_other_bytes_at_a_used_moment_are_a_conflict(world, immediate):  # noqa:
 def test_a_stalled_recorder_sending_identical_bytes_is_flagged_frozen(world, immediate, media_storage):  # noqa: F811
     """A busy spell, then the recorder re-sending its last file byte for byte at every new moment."""
     site = Site(world, "W01")
-    busy = scenes.busy_sequence(np.random.default_rng(5), 3)
+    busy = images.busy_sequence(np.random.default_rng(5), 3)
     stalled = [busy[-1]] * 4
     snapshots = list(site.sequence(busy + stalled))
     assert len(snapshots) == 7  # every moment the camera sent is a snapshot
@@ -415,12 +414,12 @@ def test_the_admin_draws_the_zones_on_the_reference_frame(world):
     assert page.status_code == 200
     found = re.search(rb'src="data:image/png;base64,([^"]+)"', page.content)
     assert found, "no zone preview"
-    preview = scenes.decode(base64.b64decode(found.group(1)))
+    preview = images.decode(base64.b64decode(found.group(1)))
     assert preview.shape[1] == 640
     # The staff zone is tinted blue and the citizen zone orange on the empty counter.
     staff = preview[int(0.35 * preview.shape[0]), int(0.5 * preview.shape[1])].astype(int)
     citizen = preview[int(0.9 * preview.shape[0]), int(0.5 * preview.shape[1])].astype(int)
-    reference = scenes.decode(scenes.reference_jpeg())
+    reference = images.decode(images.reference_jpeg())
     plain = __import__("cv2").resize(reference, (640, preview.shape[0]))
     assert staff[0] - plain[int(0.35 * preview.shape[0]), 320, 0] > 20  # more blue (BGR)
     assert citizen[2] - plain[int(0.9 * preview.shape[0]), 320, 2] > 10  # more red, as orange is
@@ -441,7 +440,7 @@ def faces_in(jpeg: bytes, zone) -> list[tuple[int, int, int, int]]:
 
     from inspections.cctv.zones import zone_mask
 
-    grey = cv2.cvtColor(scenes.decode(jpeg), cv2.COLOR_BGR2GRAY)
+    grey = cv2.cvtColor(images.decode(jpeg), cv2.COLOR_BGR2GRAY)
     mask = zone_mask(zone, grey.shape[1], grey.shape[0])
     found = []
     for name, neighbours in (("haarcascade_frontalface_alt2.xml", 3), ("haarcascade_profileface.xml", 3)):
@@ -459,7 +458,7 @@ def face_scene() -> bytes:
     """Staff behind the counter and citizens in front, their faces where the checking cascades find them."""
     for index in range(40):
         candidate = scene("staffed_queue", index).jpeg
-        if faces_in(candidate, scenes.CITIZEN_ZONE) and faces_in(candidate, scenes.STAFF_ZONE):
+        if faces_in(candidate, images.CITIZEN_ZONE) and faces_in(candidate, images.STAFF_ZONE):
             return candidate
     raise AssertionError("no scene with faces on both sides")
 
@@ -476,10 +475,10 @@ def test_citizens_faces_are_unrecognisable_in_the_stored_picture(
     assert snapshot.status == "analysed" and snapshot.faces_blurred >= 1
     stored = (media_storage / snapshot.file_name).read_bytes()
     # Found before in the citizen zone, by cascades the blurring did not use; found no more.
-    assert faces_in(jpeg, scenes.CITIZEN_ZONE)
-    assert faces_in(stored, scenes.CITIZEN_ZONE) == []
+    assert faces_in(jpeg, images.CITIZEN_ZONE)
+    assert faces_in(stored, images.CITIZEN_ZONE) == []
     # The staff zone stays clear for accountability, unless the setting says otherwise.
-    assert bool(faces_in(stored, scenes.STAFF_ZONE)) is not blur_staff
+    assert bool(faces_in(stored, images.STAFF_ZONE)) is not blur_staff
     # Both hashes are kept: what was received, and what is stored (checked when served).
     assert snapshot.received_sha256 == hashlib.sha256(jpeg).hexdigest()
     assert snapshot.sha256 == hashlib.sha256(stored).hexdigest() != snapshot.received_sha256
