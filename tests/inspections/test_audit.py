@@ -62,9 +62,14 @@ def public_functions(path: Path):
 
 def writes(function: ast.FunctionDef) -> bool:
     atomic = any("atomic" in ast.unparse(decorator) for decorator in function.decorator_list)
-    calls = {node.func.attr for node in ast.walk(function)
-             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)}
-    opens_transaction = any(isinstance(node, ast.With) and "atomic" in ast.unparse(node) for node in ast.walk(function))
+    calls = {
+        node.func.attr
+        for node in ast.walk(function)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+    }
+    opens_transaction = any(
+        isinstance(node, ast.With) and "atomic" in ast.unparse(node) for node in ast.walk(function)
+    )
     return atomic or opens_transaction or bool(calls & WRITES)
 
 
@@ -73,10 +78,16 @@ def recorded_actions(function: ast.FunctionDef) -> list[str]:
     found = []
     for node in ast.walk(function):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "record":
-            action = node.args[2] if len(node.args) > 2 else next(
-                (k.value for k in node.keywords if k.arg == "action"), None)
-            if (isinstance(action, ast.Attribute) and isinstance(action.value, ast.Name)
-                    and action.value.id == "AuditAction"):
+            action = (
+                node.args[2]
+                if len(node.args) > 2
+                else next((k.value for k in node.keywords if k.arg == "action"), None)
+            )
+            if (
+                isinstance(action, ast.Attribute)
+                and isinstance(action.value, ast.Name)
+                and action.value.id == "AuditAction"
+            ):
                 found.append(action.attr)
             elif isinstance(action, ast.Constant) and action.value in AuditAction.values:
                 found.append(AuditAction(action.value).name)  # a member's value, as record() accepts
@@ -162,11 +173,23 @@ def test_the_plan_lifecycle_is_in_the_audit_log(world):
 
 
 def test_a_change_through_the_api_is_marked_api(world):
-    plan = InspectionPlan.objects.create(authority=world.province, title="Nháp", year=2027, created_by=world.reviewer)
-    answer = gql(Client(), """mutation($id: ID!) { updatePlan(id: $id, title: "Kế hoạch 2027") { errors { code } } }""",
-                 {"id": gid("Plan", plan.pk)}, token=token_for(world.reviewer))["data"]["updatePlan"]
+    plan = InspectionPlan.objects.create(
+        authority=world.province, title="Nháp", year=2027, created_by=world.reviewer
+    )
+    answer = gql(
+        Client(),
+        """mutation($id: ID!) { updatePlan(id: $id, title: "Kế hoạch 2027") { errors { code } } }""",
+        {"id": gid("Plan", plan.pk)},
+        token=token_for(world.reviewer),
+    )["data"]["updatePlan"]
     assert answer["errors"] == []
     entry = AuditEntry.objects.get(action=AuditAction.PLAN_UPDATE)
-    assert (entry.surface, entry.actor, entry.data) == (AuditSurface.API, world.reviewer, {"title": "Kế hoạch 2027"})
+    assert (entry.surface, entry.actor, entry.data) == (
+        AuditSurface.API,
+        world.reviewer,
+        {"title": "Kế hoạch 2027"},
+    )
     update_plan(plan, actor=world.reviewer, title="Kế hoạch CCHC 2027")
-    assert AuditEntry.objects.filter(action=AuditAction.PLAN_UPDATE).latest("pk").surface == AuditSurface.COMMAND
+    assert (
+        AuditEntry.objects.filter(action=AuditAction.PLAN_UPDATE).latest("pk").surface == AuditSurface.COMMAND
+    )
