@@ -15,3 +15,9 @@ if not COMPILED.exists() or COMPILED.stat().st_mtime < CATALOGUE.stat().st_mtime
     partial = COMPILED.with_name(f".{COMPILED.name}.{os.getpid()}")
     polib.pofile(str(CATALOGUE)).save_as_mofile(str(partial))  # translated entries only, as msgfmt
     partial.replace(COMPILED)
+    # django.setup() (pytest-django runs it before this file) already loaded the catalogue without the .mo:
+    # forget it, as Django itself does when LOCALE_PATHS changes.
+    from django.utils.translation import trans_real
+
+    trans_real._translations = {}
+    trans_real._default = None
