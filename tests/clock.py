@@ -3,7 +3,7 @@
 ``pinned()`` travels (time-machine, ticking) to Monday 23 November 2026, 09:00 in Hồ Chí Minh City, moved by
 ``TEST_CLOCK_OFFSET_DAYS`` days (``make test`` runs the suite once more a year ahead). time-machine patches this
 process only, not its children nor a browser: tests that drive those run on the real clock instead and compare
-no dates across the boundary (tests/e2e/conftest.py).
+no dates across the boundary (tests/conftest.py).
 """
 
 import os

@@ -10,11 +10,19 @@ from inspections.services.plans import assign_inspectors
 from tests.clock import pinned
 from tests.factories import OFFICE, Field, World, approved_plan, make_user, surprise_visits, token_for
 
+# A browser keeps its cookies by its own clock, which time-machine does not reach, nor a server in a child process:
+# tests that use either (through these fixtures) stay on the real clock, so that server, browser and test agree.
+# They compare no dates, so the real date changes nothing in them.
+REAL_CLOCK_FIXTURES = {"chromium", "live_board"}
+
 
 @pytest.fixture(autouse=True)
-def clock():
+def clock(request):
     """Every test starts at the pinned instant (tests/clock.py) and never sees the real date; a test that needs
-    another day moves there with ``clock.move_to(...)``."""
+    another day moves there with ``clock.move_to(...)``. None for the browser tests (the real clock)."""
+    if REAL_CLOCK_FIXTURES & set(request.fixturenames):
+        yield None
+        return
     with pinned() as traveller:
         yield traveller
 

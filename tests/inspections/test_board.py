@@ -14,7 +14,7 @@ from inspections.models import (
     Visit,
 )
 from inspections.services.board import board
-from tests.factories import add_finding, approved_plan, gid, gql, token_for
+from tests.factories import add_finding, approved_plan, at, gid, gql, token_for
 
 TODAY = date(2027, 4, 1)  # the scene's as-of day (tests/inspections/conftest.py)
 
@@ -59,13 +59,14 @@ QUERY = """query($a: ID!, $sort: BoardSort) { board(authorityId: $a, year: 2027,
   months { month coverage onTime } } }"""
 
 
-def test_the_board_through_graphql_and_who_may_see_it(scene):
+def test_the_board_through_graphql_and_who_may_see_it(scene, clock):
+    clock.move_to(at(date(2027, 2, 1)))  # through the API "today" is the clock's: before the March deadlines
     token = token_for(scene.reviewer)
     data = gql(Client(), QUERY, {"a": gid("OrgUnit", scene.province.pk), "sort": "FINDINGS"}, token=token)["data"]
     rows = data["board"]["rows"]
     assert rows["totalCount"] == 12 and rows["pageInfo"]["hasNextPage"] is True
     first = rows["edges"][0]["node"]
-    # Sorted by findings; through the API "today" is the real one, before the March deadlines: nothing overdue.
+    # Sorted by findings; nothing is overdue yet.
     assert first["unit"]["code"] == "W01" and first["rank"] == 12 and first["status"] == "AMBER"
     assert (first["overdueNow"], first["score"]) == (0, 82.0)  # 100 − 10 − 1 − 3 (repeat) − 2×2 (CCTV)
     assert first["findings"] == {"critical": 1, "major": 0, "minor": 1, "total": 2}

@@ -4,6 +4,7 @@ surprise confidentiality hold."""
 import csv
 import io
 import uuid
+from datetime import date
 
 import openpyxl
 from django.test import Client
@@ -14,7 +15,7 @@ from inspections.services.board import board
 from inspections.services.evidence import store_photo
 from inspections.services.plans import assign_inspectors
 from tests import images
-from tests.factories import gid, surprise_visits, token_for
+from tests.factories import at, gid, surprise_visits, token_for
 
 
 def get(user, url):
@@ -79,12 +80,13 @@ def test_the_unit_report_renders_as_pdf_with_photos(scene, media_storage):
     assert get(other_head, url)[0].status_code == 404
 
 
-def test_no_export_reveals_a_hidden_surprise_visit(world):
+def test_no_export_reveals_a_hidden_surprise_visit(world, clock):
     """The unit's own report shows its surprise visit only once the inspector has checked in."""
     from inspections.web.exports import report_html
     from tests.factories import approved_plan
 
-    plan = approved_plan(world, year=timezone.localdate().year + 1)
+    clock.move_to(at(date(2026, 12, 1)))  # the world's plan is of next year (2027)
+    plan = approved_plan(world)
     hidden = surprise_visits(plan)[0]
     head = world.unit_people(hidden.unit)[0]
     url = f"/api/exports/units/{gid('OrgUnit', hidden.unit.pk)}/report.pdf?year={hidden.planned_date.year}"
