@@ -2,6 +2,23 @@
 
 import graphene
 from graphene import relay
+from graphql_relay import to_global_id
+
+
+def strict_global_id(global_id) -> tuple[str, str] | None:
+    """(type name, raw id) of a global id written exactly as this server writes them, else None.
+
+    base64 decoding skips what is not in its alphabet, so ``<id>\\x00``, ``<id>!!`` or `` <id>`` would resolve
+    as ``<id>``: an id is taken only when encoding it back gives the same text."""
+    if not isinstance(global_id, str):
+        return None
+    try:
+        type_name, raw_id = relay.Node.resolve_global_id(None, global_id)
+    except Exception:  # noqa: BLE001 - graphene raises bare Exception on undecodable ids
+        return None
+    if not type_name or not str(raw_id).isdigit() or to_global_id(type_name, raw_id) != global_id:
+        return None
+    return type_name, str(raw_id)
 
 
 class Node(relay.Node):
@@ -16,10 +33,10 @@ class Node(relay.Node):
 
     @classmethod
     def get_node_from_global_id(cls, info, global_id, only_type=None):
-        try:
-            type_name, raw_id = cls.resolve_global_id(info, global_id)
-        except Exception:  # noqa: BLE001 - graphene raises bare Exception on undecodable ids
+        decoded = strict_global_id(global_id)
+        if decoded is None:
             return None
+        type_name, raw_id = decoded
         graphene_type = info.schema.get_type(type_name)
         if graphene_type is None or not str(raw_id).isdigit():
             return None
@@ -33,13 +50,10 @@ class Node(relay.Node):
 
 def decode_id(global_id: str, expected_type: str) -> int | None:
     """The database id inside a global id of ``expected_type``, or None for anything else."""
-    try:
-        type_name, raw_id = relay.Node.resolve_global_id(None, global_id)
-    except Exception:  # noqa: BLE001
+    decoded = strict_global_id(global_id)
+    if decoded is None or decoded[0] != expected_type:
         return None
-    if type_name != expected_type or not str(raw_id).isdigit():
-        return None
-    return int(raw_id)
+    return int(decoded[1])
 
 
 class CountableConnection(relay.Connection):

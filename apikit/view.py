@@ -12,6 +12,7 @@
 - An unexpected exception is logged with its trace; the client sees a generic error and the request id.
 """
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing import Any
 
 import structlog
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
@@ -123,6 +125,25 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
 
 def typed_error(code: RequestErrorCode, message: str) -> dict[str, Any]:
     return {"message": message, "extensions": {"code": code.value}}
+
+
+APQ_PREFIX = "apq:"
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+
+
+def persisted_hash(data: dict) -> str | dict | None:
+    """Apollo's automatic persisted queries: the ``sha256Hash`` of ``extensions.persistedQuery`` (version 1),
+    None when the operation has none, or the error answer for a malformed one."""
+    extensions = data.get("extensions")
+    if not isinstance(extensions, dict) or "persistedQuery" not in extensions:
+        return None
+    persisted = extensions["persistedQuery"]
+    digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
+    if not isinstance(persisted, dict) or persisted.get("version") != 1 or not isinstance(digest, str) \
+            or not SHA256_HEX.fullmatch(digest):
+        return {"errors": [typed_error(RequestErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
+                                       "Send persistedQuery version 1 with a lower-case hex sha256Hash.")]}
+    return digest
 
 
 def rate_limited(retry_after: int) -> RequestRejected:
@@ -257,7 +278,10 @@ class GraphQLHTTPView(GrapheneView):
 
     def read_request(self, request: HttpRequest) -> dict | list:
         if request.method == "GET":
-            return {key: request.GET.get(key) for key in ("query", "variables", "operationName")}
+            payload = {key: request.GET.get(key) for key in ("query", "variables", "operationName")}
+            if request.GET.get("extensions"):
+                payload["extensions"] = parse_json(request.GET["extensions"], what="Extensions")
+            return payload
         content_type = request.content_type.lower()
         if content_type == "application/graphql":
             return {"query": self.body(request).decode("utf-8", errors="replace")}
@@ -311,6 +335,19 @@ class GraphQLHTTPView(GrapheneView):
         if not isinstance(data, dict):
             raise RequestRejected(400, RequestErrorCode.BAD_REQUEST, "Each operation must be a JSON object.")
         query = data.get("query")
+        persisted = persisted_hash(data)
+        if isinstance(persisted, dict):
+            return persisted, invalid_status
+        if persisted is not None:
+            if not query:
+                query = cache.get(APQ_PREFIX + persisted)
+                if query is None:  # the client sends the document with its hash next (Apollo's protocol)
+                    return {"errors": [typed_error(RequestErrorCode.PERSISTED_QUERY_NOT_FOUND,
+                                                   "PersistedQueryNotFound")]}, 200
+            elif not isinstance(query, str) or hashlib.sha256(query.encode("utf-8", "surrogatepass")).hexdigest() \
+                    != persisted:
+                return {"errors": [typed_error(RequestErrorCode.BAD_REQUEST,
+                                               "The query does not match its sha256Hash.")]}, invalid_status
         if not isinstance(query, str) or not query.strip():
             return {"errors": [typed_error(RequestErrorCode.BAD_REQUEST, "Provide a query string.")]}, invalid_status
         problem = text_problem(query)
@@ -356,6 +393,8 @@ class GraphQLHTTPView(GrapheneView):
             return {"errors": [format_error(bad_input or bad_argument)]}, invalid_status
         if cost > settings.GRAPHQL_MAX_COST:
             return {"errors": [format_error(too_costly(cost, settings.GRAPHQL_MAX_COST))]}, invalid_status
+        if persisted is not None:  # kept only once it is a valid document, so junk never fills the cache
+            cache.set(APQ_PREFIX + persisted, query, timeout=settings.GRAPHQL_APQ_TTL_SECONDS)
         return Prepared(document, operation, variables, operation_name, cost)
 
     def execute_prepared(self, request: HttpRequest, prepared: Prepared) -> tuple[dict, int]:

@@ -297,40 +297,8 @@ RATE_LIMIT_SIGN_INS_PER_MINUTE = env_int("RATE_LIMIT_SIGN_INS_PER_MINUTE", _RATE
 RATE_LIMIT_SIGN_IN_FIELDS = ("mobileLogin",)
 # Addresses of the reverse proxies whose X-Forwarded-For is believed (comma-separated IPs).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
-# Subscriptions open at once on one WebSocket (count).
-GRAPHQL_WS_MAX_SUBSCRIPTIONS = env_int("GRAPHQL_WS_MAX_SUBSCRIPTIONS", 20)
-# "Did you mean …?" in validation errors names fields nobody asked for: only under DEBUG (on/off).
-GRAPHQL_FIELD_SUGGESTIONS = env_bool("GRAPHQL_FIELD_SUGGESTIONS", DEBUG)
-# Cost of one operation (points: 1 per object field, lists multiplied by their page size) and of one request
-# (a batch sums its operations); over either is QUERY_TOO_COSTLY before any SQL runs.
-GRAPHQL_MAX_COST = env_int("GRAPHQL_MAX_COST", 5_000)
-GRAPHQL_MAX_REQUEST_COST = env_int("GRAPHQL_MAX_REQUEST_COST", 10_000)
-# Declared cost of the expensive root fields (points), for the work they do beyond their selection.
-GRAPHQL_FIELD_COSTS = {"board": 200, "headScorecard": 100, "previewDraw": 200, "verifyDraw": 200,
-                       "planCoverage": 50, "assignmentBundle": 100}
-# Page size assumed for a list whose size is not asked (rows) when costing it.
-GRAPHQL_UNBOUNDED_LIST_COST = 50
-# Largest first/last of a connection (rows); 0 or less is refused too (BAD_INPUT).
-GRAPHQL_MAX_PAGE_SIZE = GRAPHENE["RELAY_CONNECTION_MAX_LIMIT"]
-# Longest text in a variable or argument (characters), and the longest search text (characters).
-GRAPHQL_MAX_TEXT_CHARS = env_int("GRAPHQL_MAX_TEXT_CHARS", 20_000)
-GRAPHQL_MAX_SEARCH_CHARS = env_int("GRAPHQL_MAX_SEARCH_CHARS", 200)
-# Deepest nesting of a JSON body or of variables (levels).
-GRAPHQL_MAX_JSON_DEPTH = env_int("GRAPHQL_MAX_JSON_DEPTH", 32)
-# Largest request body (bytes) other than a photo upload, refused from Content-Length before it is read.
-REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 2_621_440)
-# Rate limits: cost points a user (or an anonymous address) may spend per minute, and sign-in attempts per
-# minute from one address; over it is 429 RATE_LIMITED with Retry-After (seconds).
-# The suite shares one address and one cache for thousands of requests: its limits are off unless a test
-# sets them.
-_RATE_OFF = 10**12 if TESTING else None
-RATE_LIMIT_COST_PER_MINUTE = env_int("RATE_LIMIT_COST_PER_MINUTE", _RATE_OFF or 60_000)
-RATE_LIMIT_ANONYMOUS_COST_PER_MINUTE = env_int("RATE_LIMIT_ANONYMOUS_COST_PER_MINUTE", _RATE_OFF or 5_000)
-RATE_LIMIT_SIGN_INS_PER_MINUTE = env_int("RATE_LIMIT_SIGN_INS_PER_MINUTE", _RATE_OFF or 10)
-# Root fields that sign in, counted against RATE_LIMIT_SIGN_INS_PER_MINUTE (GraphQL field names).
-RATE_LIMIT_SIGN_IN_FIELDS = ("mobileLogin",)
-# Addresses of the reverse proxies whose X-Forwarded-For is believed (comma-separated IPs).
-TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+# How long an automatic persisted query (Apollo APQ) is kept after it was last sent in full (seconds).
+GRAPHQL_APQ_TTL_SECONDS = env_int("GRAPHQL_APQ_TTL_SECONDS", 7 * 24 * 3600)
 # Subscriptions open at once on one WebSocket (count).
 GRAPHQL_WS_MAX_SUBSCRIPTIONS = env_int("GRAPHQL_WS_MAX_SUBSCRIPTIONS", 20)
 

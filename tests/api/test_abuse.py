@@ -340,3 +340,34 @@ def test_subscriptions_are_capped_per_connection(reviewer, small_tree, settings)
         await ws.disconnect()
 
     async_to_sync(scenario)()
+
+
+def test_node_ids_are_decoded_strictly(client, reviewer, small_tree):
+    _user, token = reviewer
+    good = unit_id(small_tree["01-W1"])
+    query = "query($id: ID!) { node(id: $id) { id } }"
+    for lax in (good + "!!", " " + good, good + "\n", good.rstrip("=") + "=="):
+        if lax == good:
+            continue
+        assert post(client, {"query": query, "variables": {"id": lax}}, token=token).json()["data"]["node"] is None
+
+
+# --- automatic persisted queries (Apollo APQ) ----------------------------------------------------------
+
+def test_a_hash_alone_asks_for_the_document_then_is_enough(client, reviewer):
+    import hashlib
+
+    _user, token = reviewer
+    query = "{ me { username } }"
+    digest = hashlib.sha256(query.encode()).hexdigest()
+    extensions = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+    first = post(client, {"extensions": extensions}, token=token)
+    assert first.status_code == 200 and code_of(first) == "PERSISTED_QUERY_NOT_FOUND"
+    wrong = post(client, {"query": "{ __typename }", "extensions": extensions}, token=token)
+    assert code_of(wrong) == "BAD_REQUEST"
+    full = post(client, {"query": query, "extensions": extensions}, token=token).json()
+    assert full == {"data": {"me": {"username": "noivu"}}}
+    again = client.get(URL, {"extensions": json.dumps(extensions)}, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert again.json() == {"data": {"me": {"username": "noivu"}}}
+    bad = post(client, {"extensions": {"persistedQuery": {"version": 2, "sha256Hash": digest}}}, token=token)
+    assert code_of(bad) == "PERSISTED_QUERY_NOT_SUPPORTED"
