@@ -30,6 +30,7 @@ messages: install
 
 migrate: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py createcachetable
 
 demo: migrate
 	DEBUG=1 $(PY) manage.py load_divisions --province 79
@@ -57,10 +58,12 @@ test: install lint test-sqlite test-postgres
 .PHONY: browser
 browser:
 	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq || true; \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver \
 			|| echo "== Chromium could not be installed: the browser test will be skipped =="; \
 	fi
 	@if ! command -v faketime >/dev/null && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq || true; \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y faketime \
 			|| echo "== libfaketime could not be installed: the year-ahead run moves the suite's clock only =="; \
 	fi
