@@ -47,6 +47,16 @@ def status_of(result_id) -> str:
     return DBTaskResult.objects.get(pk=result_id).status
 
 
+@pytest.fixture(autouse=True)
+def fresh_pool():
+    """A pool of this process's own for each test: its connections are terminated on purpose here, and
+    earlier tests' threads may still hold some."""
+    if getattr(connection, "pool", None) is not None:
+        connection.close()
+        connection.close_pool()
+    yield
+
+
 @pytest.fixture
 def processes():
     started: list[subprocess.Popen] = []
