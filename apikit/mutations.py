@@ -14,7 +14,6 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from graphene.types.mutation import MutationOptions
 from graphene.utils.str_converters import to_camel_case
-from graphql import FieldNode
 
 
 def error_type(name: str, code_enum: type[Enum], description: str = "") -> type[graphene.ObjectType]:
@@ -93,16 +92,3 @@ class BaseMutation(graphene.Mutation):
                 ))
         return errors
 
-
-def runs_outside_transaction(schema: graphene.Schema, operation) -> bool:
-    """Whether every root field of a mutation ``operation`` is a BaseMutation with ``atomic = False``."""
-    mutation_type = getattr(schema, "mutation", None)
-    if mutation_type is None:
-        return False
-    by_name = {(field.name or to_camel_case(attr)): field.type
-               for attr, field in mutation_type._meta.fields.items()}
-    selections = operation.selection_set.selections
-    return bool(selections) and all(
-        isinstance(selection, FieldNode)
-        and getattr(by_name.get(selection.name.value), "atomic", True) is False
-        for selection in selections)
