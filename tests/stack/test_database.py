@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import MD5PasswordHasher
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.test import Client
 
 from inspections.models import Criterion, Role, Visit
@@ -59,7 +59,10 @@ class GatedHasher(MD5PasswordHasher):
     hashing = threading.Event()
     release = threading.Event()
 
+    held_connection: list[bool] = []
+
     def verify(self, password, encoded):
+        GatedHasher.held_connection.append(connection.connection is not None)
         GatedHasher.hashing.set()
         GatedHasher.release.wait(timeout=30)
         return super().verify(password, encoded)
@@ -70,6 +73,7 @@ def test_sign_in_holds_no_transaction_open_while_it_hashes(small_tree, pg_observ
     make_user("thanhtra", Role.INSPECTOR, small_tree["01-TTR"])
     GatedHasher.hashing.clear()
     GatedHasher.release.clear()
+    GatedHasher.held_connection.clear()
     answer = {}
 
     def sign_in():
@@ -87,6 +91,7 @@ def test_sign_in_holds_no_transaction_open_while_it_hashes(small_tree, pg_observ
         GatedHasher.release.set()
         thread.join(timeout=30)
     assert idle_in_transaction == 0
+    assert GatedHasher.held_connection == [False]  # given back to the pool while hashing
     payload = answer["body"]["data"]["mobileLogin"]
     assert payload["errors"] == [] and payload["token"].startswith("cchc_")
 
