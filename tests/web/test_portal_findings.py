@@ -111,3 +111,10 @@ def test_a_drawn_units_head_learns_nothing_before_check_in(field, path):
         assert response.status_code == 200
         pages.append(placeholders(response.content.decode(), head, unit))
     assert pages[0] == pages[1]
+
+
+def test_a_fix_date_that_is_not_a_date_is_refused_and_changes_nothing(submitted):
+    response = signed_in(submitted.head).post(f"/findings/{submitted.finding.uuid}/",
+                                              {"plan_of_action": "Niêm yết", "fixed_on": "31/02/2026"})
+    assert response.status_code == 400 and "Nhập một ngày." in response.content.decode()
+    assert Remediation.objects.get(finding=submitted.finding).state == RemediationState.OPEN

@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from inspections.error_codes import RemediationErrorCode, fail
 from inspections.models import Remediation, RemediationState
 from inspections.services import remediation as remediation_service
 from inspections.services.calendar import count_working_days
@@ -101,7 +102,7 @@ def answer_from(request: HttpRequest, remediation: Remediation) -> None:
     refused answer keeps none of its photos attached."""
     fixed_on = request.POST.get("fixed_on") or None
     if fixed_on is not None and parse_date(fixed_on) is None:
-        raise ValidationError({"fixed_on": ValidationError(_("Enter a date."), code="INVALID")})
+        raise fail(RemediationErrorCode.INVALID, _("Enter a date."), "fixed_on")
     with transaction.atomic():
         photo_ids = []
         for file in request.FILES.getlist("photos"):
