@@ -195,16 +195,6 @@ elif TESTING:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cchc_cache"}}
 
-# The rate limits' counters, shared by every process: Redis when configured, else the database
-# (`manage.py createcachetable`); tests without Redis keep them in memory.
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                          "KEY_PREFIX": env("CACHE_PREFIX", "cchc")}}
-elif TESTING:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cchc_cache"}}
-
 # --- Background tasks (Django's Tasks API, django-tasks backport) ----------------------------------------
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # A task RUNNING for longer than this is taken to belong to a dead worker and is put back in the queue by the
@@ -353,10 +343,6 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIN
 SECURE_REDIRECT_EXEMPT = [r"^healthz(/system)?$"]
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
-# A CSRF refusal on /graphql/ and /api/* answers JSON (CSRF_FAILED); pages keep Django's HTML page.
-CSRF_FAILURE_VIEW = "apikit.rest.csrf_failure"
-# Paths that answer JSON errors (CSRF refusals included), never HTML.
-API_PATH_PREFIXES = ("/graphql/", "/api/")
 # A CSRF refusal on /graphql/ and /api/* answers JSON (CSRF_FAILED); pages keep Django's HTML page.
 CSRF_FAILURE_VIEW = "apikit.rest.csrf_failure"
 # Paths that answer JSON errors (CSRF refusals included), never HTML.
