@@ -161,7 +161,7 @@ def test_bad_uploads_are_refused_and_nothing_is_stored(world, media_storage, mak
     assert sorted(p.name for p in media_storage.rglob("*") if p.is_file()) == before  # the reference only
 
 
-def test_a_retry_of_the_same_moment_answers_the_snapshot_kept(world, immediate):  # noqa: F811
+def test_a_retry_of_the_same_moment_answers_the_snapshot_kept(world, immediate):
     site = Site(world, "W01")
     jpeg = scene("staffed").jpeg
     first = site.send(jpeg, MONDAY_10AM)
@@ -172,7 +172,7 @@ def test_a_retry_of_the_same_moment_answers_the_snapshot_kept(world, immediate):
     assert again.json()["created"] is False and Snapshot.objects.count() == 1
 
 
-def test_other_bytes_at_a_used_moment_are_a_conflict(world, immediate):  # noqa: F811
+def test_other_bytes_at_a_used_moment_are_a_conflict(world, immediate):
     """A camera whose clock is stuck is told so, instead of losing every frame while hearing all is well."""
     site = Site(world, "W01")
     kept = site.send(scene("staffed").jpeg, MONDAY_10AM).json()["snapshot"]
@@ -194,7 +194,7 @@ def test_other_bytes_at_a_used_moment_are_a_conflict(world, immediate):  # noqa:
     )
 
 
-def test_a_stalled_recorder_sending_identical_bytes_is_flagged_frozen(world, immediate, media_storage):  # noqa: F811
+def test_a_stalled_recorder_sending_identical_bytes_is_flagged_frozen(world, immediate, media_storage):
     """A busy spell, then the recorder re-sending its last file byte for byte at every new moment."""
     site = Site(world, "W01")
     busy = images.busy_sequence(np.random.default_rng(5), 3)
@@ -218,7 +218,7 @@ def test_a_stalled_recorder_sending_identical_bytes_is_flagged_frozen(world, imm
     assert ("FROZEN", 4) in [(item["flag"], item["count"]) for item in queue]
 
 
-def test_an_empty_room_sent_twice_byte_for_byte_is_frozen_too(world, immediate):  # noqa: F811
+def test_an_empty_room_sent_twice_byte_for_byte_is_frozen_too(world, immediate):
     """No live sensor gives the same bytes twice (noise), even of a still room: the bytes decide, not the scene."""
     site = Site(world, "W01")
     empty = scene("empty", 2).jpeg
@@ -466,7 +466,7 @@ def face_scene() -> bytes:
 @pytest.mark.parametrize("blur_staff", [False, True])
 def test_citizens_faces_are_unrecognisable_in_the_stored_picture(
     world, immediate, media_storage, settings, blur_staff
-):  # noqa: F811
+):
     settings.CCTV_BLUR_STAFF_FACES = blur_staff
     site = Site(world, "W01")
     jpeg = face_scene()
@@ -487,7 +487,7 @@ def test_citizens_faces_are_unrecognisable_in_the_stored_picture(
     assert not any(path.read_bytes() == jpeg for path in media_storage.rglob("*.jpg"))
 
 
-def test_the_original_waits_in_the_private_store_and_is_never_served(world, media_storage):  # noqa: F811
+def test_the_original_waits_in_the_private_store_and_is_never_served(world, media_storage):
     site = Site(world, "W01")
     jpeg = scene("queue").jpeg
     site.send(jpeg, MONDAY_10AM)  # no worker ran: still pending
@@ -500,7 +500,7 @@ def test_the_original_waits_in_the_private_store_and_is_never_served(world, medi
     assert not AuditEntry.objects.filter(action="snapshot.view").exists()
 
 
-def test_every_view_of_a_snapshot_picture_is_in_the_audit_log(world, immediate, media_storage):  # noqa: F811
+def test_every_view_of_a_snapshot_picture_is_in_the_audit_log(world, immediate, media_storage):
     site = Site(world, "W01")
     site.send(scene("covered").jpeg, MONDAY_10AM)
     snapshot = Snapshot.objects.get()
@@ -523,7 +523,7 @@ def test_every_view_of_a_snapshot_picture_is_in_the_audit_log(world, immediate, 
 
 def test_the_purge_keeps_confirmed_snapshots_and_files_kept_snapshots_share(
     world, immediate, media_storage, settings
-):  # noqa: F811
+):
     from inspections.services.snapshots import purge_snapshots
     from inspections.tasks import purge_snapshots as purge_task
 
