@@ -13,10 +13,8 @@ def fail(code: Enum, message: str, field: str | None = None) -> ValidationError:
     return ValidationError(message, code=code.value)
 
 
-def fail_together(errors: list[ValidationError]) -> ValidationError | None:
-    """Several errors made by ``fail`` reported at once (every bad field of a form), or None when there are none."""
-    if not errors:
-        return None
+def fail_together(errors: list[ValidationError]) -> ValidationError:
+    """Several errors made by ``fail`` reported at once (every bad field of a form); ``errors`` is not empty."""
     merged: dict = {}
     for error in errors:
         error.update_error_dict(merged)

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from inspections.error_codes import FieldErrorCode, fail
-from inspections.models import Evidence, Finding, Role, User, VisitStatus
+from inspections.models import AuditAction, Evidence, Finding, Role, User, VisitStatus
 from inspections.services.audit import record
 from inspections.services.field import check_assigned
 
@@ -285,7 +285,7 @@ def store_photo(*, actor: User, evidence_id: uuid_lib.UUID, finding_id: uuid_lib
             if same is not None:
                 return Upload(same, created=False)
         evidence = keep_photo(photo, existing or Evidence(uuid=evidence_id, uploaded_by=actor), finding_id, finding)
-        record(actor, device, "evidence.upload", evidence,
+        record(actor, device, AuditAction.EVIDENCE_UPLOAD, evidence,
                {"finding": str(finding_id), "sha256": photo.sha256, "size": evidence.size})
     logger.info("evidence_stored", evidence=str(evidence_id), finding=str(finding_id), size=evidence.size)
     return Upload(evidence, created=True)
@@ -306,7 +306,7 @@ def store_answer_photo(*, actor: User, evidence_id: uuid_lib.UUID, data: bytes, 
                 raise fail(FieldErrorCode.CONFLICT, _("Another photo was already uploaded under this id."), "id")
             return Upload(existing, created=False)
         evidence = keep_photo(photo, Evidence(uuid=evidence_id, uploaded_by=actor), None, None)
-        record(actor, device, "evidence.upload", evidence, {"for": "remediation", "sha256": photo.sha256})
+        record(actor, device, AuditAction.EVIDENCE_UPLOAD, evidence, {"for": "remediation", "sha256": photo.sha256})
     return Upload(evidence, created=True)
 
 

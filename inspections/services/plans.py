@@ -149,7 +149,7 @@ def update_plan(plan: InspectionPlan, *, actor: User, **changes) -> InspectionPl
         setattr(plan, name, value.strip() if name == "title" else value)
     if changes:
         plan.save()
-    audited = {name: value if value is None or isinstance(value, (int, str)) else str(value)
+    audited: dict[str, object] = {name: value if value is None or isinstance(value, (int, str)) else str(value)
                for name, value in changes.items()}
     if inspectors is not None:
         audited["inspectors"] = [inspector.username for inspector in inspectors]

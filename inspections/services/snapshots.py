@@ -29,7 +29,7 @@ from inspections.cctv.analysis import (
 )
 from inspections.cctv.privacy import blur_faces
 from inspections.error_codes import CctvErrorCode, fail
-from inspections.models import AnalysisStatus, Camera, CameraKey, ReviewState, Snapshot
+from inspections.models import AnalysisStatus, AuditAction, Camera, CameraKey, ReviewState, Snapshot
 from inspections.services.audit import record
 from inspections.services.calendar import is_working_day
 from inspections.services.evidence import open_checked, read_verified_file, store_content
@@ -304,7 +304,7 @@ def purge_snapshots(*, now: datetime | None = None) -> Purged:
         record(
             None,
             None,
-            "snapshot.purge",
+            AuditAction.SNAPSHOT_PURGE,
             Snapshot(pk=rows[0][0]),
             {"snapshots": len(rows), "captured_before": cutoff.isoformat()},
         )
@@ -315,4 +315,4 @@ def purge_snapshots(*, now: datetime | None = None) -> Purged:
 
 def record_view(snapshot: Snapshot, *, viewer) -> None:
     """Write to the audit log that ``viewer`` saw the snapshot's picture (every view, not only the first)."""
-    record(viewer, None, "snapshot.view", snapshot, {"sha256": snapshot.sha256})
+    record(viewer, None, AuditAction.SNAPSHOT_VIEW, snapshot, {"sha256": snapshot.sha256})
