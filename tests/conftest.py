@@ -1,5 +1,8 @@
+
 """Fixtures of the whole suite: the pinned clock, per-test file storage, and the shared worlds (real org units
 and real users of every role, built through the services). Each world has usernames of its own."""
+
+import importlib
 
 import pytest
 from django.utils import timezone
@@ -112,3 +115,17 @@ def field(world) -> Field:
     Visit.objects.filter(pk=visit.pk).update(planned_date=timezone.localdate())
     visit.refresh_from_db()
     return Field(world=world, visit=visit, inspector=inspector, token=token_for(inspector))
+
+
+@pytest.fixture(autouse=True)
+def seeded_checklist(request):
+    """A transactional test (a live server, a browser) starts on a database flushed by the one before, which
+    also removed what the migrations seeded: the one-stop-shop checklist is seeded again, as migration 0004 does
+    (serialized_rollback would reload content types that the flush already recreated)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    importlib.import_module("inspections.migrations.0004_seed_one_stop_shop_checklist").seed(apps, None)

@@ -22,7 +22,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
 VIEWPORTS = {"phone": {"width": 360, "height": 780}, "desktop": {"width": 1280, "height": 900}}
 WAIT_MS = 15_000
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the seeded checklist
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

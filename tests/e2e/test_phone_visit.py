@@ -47,7 +47,7 @@ def run(gql_client: Client, document: str, upload_files: bool = False, **variabl
     return gql_client.execute(GraphQLRequest(document, variable_values=variables), upload_files=upload_files)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_phone_runs_a_whole_visit_over_http(live_server, field):
     url = live_server.url
     login = run(client(url), LOGIN, u=field.inspector.username, p=f"{field.inspector.username}-pw-2026")

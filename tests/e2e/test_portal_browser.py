@@ -14,7 +14,7 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 VIEWPORTS = {"phone": {"width": 360, "height": 760}, "desktop": {"width": 1280, "height": 860}}
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the seeded checklist
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

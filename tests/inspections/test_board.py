@@ -99,7 +99,7 @@ def test_the_number_of_queries_does_not_grow_with_units_or_findings(scene):
     assert small[0] == large[0]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_board_subscription_pushes_the_changed_row(world):
     """Over a real WebSocket, through the in-memory layer (and Redis when REDIS_URL is set: the PostgreSQL run)."""
     from asgiref.sync import async_to_sync, sync_to_async

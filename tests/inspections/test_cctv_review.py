@@ -108,7 +108,7 @@ def frozen_frames() -> list[bytes]:
 # --- ingest ---------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_snapshot_is_accepted_fast_and_analysed_by_the_worker(world):
     """The default backend (django-tasks-db), with real commits: the request only queues; `db_worker`, as
     `make run` starts it, analyses."""

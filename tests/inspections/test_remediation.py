@@ -174,7 +174,7 @@ def test_a_move_against_an_older_version_is_a_conflict(case):
     assert case.remediation.state == "answered"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_accepts_at_once_on_postgresql_one_wins(field):
     if connection.vendor != "postgresql":
         pytest.skip("row-level concurrency is what PostgreSQL gives; SQLite serialises writers whole")
@@ -361,7 +361,7 @@ def test_notifications_query_and_mark_read(case):
     assert other["totalCount"] == 0  # nobody reads another's notifications
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_subscription_receives_the_notification_over_a_websocket(field):
     case = Case(field)
     token = token_for(case.head)

@@ -15,7 +15,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts"
 VIEWPORTS = {"phone": {"width": 360, "height": 780}, "desktop": {"width": 1280, "height": 900}}
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the seeded checklist
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
