@@ -31,4 +31,3 @@ class RequestErrorCode(StrEnum):
     INTERNAL_ERROR = "INTERNAL_ERROR"
     # A subscription ended because the event bus (Redis) was lost: events may have been missed; resubscribe.
     EVENTS_INTERRUPTED = "EVENTS_INTERRUPTED"
-

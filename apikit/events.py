@@ -62,8 +62,12 @@ def publish_many(events: list[tuple[str, dict]]) -> None:
     try:
         async_to_sync(send_all)()
     except Exception as exc:  # noqa: BLE001 - after commit nothing may fail the change it announces
-        logger.warning("event_publish_dropped", topics=sorted({t for t, _ in events})[:10], count=len(events),
-                       error=repr(exc))
+        logger.warning(
+            "event_publish_dropped",
+            topics=sorted({t for t, _ in events})[:10],
+            count=len(events),
+            error=repr(exc),
+        )
 
 
 class RedisRestarted(Exception):

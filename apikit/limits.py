@@ -52,8 +52,9 @@ class BodySizeLimit:
             try:
                 too_large = int(declared) > limit
             except ValueError:
-                return await self.refuse(send, headers, 400, RequestErrorCode.BAD_REQUEST,
-                                         _("Content-Length is not a number."))
+                return await self.refuse(
+                    send, headers, 400, RequestErrorCode.BAD_REQUEST, _("Content-Length is not a number.")
+                )
             if too_large:
                 return await self.refuse_size(send, headers, limit)
         state = {"received": 0, "exceeded": False, "started": False}
@@ -84,9 +85,17 @@ class BodySizeLimit:
     @staticmethod
     async def refuse(send, headers, status: int, code: RequestErrorCode, message: str):
         body = error_body(code, message)
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [*JSON_HEADERS, (b"content-length", str(len(body)).encode()),
-                                (b"connection", b"close")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    *JSON_HEADERS,
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 

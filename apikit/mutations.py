@@ -80,15 +80,20 @@ class BaseMutation(graphene.Mutation):
         code_enum = error_class.code_enum
         known = {member.value for member in code_enum}
         fallback = next(iter(code_enum)).value if "invalid" not in known else "invalid"
-        items = error.error_dict.items() if hasattr(error, "error_dict") else [(NON_FIELD_ERRORS, error.error_list)]
+        items = (
+            error.error_dict.items()
+            if hasattr(error, "error_dict")
+            else [(NON_FIELD_ERRORS, error.error_list)]
+        )
         errors = []
         for field, field_errors in items:
             for item in field_errors:
                 code = item.code if item.code in known else fallback
-                errors.append(error_class(
-                    field=None if field == NON_FIELD_ERRORS else to_camel_case(field),
-                    code=code_enum(code),
-                    message=" ".join(item.messages),
-                ))
+                errors.append(
+                    error_class(
+                        field=None if field == NON_FIELD_ERRORS else to_camel_case(field),
+                        code=code_enum(code),
+                        message=" ".join(item.messages),
+                    )
+                )
         return errors
-

@@ -9,11 +9,17 @@ STATUS = {"file_too_large": 413, "unauthenticated": 401}
 
 
 def error_response(error: ValidationError) -> JsonResponse:
-    items = error.error_dict.items() if hasattr(error, "error_dict") else [(NON_FIELD_ERRORS, error.error_list)]
+    items = (
+        error.error_dict.items() if hasattr(error, "error_dict") else [(NON_FIELD_ERRORS, error.error_list)]
+    )
     errors = [
-        {"field": None if field == NON_FIELD_ERRORS else to_camel_case(field),
-         "code": (item.code or "invalid").upper(), "message": " ".join(item.messages)}
-        for field, field_errors in items for item in field_errors
+        {
+            "field": None if field == NON_FIELD_ERRORS else to_camel_case(field),
+            "code": (item.code or "invalid").upper(),
+            "message": " ".join(item.messages),
+        }
+        for field, field_errors in items
+        for item in field_errors
     ]
     status = max((STATUS.get(e["code"].lower(), 400) for e in errors), default=400)
     response = JsonResponse({"errors": errors}, status=status, json_dumps_params={"ensure_ascii": False})
@@ -24,8 +30,11 @@ def error_response(error: ValidationError) -> JsonResponse:
 
 def json_error(status: int, code: str, message: str) -> JsonResponse:
     """One typed error of a plain endpoint (401 asks for a bearer token)."""
-    response = JsonResponse({"errors": [{"code": code, "message": message}]}, status=status,
-                            json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(
+        {"errors": [{"code": code, "message": message}]},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
     if status == 401:
         response["WWW-Authenticate"] = "Bearer"
     return response

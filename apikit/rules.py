@@ -73,15 +73,21 @@ class QueryComplexityRule(ValidationRule):
             walk(node.selection_set, 1, frozenset())
         except _TooBig:
             if state["depth"] > max_depth:
-                self.report_error(GraphQLError(
-                    f"The operation is nested deeper than {max_depth} levels.", node,
-                    extensions={"code": RequestErrorCode.QUERY_TOO_DEEP.value},
-                ))
+                self.report_error(
+                    GraphQLError(
+                        f"The operation is nested deeper than {max_depth} levels.",
+                        node,
+                        extensions={"code": RequestErrorCode.QUERY_TOO_DEEP.value},
+                    )
+                )
             else:
-                self.report_error(GraphQLError(
-                    f"The operation selects more than {max_fields} fields.", node,
-                    extensions={"code": RequestErrorCode.QUERY_TOO_COMPLEX.value},
-                ))
+                self.report_error(
+                    GraphQLError(
+                        f"The operation selects more than {max_fields} fields.",
+                        node,
+                        extensions={"code": RequestErrorCode.QUERY_TOO_COMPLEX.value},
+                    )
+                )
 
 
 class NoIntrospectionRule(ValidationRule):
@@ -89,10 +95,13 @@ class NoIntrospectionRule(ValidationRule):
 
     def enter_field(self, node: FieldNode, *_args):
         if node.name.value in INTROSPECTION_ROOTS:
-            self.report_error(GraphQLError(
-                "Introspection is disabled on this server.", node,
-                extensions={"code": RequestErrorCode.INTROSPECTION_DISABLED.value},
-            ))
+            self.report_error(
+                GraphQLError(
+                    "Introspection is disabled on this server.",
+                    node,
+                    extensions={"code": RequestErrorCode.INTROSPECTION_DISABLED.value},
+                )
+            )
 
 
 def validation_rules() -> tuple[type[ValidationRule], ...]:
@@ -138,8 +147,10 @@ def check_variables(variables) -> GraphQLError | None:
     if variables is None:
         return None
     if not json_depth(variables, settings.GRAPHQL_MAX_JSON_DEPTH):
-        return GraphQLError(f"Variables nest deeper than {settings.GRAPHQL_MAX_JSON_DEPTH} levels.",
-                            extensions={"code": RequestErrorCode.BAD_INPUT.value})
+        return GraphQLError(
+            f"Variables nest deeper than {settings.GRAPHQL_MAX_JSON_DEPTH} levels.",
+            extensions={"code": RequestErrorCode.BAD_INPUT.value},
+        )
     stack = [variables]
     while stack:
         node = stack.pop()
@@ -153,8 +164,10 @@ def check_variables(variables) -> GraphQLError | None:
             if problem:
                 return GraphQLError(problem, extensions={"code": RequestErrorCode.INVALID_INPUT.value})
             if len(node) > settings.GRAPHQL_MAX_TEXT_CHARS:
-                return GraphQLError(f"A text may hold at most {settings.GRAPHQL_MAX_TEXT_CHARS} characters.",
-                                    extensions={"code": RequestErrorCode.BAD_INPUT.value})
+                return GraphQLError(
+                    f"A text may hold at most {settings.GRAPHQL_MAX_TEXT_CHARS} characters.",
+                    extensions={"code": RequestErrorCode.BAD_INPUT.value},
+                )
     return None
 
 
@@ -173,8 +186,12 @@ def _is_connection(type_) -> bool:
     return isinstance(type_, GraphQLObjectType) and "edges" in type_.fields and "pageInfo" in type_.fields
 
 
-def operation_cost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode | None,
-                   variables: dict | None) -> tuple[int, GraphQLError | None]:
+def operation_cost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode | None,
+    variables: dict | None,
+) -> tuple[int, GraphQLError | None]:
     """The cost of ``operation`` and the first bad argument found on the way (or None).
 
     Each object field costs 1 (a declared cost in ``GRAPHQL_FIELD_COSTS`` for root fields that do more work);
@@ -186,7 +203,8 @@ def operation_cost(schema: GraphQLSchema, document: DocumentNode, operation: Ope
         return 0, None
     variables = variables or {}
     defaults = {
-        d.variable.name.value: value_from_ast_untyped(d.default_value) for d in operation.variable_definitions or ()
+        d.variable.name.value: value_from_ast_untyped(d.default_value)
+        for d in operation.variable_definitions or ()
         if d.default_value is not None
     }
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
@@ -228,7 +246,11 @@ def operation_cost(schema: GraphQLSchema, document: DocumentNode, operation: Ope
                 message = text_problem(value)
                 if message:
                     return bad(message, argument, RequestErrorCode.INVALID_INPUT)
-                limit = settings.GRAPHQL_MAX_SEARCH_CHARS if arg in SEARCH_ARGUMENTS else settings.GRAPHQL_MAX_TEXT_CHARS
+                limit = (
+                    settings.GRAPHQL_MAX_SEARCH_CHARS
+                    if arg in SEARCH_ARGUMENTS
+                    else settings.GRAPHQL_MAX_TEXT_CHARS
+                )
                 if len(value) > limit:
                     return bad(f"'{arg}' may hold at most {limit} characters.", argument)
             if arg in PAGE_ARGUMENTS and isinstance(value, int) and not 1 <= value <= page_limit:
@@ -245,8 +267,11 @@ def operation_cost(schema: GraphQLSchema, document: DocumentNode, operation: Ope
         if node.selection_set is None:
             return 0  # a scalar or an enum: paid for by its object
         if _is_connection(type_) or multiplier > 1:
-            pages = [_argument_value(a.value, variables, defaults) for a in node.arguments or ()
-                     if a.name.value in PAGE_ARGUMENTS]
+            pages = [
+                _argument_value(a.value, variables, defaults)
+                for a in node.arguments or ()
+                if a.name.value in PAGE_ARGUMENTS
+            ]
             pages = [p for p in pages if isinstance(p, int)]
             multiplier = max(pages) if pages else (multiplier if multiplier > 1 else page_limit)
         own = declared.get(name, 1) if parent is root else 1
@@ -258,5 +283,7 @@ def operation_cost(schema: GraphQLSchema, document: DocumentNode, operation: Ope
 
 def too_costly(cost: int, limit: int, *, request: bool = False) -> GraphQLError:
     scope = "request" if request else "operation"
-    return GraphQLError(f"The {scope} costs {cost} points; the limit is {limit}.",
-                        extensions={"code": RequestErrorCode.QUERY_TOO_COSTLY.value, "cost": cost, "limit": limit})
+    return GraphQLError(
+        f"The {scope} costs {cost} points; the limit is {limit}.",
+        extensions={"code": RequestErrorCode.QUERY_TOO_COSTLY.value, "cost": cost, "limit": limit},
+    )

@@ -109,7 +109,9 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
         return formatted
     rid = request_id()
     logger.error(
-        "graphql_unexpected_error", path=error.path, request_id=rid,
+        "graphql_unexpected_error",
+        path=error.path,
+        request_id=rid,
         exc_info=(type(original), original, original.__traceback__),
     )
     formatted = {
@@ -139,17 +141,30 @@ def persisted_hash(data: dict) -> str | dict | None:
         return None
     persisted = extensions["persistedQuery"]
     digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
-    if not isinstance(persisted, dict) or persisted.get("version") != 1 or not isinstance(digest, str) \
-            or not SHA256_HEX.fullmatch(digest):
-        return {"errors": [typed_error(RequestErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
-                                       "Send persistedQuery version 1 with a lower-case hex sha256Hash.")]}
+    if (
+        not isinstance(persisted, dict)
+        or persisted.get("version") != 1
+        or not isinstance(digest, str)
+        or not SHA256_HEX.fullmatch(digest)
+    ):
+        return {
+            "errors": [
+                typed_error(
+                    RequestErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
+                    "Send persistedQuery version 1 with a lower-case hex sha256Hash.",
+                )
+            ]
+        }
     return digest
 
 
 def rate_limited(retry_after: int) -> RequestRejected:
-    return RequestRejected(429, RequestErrorCode.RATE_LIMITED,
-                           f"Too many requests; try again in {retry_after} seconds.",
-                           headers={"Retry-After": str(retry_after)})
+    return RequestRejected(
+        429,
+        RequestErrorCode.RATE_LIMITED,
+        f"Too many requests; try again in {retry_after} seconds.",
+        headers={"Retry-After": str(retry_after)},
+    )
 
 
 def is_utf8(body: bytes) -> bool:
@@ -172,8 +187,11 @@ def parse_json(text: str | None, *, what: str = "The body") -> Any:
     except ValueError as exc:
         raise RequestRejected(400, RequestErrorCode.BAD_REQUEST, f"{what} is not valid JSON.") from exc
     if not json_depth(data, settings.GRAPHQL_MAX_JSON_DEPTH):
-        raise RequestRejected(400, RequestErrorCode.BAD_INPUT,
-                              f"{what} nests deeper than {settings.GRAPHQL_MAX_JSON_DEPTH} levels.")
+        raise RequestRejected(
+            400,
+            RequestErrorCode.BAD_INPUT,
+            f"{what} nests deeper than {settings.GRAPHQL_MAX_JSON_DEPTH} levels.",
+        )
     return data
 
 
@@ -202,33 +220,53 @@ class GraphQLHTTPView(GrapheneView):
         except Exception:  # noqa: BLE001 - logged with its trace; the client gets JSON and the request id
             rid = request_id()
             logger.exception("graphql_request_failed", request_id=rid)
-            response = self.respond({"errors": [{
-                "message": "Internal server error. Quote the request id when you report it.",
-                "extensions": {"code": RequestErrorCode.INTERNAL_ERROR.value, "requestId": rid}}]},
-                500, APPLICATION_JSON)
+            response = self.respond(
+                {
+                    "errors": [
+                        {
+                            "message": "Internal server error. Quote the request id when you report it.",
+                            "extensions": {"code": RequestErrorCode.INTERNAL_ERROR.value, "requestId": rid},
+                        }
+                    ]
+                },
+                500,
+                APPLICATION_JSON,
+            )
             return response
 
     def answer(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method not in ("GET", "POST"):
-            return self.plain_error(405, RequestErrorCode.METHOD_NOT_ALLOWED,
-                                    "GraphQL accepts GET and POST.", headers={"Allow": "GET, POST"})
-        if self.graphiql and request.method == "GET" and self.request_wants_html(request) \
-                and "query" not in request.GET:
+            return self.plain_error(
+                405,
+                RequestErrorCode.METHOD_NOT_ALLOWED,
+                "GraphQL accepts GET and POST.",
+                headers={"Allow": "GET, POST"},
+            )
+        if (
+            self.graphiql
+            and request.method == "GET"
+            and self.request_wants_html(request)
+            and "query" not in request.GET
+        ):
             return super().dispatch(request, *args, **kwargs)
         media_type = negotiate_media_type(request)
         if media_type is None:
-            return self.plain_error(406, RequestErrorCode.NOT_ACCEPTABLE,
-                                    f"Accept {GRAPHQL_RESPONSE_JSON} or {APPLICATION_JSON}.")
+            return self.plain_error(
+                406, RequestErrorCode.NOT_ACCEPTABLE, f"Accept {GRAPHQL_RESPONSE_JSON} or {APPLICATION_JSON}."
+            )
         try:
             payload = self.read_request(request)
             batch = isinstance(payload, list)
             if batch:
                 limit = settings.GRAPHQL_MAX_BATCH_OPERATIONS
                 if not payload:
-                    raise RequestRejected(400, RequestErrorCode.BAD_REQUEST, "An empty batch holds no operation.")
+                    raise RequestRejected(
+                        400, RequestErrorCode.BAD_REQUEST, "An empty batch holds no operation."
+                    )
                 if len(payload) > limit:
                     raise RequestRejected(
-                        400, RequestErrorCode.TOO_MANY_OPERATIONS,
+                        400,
+                        RequestErrorCode.TOO_MANY_OPERATIONS,
                         f"A batch may hold at most {limit} operations; this one holds {len(payload)}.",
                     )
             items = payload if batch else [payload]
@@ -242,8 +280,13 @@ class GraphQLHTTPView(GrapheneView):
             self.check_rate(request, total, prepared)
             results = [self.execute_prepared(request, p) if isinstance(p, Prepared) else p for p in prepared]
         except RequestRejected as rejected:
-            return self.plain_error(rejected.status, rejected.code, rejected.message,
-                                    headers=rejected.headers, media_type=media_type)
+            return self.plain_error(
+                rejected.status,
+                rejected.code,
+                rejected.message,
+                headers=rejected.headers,
+                media_type=media_type,
+            )
         if batch:
             return self.respond([b for b, _s in results], max(s for _b, s in results), media_type)
         body, status = results[0]
@@ -256,7 +299,9 @@ class GraphQLHTTPView(GrapheneView):
         per minute per address. Shared through the cache, so every process counts the same budget."""
         address = client_address(request.META.get("REMOTE_ADDR"), request.META.get("HTTP_X_FORWARDED_FOR"))
         sign_ins = sum(
-            1 for p in prepared if isinstance(p, Prepared) and p.operation is not None
+            1
+            for p in prepared
+            if isinstance(p, Prepared) and p.operation is not None
             for s in p.operation.selection_set.selections
             if getattr(getattr(s, "name", None), "value", None) in settings.RATE_LIMIT_SIGN_IN_FIELDS
         )
@@ -267,7 +312,10 @@ class GraphQLHTTPView(GrapheneView):
         token = getattr(request, "bearer_token", None)
         session = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         if token or session:
-            who, limit = f"token:{token}" if token else f"session:{session}", settings.RATE_LIMIT_COST_PER_MINUTE
+            who, limit = (
+                f"token:{token}" if token else f"session:{session}",
+                settings.RATE_LIMIT_COST_PER_MINUTE,
+            )
         else:
             who, limit = f"address:{address}", settings.RATE_LIMIT_ANONYMOUS_COST_PER_MINUTE
         wait = spend("cost", who, max(cost, 1), limit)
@@ -289,34 +337,46 @@ class GraphQLHTTPView(GrapheneView):
             body = self.body(request)
             if len(body) > settings.GRAPHQL_MAX_DOCUMENT_BYTES * 4:
                 raise RequestRejected(
-                    413, RequestErrorCode.DOCUMENT_TOO_LARGE,
+                    413,
+                    RequestErrorCode.DOCUMENT_TOO_LARGE,
                     f"The request body is larger than {settings.GRAPHQL_MAX_DOCUMENT_BYTES * 4} bytes.",
                 )
             data = parse_json(body.decode("utf-8", errors="strict") if is_utf8(body) else None)
             if not isinstance(data, (dict, list)):
-                raise RequestRejected(400, RequestErrorCode.BAD_REQUEST, "The body must be a JSON object or list.")
+                raise RequestRejected(
+                    400, RequestErrorCode.BAD_REQUEST, "The body must be a JSON object or list."
+                )
             return data
         if content_type == "multipart/form-data":
             limit = settings.UPLOAD_MAX_REQUEST_BYTES
             if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
-                raise RequestRejected(413, RequestErrorCode.DOCUMENT_TOO_LARGE,
-                                      f"A multipart request may hold at most {limit} bytes.")
+                raise RequestRejected(
+                    413,
+                    RequestErrorCode.DOCUMENT_TOO_LARGE,
+                    f"A multipart request may hold at most {limit} bytes.",
+                )
             try:
                 has_operations = "operations" in request.POST
             except RequestDataTooBig as exc:
                 raise RequestRejected(413, RequestErrorCode.REQUEST_TOO_LARGE, str(exc)) from exc
             if has_operations:
                 return self.read_multipart(request)
-        raise RequestRejected(415, RequestErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                              f"POST {APPLICATION_JSON}, application/graphql or multipart/form-data with files.")
+        raise RequestRejected(
+            415,
+            RequestErrorCode.UNSUPPORTED_MEDIA_TYPE,
+            f"POST {APPLICATION_JSON}, application/graphql or multipart/form-data with files.",
+        )
 
     @staticmethod
     def body(request: HttpRequest) -> bytes:
         try:
             return request.body
         except RequestDataTooBig as exc:
-            raise RequestRejected(413, RequestErrorCode.REQUEST_TOO_LARGE,
-                                  f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.") from exc
+            raise RequestRejected(
+                413,
+                RequestErrorCode.REQUEST_TOO_LARGE,
+                f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.",
+            ) from exc
 
     def read_multipart(self, request: HttpRequest) -> dict | list:
         """File uploads: the graphql-multipart-request-spec (``operations``, ``map`` and the file parts)."""
@@ -342,14 +402,24 @@ class GraphQLHTTPView(GrapheneView):
             if not query:
                 query = cache.get(APQ_PREFIX + persisted)
                 if query is None:  # the client sends the document with its hash next (Apollo's protocol)
-                    return {"errors": [typed_error(RequestErrorCode.PERSISTED_QUERY_NOT_FOUND,
-                                                   "PersistedQueryNotFound")]}, 200
-            elif not isinstance(query, str) or hashlib.sha256(query.encode("utf-8", "surrogatepass")).hexdigest() \
-                    != persisted:
-                return {"errors": [typed_error(RequestErrorCode.BAD_REQUEST,
-                                               "The query does not match its sha256Hash.")]}, invalid_status
+                    return {
+                        "errors": [
+                            typed_error(RequestErrorCode.PERSISTED_QUERY_NOT_FOUND, "PersistedQueryNotFound")
+                        ]
+                    }, 200
+            elif (
+                not isinstance(query, str)
+                or hashlib.sha256(query.encode("utf-8", "surrogatepass")).hexdigest() != persisted
+            ):
+                return {
+                    "errors": [
+                        typed_error(RequestErrorCode.BAD_REQUEST, "The query does not match its sha256Hash.")
+                    ]
+                }, invalid_status
         if not isinstance(query, str) or not query.strip():
-            return {"errors": [typed_error(RequestErrorCode.BAD_REQUEST, "Provide a query string.")]}, invalid_status
+            return {
+                "errors": [typed_error(RequestErrorCode.BAD_REQUEST, "Provide a query string.")]
+            }, invalid_status
         problem = text_problem(query)
         if problem:
             return {"errors": [typed_error(RequestErrorCode.INVALID_INPUT, problem)]}, invalid_status
@@ -379,9 +449,12 @@ class GraphQLHTTPView(GrapheneView):
 
         operation = get_operation_ast(document, operation_name)
         if request.method == "GET" and operation is not None and operation.operation != OperationType.QUERY:
-            raise RequestRejected(405, RequestErrorCode.METHOD_NOT_ALLOWED,
-                                  "Only queries may be sent with GET; send mutations with POST.",
-                                  headers={"Allow": "POST"})
+            raise RequestRejected(
+                405,
+                RequestErrorCode.METHOD_NOT_ALLOWED,
+                "Only queries may be sent with GET; send mutations with POST.",
+                headers={"Allow": "POST"},
+            )
 
         schema = self.schema.graphql_schema
         errors = validate(schema, document, validation_rules())
@@ -430,8 +503,15 @@ class GraphQLHTTPView(GrapheneView):
         content = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
         return HttpResponse(content, status=status, content_type=f"{media_type}; charset=utf-8")
 
-    def plain_error(self, status: int, code: RequestErrorCode, message: str, *, headers: dict | None = None,
-                    media_type: str = APPLICATION_JSON) -> HttpResponse:
+    def plain_error(
+        self,
+        status: int,
+        code: RequestErrorCode,
+        message: str,
+        *,
+        headers: dict | None = None,
+        media_type: str = APPLICATION_JSON,
+    ) -> HttpResponse:
         response = self.respond({"errors": [typed_error(code, message)]}, status, media_type)
         for name, value in (headers or {}).items():
             response[name] = value

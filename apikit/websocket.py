@@ -70,11 +70,22 @@ class WebSocketContext:
         self._device = device
         # What a sign-in (django-axes) reads of a request: the client's address and headers, as in WSGI.
         scope = consumer.scope
-        headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope.get("headers", [])}
-        self.META = {"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers.items()
-                     if name != "cookie"}
-        self.META.update({"REMOTE_ADDR": (scope.get("client") or ["", 0])[0] or "", "PATH_INFO": scope.get("path", ""),
-                          "REQUEST_METHOD": "GET"})
+        headers = {
+            name.decode("latin-1").lower(): value.decode("latin-1")
+            for name, value in scope.get("headers", [])
+        }
+        self.META = {
+            "HTTP_" + name.upper().replace("-", "_"): value
+            for name, value in headers.items()
+            if name != "cookie"
+        }
+        self.META.update(
+            {
+                "REMOTE_ADDR": (scope.get("client") or ["", 0])[0] or "",
+                "PATH_INFO": scope.get("path", ""),
+                "REQUEST_METHOD": "GET",
+            }
+        )
         self.method, self.path, self.GET, self.POST = "GET", scope.get("path", ""), {}, {}
         self.COOKIES: dict = {}
         self.headers = headers
@@ -117,7 +128,8 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
         self.token: str | None = None
         await self.accept(subprotocol=PROTOCOL)
         self.init_timeout = asyncio.get_running_loop().call_later(
-            CONNECTION_INIT_TIMEOUT, lambda: asyncio.ensure_future(self._init_timed_out()))
+            CONNECTION_INIT_TIMEOUT, lambda: asyncio.ensure_future(self._init_timed_out())
+        )
 
     async def _init_timed_out(self):
         if not self.acknowledged:
@@ -175,7 +187,11 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
         authorization = payload.get("authorization") or payload.get("Authorization") or ""
         if isinstance(authorization, str) and authorization.lower().startswith("bearer "):
             authenticate = self.authenticate
-            device = await database_sync_to_async(authenticate)(authorization[7:].strip()) if authenticate else None
+            device = (
+                await database_sync_to_async(authenticate)(authorization[7:].strip())
+                if authenticate
+                else None
+            )
             if device is None:
                 await self.close(code=4403)
                 return
@@ -209,24 +225,43 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
             if errors:
                 await self.send_json({"id": operation_id, "type": "error", "payload": errors})
                 return
-            options = {"context_value": self.context, "variable_values": payload.get("variables"),
-                       "operation_name": payload.get("operationName")}
+            options = {
+                "context_value": self.context,
+                "variable_values": payload.get("variables"),
+                "operation_name": payload.get("operationName"),
+            }
             if operation is not None and operation.operation == OperationType.SUBSCRIPTION:
                 if len(self.subscriptions) >= settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS:
-                    await self.send_json({"id": operation_id, "type": "error", "payload": [{
-                        "message": f"A connection may hold at most {settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS} "
-                                   "subscriptions at once.",
-                        "extensions": {"code": RequestErrorCode.TOO_MANY_SUBSCRIPTIONS.value}}]})
+                    await self.send_json(
+                        {
+                            "id": operation_id,
+                            "type": "error",
+                            "payload": [
+                                {
+                                    "message": f"A connection may hold at most {settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS} "
+                                    "subscriptions at once.",
+                                    "extensions": {"code": RequestErrorCode.TOO_MANY_SUBSCRIPTIONS.value},
+                                }
+                            ],
+                        }
+                    )
                     return
                 self.subscriptions.add(operation_id)
                 stream = await subscribe(self.graphql_schema, document, **options)
                 if not hasattr(stream, "__aiter__"):  # the subscription could not start
-                    await self.send_json({"id": operation_id, "type": "error",
-                                          "payload": [format_error(e) for e in stream.errors or []]})
+                    await self.send_json(
+                        {
+                            "id": operation_id,
+                            "type": "error",
+                            "payload": [format_error(e) for e in stream.errors or []],
+                        }
+                    )
                     return
                 try:
                     async for result in stream:
-                        await self.send_json({"id": operation_id, "type": "next", "payload": serialise(result)})
+                        await self.send_json(
+                            {"id": operation_id, "type": "next", "payload": serialise(result)}
+                        )
                 finally:
                     with contextlib.suppress(Exception):
                         await stream.aclose()
@@ -238,8 +273,18 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
             raise
         except Exception:  # noqa: BLE001 - logged with its trace; the client learns only that it failed
             logger.exception("graphql_ws_operation_failed", operation_id=operation_id)
-            await self.send_json({"id": operation_id, "type": "error", "payload": [{
-                "message": "Internal server error.", "extensions": {"code": RequestErrorCode.INTERNAL_ERROR.value}}]})
+            await self.send_json(
+                {
+                    "id": operation_id,
+                    "type": "error",
+                    "payload": [
+                        {
+                            "message": "Internal server error.",
+                            "extensions": {"code": RequestErrorCode.INTERNAL_ERROR.value},
+                        }
+                    ],
+                }
+            )
         finally:
             self.operations.pop(operation_id, None)
             self.subscriptions.discard(operation_id)
@@ -254,10 +299,22 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
             return [{"message": "Provide a query string.", "extensions": {"code": "BAD_REQUEST"}}], None, None
         problem = text_problem(query)
         if problem:
-            return [{"message": problem, "extensions": {"code": RequestErrorCode.INVALID_INPUT.value}}], None, None
+            return (
+                [{"message": problem, "extensions": {"code": RequestErrorCode.INVALID_INPUT.value}}],
+                None,
+                None,
+            )
         if len(query.encode()) > settings.GRAPHQL_MAX_DOCUMENT_BYTES:
-            return [{"message": "The query is too large.",
-                     "extensions": {"code": RequestErrorCode.DOCUMENT_TOO_LARGE.value}}], None, None
+            return (
+                [
+                    {
+                        "message": "The query is too large.",
+                        "extensions": {"code": RequestErrorCode.DOCUMENT_TOO_LARGE.value},
+                    }
+                ],
+                None,
+                None,
+            )
         try:
             document = parse(query)
         except GraphQLSyntaxError as exc:
@@ -270,8 +327,16 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
         operation = get_operation_ast(document, payload.get("operationName"))
         variables = payload.get("variables")
         if variables is not None and not isinstance(variables, dict):
-            return [{"message": "Variables must be a JSON object.",
-                     "extensions": {"code": RequestErrorCode.BAD_REQUEST.value}}], None, None
+            return (
+                [
+                    {
+                        "message": "Variables must be a JSON object.",
+                        "extensions": {"code": RequestErrorCode.BAD_REQUEST.value},
+                    }
+                ],
+                None,
+                None,
+            )
         bad_input = check_variables(variables)
         cost, bad_argument = operation_cost(self.graphql_schema, document, operation, variables)
         if bad_input or bad_argument:
@@ -279,11 +344,23 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
         if cost > settings.GRAPHQL_MAX_COST:
             return [format_error(too_costly(cost, settings.GRAPHQL_MAX_COST))], None, None
         who = f"token:{self.token}" if self.token else f"address:{self.context.META['REMOTE_ADDR']}"
-        limit = settings.RATE_LIMIT_COST_PER_MINUTE if self.token else settings.RATE_LIMIT_ANONYMOUS_COST_PER_MINUTE
+        limit = (
+            settings.RATE_LIMIT_COST_PER_MINUTE
+            if self.token
+            else settings.RATE_LIMIT_ANONYMOUS_COST_PER_MINUTE
+        )
         wait = spend("cost", who, max(cost, 1), limit)
         if wait:
-            return [{"message": f"Too many requests; try again in {wait} seconds.",
-                     "extensions": {"code": RequestErrorCode.RATE_LIMITED.value, "retryAfter": wait}}], None, None
+            return (
+                [
+                    {
+                        "message": f"Too many requests; try again in {wait} seconds.",
+                        "extensions": {"code": RequestErrorCode.RATE_LIMITED.value, "retryAfter": wait},
+                    }
+                ],
+                None,
+                None,
+            )
         return None, document, operation
 
     def execute_sync(self, document, options):
@@ -316,9 +393,18 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
             if task:
                 task.cancel()
             self.subscriptions.discard(operation_id)
-            await self.send_json({"id": operation_id, "type": "error", "payload": [{
-                "message": "Events were interrupted; subscribe again.",
-                "extensions": {"code": RequestErrorCode.EVENTS_INTERRUPTED.value}}]})
+            await self.send_json(
+                {
+                    "id": operation_id,
+                    "type": "error",
+                    "payload": [
+                        {
+                            "message": "Events were interrupted; subscribe again.",
+                            "extensions": {"code": RequestErrorCode.EVENTS_INTERRUPTED.value},
+                        }
+                    ],
+                }
+            )
 
     async def graphql_event(self, message: dict):
         for queue in list(self.listeners.get(message["topic"], ())):
@@ -328,7 +414,7 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
 def serialise(result) -> dict:
     body: dict[str, Any] = {"data": result.data}
     if result.errors:
-        body["errors"] = [format_error(e) if isinstance(e, GraphQLError) else {"message": "error"}
-                          for e in result.errors]
+        body["errors"] = [
+            format_error(e) if isinstance(e, GraphQLError) else {"message": "error"} for e in result.errors
+        ]
     return body
-

@@ -60,7 +60,9 @@ def healthz(request):
             healthy = False
             checks[name] = {"status": "error", "error": type(exc).__name__}
             logger.warning("healthz_failed", check=name, error=repr(exc))
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )
 
 
 def _age_check(age: float | None, limit: int) -> dict:
@@ -75,8 +77,12 @@ def oldest_waiting_task_age() -> float:
     from django_tasks_db.models import DBTaskResult
 
     now = timezone.now()
-    oldest = (DBTaskResult.objects.filter(status="READY", run_after__lte=now).order_by("enqueued_at")
-              .values_list("enqueued_at", flat=True).first())
+    oldest = (
+        DBTaskResult.objects.filter(status="READY", run_after__lte=now)
+        .order_by("enqueued_at")
+        .values_list("enqueued_at", flat=True)
+        .first()
+    )
     return 0.0 if oldest is None else max(0.0, (now - oldest).total_seconds())
 
 
@@ -89,16 +95,23 @@ def healthz_system(request):
 
     checks: dict = {}
     try:
-        checks["worker"] = _age_check(heartbeats.last_beat_age("worker"), settings.HEALTH_WORKER_MAX_AGE_SECONDS)
-        checks["scheduler"] = _age_check(heartbeats.last_beat_age("scheduler"),
-                                         settings.HEALTH_SCHEDULER_MAX_AGE_SECONDS)
+        checks["worker"] = _age_check(
+            heartbeats.last_beat_age("worker"), settings.HEALTH_WORKER_MAX_AGE_SECONDS
+        )
+        checks["scheduler"] = _age_check(
+            heartbeats.last_beat_age("scheduler"), settings.HEALTH_SCHEDULER_MAX_AGE_SECONDS
+        )
     except Exception as exc:  # noqa: BLE001 - the heartbeats' cache is down
         checks["heartbeats"] = {"status": "error", "error": type(exc).__name__}
     try:
-        checks["oldest_waiting_task"] = _age_check(oldest_waiting_task_age(), settings.HEALTH_TASK_MAX_WAIT_SECONDS)
+        checks["oldest_waiting_task"] = _age_check(
+            oldest_waiting_task_age(), settings.HEALTH_TASK_MAX_WAIT_SECONDS
+        )
     except Exception as exc:  # noqa: BLE001 - the database is down
         checks["oldest_waiting_task"] = {"status": "error", "error": type(exc).__name__}
     healthy = all(check["status"] == "ok" for check in checks.values())
     if not healthy:
         logger.warning("healthz_system_failed", checks=checks)
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )

@@ -18,13 +18,30 @@ from inspections.graphql.remediation.schema import RemediationMutations, Remedia
 from mobile_api.graphql.schema import MobileMutations, MobileQueries
 
 
-class Query(OrgQueries, PlanQueries, FieldQueries, CctvQueries, RemediationQueries, NotificationQueries,
-            BoardQueries, MobileQueries, graphene.ObjectType):
+class Query(
+    OrgQueries,
+    PlanQueries,
+    FieldQueries,
+    CctvQueries,
+    RemediationQueries,
+    NotificationQueries,
+    BoardQueries,
+    MobileQueries,
+    graphene.ObjectType,
+):
     node = Node.Field(description="Any object by its global id; null when absent or not visible.")
 
 
-class Mutation(OrgMutations, PlanMutations, FieldMutations, CctvMutations, RemediationMutations,
-               NotificationMutations, MobileMutations, graphene.ObjectType):
+class Mutation(
+    OrgMutations,
+    PlanMutations,
+    FieldMutations,
+    CctvMutations,
+    RemediationMutations,
+    NotificationMutations,
+    MobileMutations,
+    graphene.ObjectType,
+):
     pass
 
 

@@ -165,15 +165,17 @@ def redis_channel_layers(url: str) -> dict:
             # channels-redis that tells consumers of a Redis outage and reconnects (see apikit.events).
             "BACKEND": "apikit.events.ResilientRedisChannelLayer",
             "CONFIG": {
-                "hosts": [{
-                    "address": url,
-                    "socket_timeout": REDIS_SOCKET_TIMEOUT_SECONDS,
-                    "socket_connect_timeout": 5,
-                    "health_check_interval": REDIS_HEALTH_CHECK_SECONDS,
-                    # A command on a broken connection is retried on a new one, 3 times, 50 ms to 1 s apart.
-                    "retry": Retry(ExponentialBackoff(cap=1.0, base=0.05), 3),
-                    "retry_on_error": [RedisConnectionError],
-                }],
+                "hosts": [
+                    {
+                        "address": url,
+                        "socket_timeout": REDIS_SOCKET_TIMEOUT_SECONDS,
+                        "socket_connect_timeout": 5,
+                        "health_check_interval": REDIS_HEALTH_CHECK_SECONDS,
+                        # A command on a broken connection is retried on a new one, 3 times, 50 ms to 1 s apart.
+                        "retry": Retry(ExponentialBackoff(cap=1.0, base=0.05), 3),
+                        "retry_on_error": [RedisConnectionError],
+                    }
+                ],
                 "prefix": env("CHANNELS_PREFIX", "cchc"),
             },
         }
@@ -188,8 +190,13 @@ else:
 # The rate limits' counters, shared by every process: Redis when configured, else the database
 # (`manage.py createcachetable`); tests without Redis keep them in memory.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                          "KEY_PREFIX": env("CACHE_PREFIX", "cchc")}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_PREFIX", "cchc"),
+        }
+    }
 elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
@@ -205,8 +212,9 @@ TASK_WORKER_MAX_BACKOFF_SECONDS = env_int("TASK_WORKER_MAX_BACKOFF_SECONDS", 30)
 # /healthz/system answers 503 when no worker beat for this long (seconds; a worker beats every poll, ~1 s),
 HEALTH_WORKER_MAX_AGE_SECONDS = env_int("HEALTH_WORKER_MAX_AGE_SECONDS", 120)
 # when the scheduler did not beat for this long (seconds; it beats once a round, SCHEDULER_INTERVAL_SECONDS),
-HEALTH_SCHEDULER_MAX_AGE_SECONDS = env_int("HEALTH_SCHEDULER_MAX_AGE_SECONDS",
-                                           2 * env_int("SCHEDULER_INTERVAL_SECONDS", 600) + 60)
+HEALTH_SCHEDULER_MAX_AGE_SECONDS = env_int(
+    "HEALTH_SCHEDULER_MAX_AGE_SECONDS", 2 * env_int("SCHEDULER_INTERVAL_SECONDS", 600) + 60
+)
 # or when the oldest task waiting to run has waited this long (seconds).
 HEALTH_TASK_MAX_WAIT_SECONDS = env_int("HEALTH_TASK_MAX_WAIT_SECONDS", 300)
 
@@ -250,9 +258,13 @@ GRAPHENE = {
 }
 # Abuse limits, checked before anything executes.
 GRAPHQL_MAX_DEPTH = env_int("GRAPHQL_MAX_DEPTH", 10)  # nesting levels of selection sets
-GRAPHQL_MAX_FIELDS = env_int("GRAPHQL_MAX_FIELDS", 300)  # field selections, aliases included, fragments expanded
+GRAPHQL_MAX_FIELDS = env_int(
+    "GRAPHQL_MAX_FIELDS", 300
+)  # field selections, aliases included, fragments expanded
 GRAPHQL_MAX_DOCUMENT_BYTES = env_int("GRAPHQL_MAX_DOCUMENT_BYTES", 20_000)  # size of the query text (bytes)
-GRAPHQL_MAX_BATCH_OPERATIONS = env_int("GRAPHQL_MAX_BATCH_OPERATIONS", 10)  # operations in one batched request
+GRAPHQL_MAX_BATCH_OPERATIONS = env_int(
+    "GRAPHQL_MAX_BATCH_OPERATIONS", 10
+)  # operations in one batched request
 GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", DEBUG or TESTING)
 GRAPHQL_GRAPHIQL = DEBUG
 # "Did you mean …?" in validation errors names fields nobody asked for: only under DEBUG (on/off).
@@ -262,8 +274,14 @@ GRAPHQL_FIELD_SUGGESTIONS = env_bool("GRAPHQL_FIELD_SUGGESTIONS", DEBUG)
 GRAPHQL_MAX_COST = env_int("GRAPHQL_MAX_COST", 5_000)
 GRAPHQL_MAX_REQUEST_COST = env_int("GRAPHQL_MAX_REQUEST_COST", 10_000)
 # Declared cost of the expensive root fields (points), for the work they do beyond their selection.
-GRAPHQL_FIELD_COSTS = {"board": 200, "headScorecard": 100, "previewDraw": 200, "verifyDraw": 200,
-                       "planCoverage": 50, "assignmentBundle": 100}
+GRAPHQL_FIELD_COSTS = {
+    "board": 200,
+    "headScorecard": 100,
+    "previewDraw": 200,
+    "verifyDraw": 200,
+    "planCoverage": 50,
+    "assignmentBundle": 100,
+}
 # Page size assumed for a list whose size is not asked (rows) when costing it.
 GRAPHQL_UNBOUNDED_LIST_COST = 50
 # Largest first/last of a connection (rows); 0 or less is refused too (BAD_INPUT).
@@ -330,7 +348,9 @@ STORAGES = {
     "default": _default_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)  # request body held in memory (bytes)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int(
+    "DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440
+)  # request body held in memory (bytes)
 
 # --- Security (production hardening; relaxed only under DEBUG) ---------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG and not TESTING)
@@ -470,10 +490,22 @@ CCTV_HISTORY = 5
 CCTV_MAX_CLOCK_AHEAD_SECONDS = 300
 # The checklist criterion a confirmed flag becomes a finding on (OSS-01: staff at the counter in working
 # hours; OSS-10: counter cameras working and not covered), and the severity it gets unless the reviewer says.
-CCTV_FLAG_CRITERIA = {"queue_unstaffed": "OSS-01", "dark": "OSS-10", "covered": "OSS-10", "blurred": "OSS-10",
-                      "frozen": "OSS-10", "displaced": "OSS-10"}
-CCTV_FLAG_SEVERITY = {"queue_unstaffed": "major", "dark": "minor", "covered": "major", "blurred": "minor",
-                      "frozen": "major", "displaced": "minor"}
+CCTV_FLAG_CRITERIA = {
+    "queue_unstaffed": "OSS-01",
+    "dark": "OSS-10",
+    "covered": "OSS-10",
+    "blurred": "OSS-10",
+    "frozen": "OSS-10",
+    "displaced": "OSS-10",
+}
+CCTV_FLAG_SEVERITY = {
+    "queue_unstaffed": "major",
+    "dark": "minor",
+    "covered": "major",
+    "blurred": "minor",
+    "frozen": "major",
+    "displaced": "minor",
+}
 # Most serious first: the review queue's order, and the flag a snapshot is grouped under.
 CCTV_FLAG_ORDER = ("queue_unstaffed", "covered", "displaced", "frozen", "dark", "blurred")
 # Days of snapshots camera health looks back over (days).
@@ -516,7 +548,15 @@ SCHEDULER_INTERVAL_SECONDS = env_int("SCHEDULER_INTERVAL_SECONDS", 600)
 # --- Compliance boards ------------------------------------------------------------------------------------
 # Points a unit's score (out of 100) loses per finding of each severity, per overdue remediation, per repeat
 # finding, per confirmed CCTV flag, and for a remediation on-time rate of 0 (scaled: half of it at 50%).
-BOARD_SCORE_WEIGHTS = {"critical": 10, "major": 4, "minor": 1, "overdue": 5, "repeat": 3, "cctv": 2, "on_time": 10}
+BOARD_SCORE_WEIGHTS = {
+    "critical": 10,
+    "major": 4,
+    "minor": 1,
+    "overdue": 5,
+    "repeat": 3,
+    "cctv": 2,
+    "on_time": 10,
+}
 # Traffic lights: red under this score (or anything overdue), amber under the other (or not visited yet).
 BOARD_RED_BELOW = 50
 BOARD_AMBER_BELOW = 80

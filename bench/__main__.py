@@ -32,7 +32,11 @@ NOT_BENCHMARKS = {"common"}
 
 
 def benchmark_modules(selected: list[str]) -> list[str]:
-    names = sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if m.name not in NOT_BENCHMARKS and not m.name.startswith("_"))
+    names = sorted(
+        m.name
+        for m in pkgutil.iter_modules(bench.__path__)
+        if m.name not in NOT_BENCHMARKS and not m.name.startswith("_")
+    )
     unknown = set(selected) - set(names)
     if unknown:
         raise SystemExit(f"unknown benchmark(s): {', '.join(sorted(unknown))}; known: {', '.join(names)}")

@@ -20,7 +20,12 @@ from bench.board_province import FLOOR_SQL, QUERY, YEAR, build
 from bench.common import result
 from inspections.models import OrgUnit
 
-PROVINCES, UNITS, VISITS, FINDINGS = 34, 147, 1470, 14_700  # × 34 ≈ 5,000 units, 50,000 visits, 500,000 findings
+PROVINCES, UNITS, VISITS, FINDINGS = (
+    34,
+    147,
+    1470,
+    14_700,
+)  # × 34 ≈ 5,000 units, 50,000 visits, 500,000 findings
 
 
 def run():
@@ -36,7 +41,9 @@ def run():
     def read(province, reviewer) -> float:
         client = Client()
         client.force_login(reviewer)
-        body = json.dumps({"query": QUERY, "variables": {"a": to_global_id("OrgUnit", province.pk), "y": YEAR}})
+        body = json.dumps(
+            {"query": QUERY, "variables": {"a": to_global_id("OrgUnit", province.pk), "y": YEAR}}
+        )
         started = time.perf_counter()
         data = client.post("/graphql/", body, content_type="application/json").json()
         elapsed = (time.perf_counter() - started) * 1000
@@ -54,9 +61,14 @@ def run():
     total = (time.perf_counter() - started) * 1000
     province = boards[0][0]
     zone = timezone.get_current_timezone()
-    params = {"p": province.pk, "w": 2 * OrgUnit.steplen, "like": province.path + "%",
-              "start": datetime(YEAR, 1, 1, tzinfo=zone), "end": datetime(YEAR + 1, 1, 1, tzinfo=zone),
-              "today": date.today()}
+    params = {
+        "p": province.pk,
+        "w": 2 * OrgUnit.steplen,
+        "like": province.path + "%",
+        "start": datetime(YEAR, 1, 1, tzinfo=zone),
+        "end": datetime(YEAR + 1, 1, 1, tzinfo=zone),
+        "today": date.today(),
+    }
     floors = []
     for _ in range(5):
         began = time.perf_counter()
@@ -64,6 +76,14 @@ def run():
             cursor.execute(FLOOR_SQL, params)
             cursor.fetchall()
         floors.append((time.perf_counter() - began) * 1000)
-    yield result("board_national", statistics.median(per_board), "ms", statistics.median(floors),
-                 provinces=PROVINCES, units=PROVINCES * UNITS, findings=PROVINCES * FINDINGS,
-                 all_provinces_ms=round(total, 1), statements=sorted(counts))
+    yield result(
+        "board_national",
+        statistics.median(per_board),
+        "ms",
+        statistics.median(floors),
+        provinces=PROVINCES,
+        units=PROVINCES * UNITS,
+        findings=PROVINCES * FINDINGS,
+        all_provinces_ms=round(total, 1),
+        statements=sorted(counts),
+    )

@@ -43,48 +43,101 @@ QUERY = """query($a: ID!, $y: Int!) { board(authorityId: $a, year: $y) { unitCou
     cctvFlags cameras cameraTamperShare } } } } }"""
 
 
-def build(tag: str = "BP", units_count: int = UNITS, visits_count: int = VISITS, findings_count: int = FINDINGS):
+def build(
+    tag: str = "BP", units_count: int = UNITS, visits_count: int = VISITS, findings_count: int = FINDINGS
+):
     """A province with ``units_count`` wards, ``visits_count`` visits done this year and ``findings_count``
     findings with their remediation; returns the province and its Home Affairs reviewer."""
     UNITS, VISITS, FINDINGS = units_count, visits_count, findings_count  # noqa: N806 - the module's names
     rng = random.Random(f"{tag}-{UNITS}")
-    province = OrgUnit.objects.add_root(instance=OrgUnit(code=f"BENCH-{tag}", kind=OrgUnitKind.PROVINCE,
-                                                         name=f"Tỉnh {tag}"))
+    province = OrgUnit.objects.add_root(
+        instance=OrgUnit(code=f"BENCH-{tag}", kind=OrgUnitKind.PROVINCE, name=f"Tỉnh {tag}")
+    )
     reviewer = User.objects.create(username=f"bench-{tag}-nv", role=Role.HOME_AFFAIRS, unit=province)
     inspector = User.objects.create(username=f"bench-{tag}-tt", role=Role.INSPECTOR, unit=province)
-    OrgUnit.objects.bulk_create([
-        OrgUnit(code=f"{tag}{i:03d}", kind=OrgUnitKind.WARD, name=f"Phường {i}", search_name=f"phuong {i}",
-                parent=province, depth=2, numchild=0, path=OrgUnit._get_path(province.path, 2, i))
-        for i in range(1, UNITS + 1)])
+    OrgUnit.objects.bulk_create(
+        [
+            OrgUnit(
+                code=f"{tag}{i:03d}",
+                kind=OrgUnitKind.WARD,
+                name=f"Phường {i}",
+                search_name=f"phuong {i}",
+                parent=province,
+                depth=2,
+                numchild=0,
+                path=OrgUnit._get_path(province.path, 2, i),
+            )
+            for i in range(1, UNITS + 1)
+        ]
+    )
     OrgUnit.objects.filter(pk=province.pk).update(numchild=UNITS)
     units = list(OrgUnit.objects.filter(parent=province).order_by("code"))
-    heads = User.objects.bulk_create([User(username=f"bench-{tag}-h{u.pk}", role=Role.UNIT_HEAD, unit=u)
-                                      for u in units])
+    heads = User.objects.bulk_create(
+        [User(username=f"bench-{tag}-h{u.pk}", role=Role.UNIT_HEAD, unit=u) for u in units]
+    )
     for unit, head in zip(units, heads, strict=True):
         unit.head = head
     OrgUnit.objects.bulk_update(units, ["head"])
-    plans = [InspectionPlan.objects.create(authority=province, title=f"Kế hoạch {i}", year=YEAR,
-                                           status=PlanStatus.APPROVED, created_by=reviewer)
-             for i in range(-(-VISITS // UNITS))]
+    plans = [
+        InspectionPlan.objects.create(
+            authority=province,
+            title=f"Kế hoạch {i}",
+            year=YEAR,
+            status=PlanStatus.APPROVED,
+            created_by=reviewer,
+        )
+        for i in range(-(-VISITS // UNITS))
+    ]
     start = timezone.make_aware(datetime(YEAR, 1, 5, 9))
-    visits = Visit.objects.bulk_create([
-        Visit(plan=plans[i // UNITS], unit=units[i % UNITS], kind=VisitKind.SURPRISE if i % 3 == 0 else VisitKind.PERIODIC,
-              planned_date=(start + timedelta(days=i % 300)).date(), status="submitted",
-              checked_in_at=start + timedelta(days=i % 300)) for i in range(VISITS)])
+    visits = Visit.objects.bulk_create(
+        [
+            Visit(
+                plan=plans[i // UNITS],
+                unit=units[i % UNITS],
+                kind=VisitKind.SURPRISE if i % 3 == 0 else VisitKind.PERIODIC,
+                planned_date=(start + timedelta(days=i % 300)).date(),
+                status="submitted",
+                checked_in_at=start + timedelta(days=i % 300),
+            )
+            for i in range(VISITS)
+        ]
+    )
     criteria = list(Criterion.objects.filter(template__code="ONE_STOP_SHOP"))
     for chunk in range(0, FINDINGS, 5000):
-        findings = Finding.objects.bulk_create([
-            Finding(visit=visits[i % VISITS], unit=visits[i % VISITS].unit, source=FindingSource.VISIT,
-                    criterion=rng.choice(criteria), severity=rng.choice(["critical", "major", "minor", "minor"]),
-                    text=f"Phát hiện {i}", captured_at=visits[i % VISITS].checked_in_at,
-                    deadline=visits[i % VISITS].checked_in_at.date() + timedelta(days=20), created_by=inspector)
-            for i in range(chunk, min(FINDINGS, chunk + 5000))])
-        Remediation.objects.bulk_create([
-            Remediation(finding=f, unit_id=f.unit_id, original_deadline=f.deadline, deadline=f.deadline,
-                        state=rng.choice(["open", "answered", "accepted", "closed", "rejected"]),
-                        first_answered_on=(f.captured_at.date() + timedelta(days=rng.randint(1, 30))
-                                           if rng.random() < 0.7 else None),
-                        closed_at=f.captured_at + timedelta(days=25)) for f in findings])
+        findings = Finding.objects.bulk_create(
+            [
+                Finding(
+                    visit=visits[i % VISITS],
+                    unit=visits[i % VISITS].unit,
+                    source=FindingSource.VISIT,
+                    criterion=rng.choice(criteria),
+                    severity=rng.choice(["critical", "major", "minor", "minor"]),
+                    text=f"Phát hiện {i}",
+                    captured_at=visits[i % VISITS].checked_in_at,
+                    deadline=visits[i % VISITS].checked_in_at.date() + timedelta(days=20),
+                    created_by=inspector,
+                )
+                for i in range(chunk, min(FINDINGS, chunk + 5000))
+            ]
+        )
+        Remediation.objects.bulk_create(
+            [
+                Remediation(
+                    finding=f,
+                    unit_id=f.unit_id,
+                    original_deadline=f.deadline,
+                    deadline=f.deadline,
+                    state=rng.choice(["open", "answered", "accepted", "closed", "rejected"]),
+                    first_answered_on=(
+                        f.captured_at.date() + timedelta(days=rng.randint(1, 30))
+                        if rng.random() < 0.7
+                        else None
+                    ),
+                    closed_at=f.captured_at + timedelta(days=25),
+                )
+                for f in findings
+            ]
+        )
     return province, reviewer
 
 
@@ -139,10 +192,19 @@ def run():
             request()
             samples.append((time.perf_counter() - started) * 1000)
     zone = timezone.get_current_timezone()
-    params = {"p": province.pk, "w": 2 * OrgUnit.steplen, "like": province.path + "%",
-              "start": datetime(YEAR, 1, 1, tzinfo=zone), "end": datetime(YEAR + 1, 1, 1, tzinfo=zone),
-              "today": date.today()}
-    sql = FLOOR_SQL if connection.vendor == "postgresql" else FLOOR_SQL.replace("r.deadline + 1", "date(r.deadline, '+1 day')")
+    params = {
+        "p": province.pk,
+        "w": 2 * OrgUnit.steplen,
+        "like": province.path + "%",
+        "start": datetime(YEAR, 1, 1, tzinfo=zone),
+        "end": datetime(YEAR + 1, 1, 1, tzinfo=zone),
+        "today": date.today(),
+    }
+    sql = (
+        FLOOR_SQL
+        if connection.vendor == "postgresql"
+        else FLOOR_SQL.replace("r.deadline + 1", "date(r.deadline, '+1 day')")
+    )
     floors = []
     for _ in range(REPEAT):
         started = time.perf_counter()
@@ -151,5 +213,13 @@ def run():
             rows = cursor.fetchall()
         floors.append((time.perf_counter() - started) * 1000)
     assert len(rows) == UNITS
-    yield result("board_province", statistics.median(samples), "ms", statistics.median(floors), units=UNITS,
-                 visits=VISITS, findings=FINDINGS, statements=statements[0])
+    yield result(
+        "board_province",
+        statistics.median(samples),
+        "ms",
+        statistics.median(floors),
+        units=UNITS,
+        visits=VISITS,
+        findings=FINDINGS,
+        statements=statements[0],
+    )

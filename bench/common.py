@@ -22,8 +22,12 @@ def percentile_ms(samples: list[float], pct: float) -> float:
 
 
 def result(name: str, value: float, unit: str, floor: float | None, **extra) -> dict:
-    line = {"name": name, "value": round(value, 3), "unit": unit,
-            "floor": None if floor is None else round(floor, 3),
-            "ratio": None if not floor else round(value / floor, 2)}
+    line = {
+        "name": name,
+        "value": round(value, 3),
+        "unit": unit,
+        "floor": None if floor is None else round(floor, 3),
+        "ratio": None if not floor else round(value / floor, 2),
+    }
     line.update(extra)
     return line

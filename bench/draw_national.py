@@ -25,12 +25,23 @@ UNITS = 5000
 def build_country_sized_authority():
     root = OrgUnit.objects.add_root(instance=OrgUnit(code="NAT", kind=OrgUnitKind.PROVINCE, name="Toàn quốc"))
     rng = random.Random(5000)
-    OrgUnit.objects.bulk_create([
-        OrgUnit(code=f"N{i:05d}", kind=OrgUnitKind.COMMUNE, name=f"Xã {i}", search_name=f"xa {i}", parent=root,
-                depth=2, numchild=0, path=OrgUnit._get_path(root.path, 2, i),
-                citizen_complaints=rng.choice([0, 0, 0, 1, 2, 5, 12]))
-        for i in range(1, UNITS + 1)
-    ], batch_size=1000)
+    OrgUnit.objects.bulk_create(
+        [
+            OrgUnit(
+                code=f"N{i:05d}",
+                kind=OrgUnitKind.COMMUNE,
+                name=f"Xã {i}",
+                search_name=f"xa {i}",
+                parent=root,
+                depth=2,
+                numchild=0,
+                path=OrgUnit._get_path(root.path, 2, i),
+                citizen_complaints=rng.choice([0, 0, 0, 1, 2, 5, 12]),
+            )
+            for i in range(1, UNITS + 1)
+        ],
+        batch_size=1000,
+    )
     OrgUnit.objects.filter(pk=root.pk).update(numchild=UNITS)
     reviewer = User.objects.create(username="noivu-nat", role=Role.ADMINISTRATOR)
     team = [User.objects.create(username=f"tt{i}", role=Role.INSPECTOR, unit=root) for i in range(5)]
@@ -42,8 +53,14 @@ def run():
 
     def approve_once():
         with transaction.atomic():
-            plan = create_plan(actor=reviewer, authority=root, title="Bench", year=2027, inspectors=team,
-                               surprise_share=Decimal("1"))
+            plan = create_plan(
+                actor=reviewer,
+                authority=root,
+                title="Bench",
+                year=2027,
+                inspectors=team,
+                surprise_share=Decimal("1"),
+            )
             approve_plan(plan, actor=reviewer, today=date(2026, 12, 1))
             transaction.set_rollback(True)  # every run draws the same plan from scratch
 

@@ -39,36 +39,68 @@ REPEAT = 5
 
 
 def build() -> None:
-    province = OrgUnit.objects.add_root(instance=OrgUnit(code="BENCH-ES", kind=OrgUnitKind.PROVINCE, name="Tỉnh"))
-    OrgUnit.objects.filter(pk=province.pk).update(head=User.objects.create(username="bench-es-p", role=Role.UNIT_HEAD,
-                                                                           email="p@example.vn", unit=province))
+    province = OrgUnit.objects.add_root(
+        instance=OrgUnit(code="BENCH-ES", kind=OrgUnitKind.PROVINCE, name="Tỉnh")
+    )
+    OrgUnit.objects.filter(pk=province.pk).update(
+        head=User.objects.create(
+            username="bench-es-p", role=Role.UNIT_HEAD, email="p@example.vn", unit=province
+        )
+    )
     User.objects.create(username="bench-es-nv", role=Role.HOME_AFFAIRS, unit=province, email="nv@example.vn")
     wards = []
     for index in range(WARDS):
         province.refresh_from_db()
-        ward = OrgUnit.objects.add_child(province, instance=OrgUnit(code=f"BENCH-ES-{index}", kind=OrgUnitKind.WARD,
-                                                                   name=f"Phường {index}", parent=province))
-        head = User.objects.create(username=f"bench-es-{index}", role=Role.UNIT_HEAD, unit=ward,
-                                   email=f"h{index}@example.vn")
+        ward = OrgUnit.objects.add_child(
+            province,
+            instance=OrgUnit(
+                code=f"BENCH-ES-{index}", kind=OrgUnitKind.WARD, name=f"Phường {index}", parent=province
+            ),
+        )
+        head = User.objects.create(
+            username=f"bench-es-{index}", role=Role.UNIT_HEAD, unit=ward, email=f"h{index}@example.vn"
+        )
         OrgUnit.objects.filter(pk=ward.pk).update(head=head)
         wards.append(ward)
     inspector = User.objects.create(username="bench-es-tt", role=Role.INSPECTOR, unit=province)
     criterion = Criterion.objects.filter(template__code="ONE_STOP_SHOP", code="OSS-05").first()
     windows = reminder_windows(TODAY)
     due = int(FINDINGS * DUE_SHARE)
-    deadlines = ([windows[3][1]] * (due // 5) + [windows[1][1]] * (due // 5)
-                 + [TODAY - timedelta(days=3 + i % 30) for i in range(due - 2 * (due // 5))])
+    deadlines = (
+        [windows[3][1]] * (due // 5)
+        + [windows[1][1]] * (due // 5)
+        + [TODAY - timedelta(days=3 + i % 30) for i in range(due - 2 * (due // 5))]
+    )
     deadlines += [date(2027, 3, 1) + timedelta(days=i % 200) for i in range(FINDINGS - due)]
     captured = timezone.make_aware(datetime(2026, 10, 1, 9))
     for start in range(0, FINDINGS, 5000):
-        chunk = deadlines[start:start + 5000]
-        findings = Finding.objects.bulk_create([
-            Finding(source=FindingSource.CCTV, unit=wards[(start + i) % WARDS], criterion=criterion, severity="minor",
-                    text=f"Phát hiện {start + i}", captured_at=captured, deadline=deadline, created_by=inspector)
-            for i, deadline in enumerate(chunk)])
-        Remediation.objects.bulk_create([
-            Remediation(finding=finding, unit_id=finding.unit_id, original_deadline=finding.deadline,
-                        deadline=finding.deadline) for finding in findings])
+        chunk = deadlines[start : start + 5000]
+        findings = Finding.objects.bulk_create(
+            [
+                Finding(
+                    source=FindingSource.CCTV,
+                    unit=wards[(start + i) % WARDS],
+                    criterion=criterion,
+                    severity="minor",
+                    text=f"Phát hiện {start + i}",
+                    captured_at=captured,
+                    deadline=deadline,
+                    created_by=inspector,
+                )
+                for i, deadline in enumerate(chunk)
+            ]
+        )
+        Remediation.objects.bulk_create(
+            [
+                Remediation(
+                    finding=finding,
+                    unit_id=finding.unit_id,
+                    original_deadline=finding.deadline,
+                    deadline=finding.deadline,
+                )
+                for finding in findings
+            ]
+        )
 
 
 def run():
@@ -101,9 +133,11 @@ def run():
         steady_statements = statements[0]
 
     windows = reminder_windows(TODAY)
-    sql = (f"SELECT id, deadline, unit_id, assignee_id, finding_id FROM {Remediation._meta.db_table} "
-           "WHERE state IN ('open', 'rejected') AND (deadline < %s OR (deadline > %s AND deadline <= %s) "
-           "OR (deadline > %s AND deadline <= %s))")
+    sql = (
+        f"SELECT id, deadline, unit_id, assignee_id, finding_id FROM {Remediation._meta.db_table} "
+        "WHERE state IN ('open', 'rejected') AND (deadline < %s OR (deadline > %s AND deadline <= %s) "
+        "OR (deadline > %s AND deadline <= %s))"
+    )
     params = [TODAY, windows[3][0], windows[3][1], windows[1][0], windows[1][1]]
     floors, due_rows = [], 0
     for _ in range(REPEAT):
@@ -113,7 +147,22 @@ def run():
             due_rows = len(cursor.fetchall())
         floors.append((time.perf_counter() - started) * 1000)
     floor = statistics.median(floors)
-    yield result("escalation_sweep", statistics.median(steady), "ms", floor, findings=FINDINGS, due=due_rows,
-                 statements=steady_statements)
-    yield result("escalation_sweep_first", statistics.median(first), "ms", floor, findings=FINDINGS, due=due_rows,
-                 notifications=written, statements=first_statements)
+    yield result(
+        "escalation_sweep",
+        statistics.median(steady),
+        "ms",
+        floor,
+        findings=FINDINGS,
+        due=due_rows,
+        statements=steady_statements,
+    )
+    yield result(
+        "escalation_sweep_first",
+        statistics.median(first),
+        "ms",
+        floor,
+        findings=FINDINGS,
+        due=due_rows,
+        notifications=written,
+        statements=first_statements,
+    )

@@ -26,19 +26,27 @@ REPEAT = 9
 
 def run():
     data = twelve_megapixel_jpeg()
-    unit = OrgUnit.objects.add_root(instance=OrgUnit(code="BENCH-EV", kind=OrgUnitKind.PROVINCE, name="Bench"))
+    unit = OrgUnit.objects.add_root(
+        instance=OrgUnit(code="BENCH-EV", kind=OrgUnitKind.PROVINCE, name="Bench")
+    )
     inspector = User.objects.create(username="bench-evidence", role=Role.INSPECTOR, unit=unit)
     media = tempfile.mkdtemp(prefix="bench-evidence-")
     storage = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": media}}
     samples = []
     try:
-        with override_settings(STORAGES={"default": storage,
-                                         "staticfiles": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}):
+        with override_settings(
+            STORAGES={
+                "default": storage,
+                "staticfiles": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            }
+        ):
             for _ in range(REPEAT + 1):
                 shutil.rmtree(media, ignore_errors=True)  # every run writes its files, none is deduplicated
                 with transaction.atomic():
                     started = time.perf_counter()
-                    upload = store_photo(actor=inspector, evidence_id=uuid.uuid4(), finding_id=uuid.uuid4(), data=data)
+                    upload = store_photo(
+                        actor=inspector, evidence_id=uuid.uuid4(), finding_id=uuid.uuid4(), data=data
+                    )
                     samples.append((time.perf_counter() - started) * 1000)
                     assert upload.created and upload.evidence.width == 4000
                     transaction.set_rollback(True)

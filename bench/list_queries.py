@@ -18,7 +18,9 @@ from tests.inspections.list_rows import SCENARIOS, at_5_and_50
 def province_world() -> World:
     """The world of the tests (tests/conftest.py): province P1, two departments, ten wards, a reviewer and
     two inspectors."""
-    province = OrgUnit.objects.add_root(instance=OrgUnit(code="P1", kind=OrgUnitKind.PROVINCE, name="Tỉnh Một"))
+    province = OrgUnit.objects.add_root(
+        instance=OrgUnit(code="P1", kind=OrgUnitKind.PROVINCE, name="Tỉnh Một")
+    )
     units = {}
     specs = [("P1-SNV", OrgUnitKind.DEPARTMENT), ("P1-TTR", OrgUnitKind.DEPARTMENT)]
     specs += [(f"W{i:02d}", OrgUnitKind.WARD) for i in range(1, 11)]

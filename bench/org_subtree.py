@@ -47,8 +47,17 @@ def raw_sql_view(request):
     with connection.cursor() as cursor:
         cursor.execute(RAW_SQL, [request.GET["path"] + "%"])
         rows = cursor.fetchall()
-    units = [{"id": r[0], "code": r[1], "name": r[2], "kind": r[3], "parent": {"code": r[4]} if r[4] else None,
-              "head": {"fullName": f"{r[5]} {r[6]}".strip() or r[7]}} for r in rows]
+    units = [
+        {
+            "id": r[0],
+            "code": r[1],
+            "name": r[2],
+            "kind": r[3],
+            "parent": {"code": r[4]} if r[4] else None,
+            "head": {"fullName": f"{r[5]} {r[6]}".strip() or r[7]},
+        }
+        for r in rows
+    ]
     return JsonResponse({"orgUnits": units})
 
 
@@ -56,37 +65,69 @@ urlpatterns = [path("raw/", raw_sql_view), path("", include("backend.urls"))]
 
 
 def build_province() -> tuple[OrgUnit, User]:
-    province = OrgUnit.objects.add_root(instance=OrgUnit(code="99", kind=OrgUnitKind.PROVINCE,
-                                                         name="Tỉnh Thử Nghiệm"))
+    province = OrgUnit.objects.add_root(
+        instance=OrgUnit(code="99", kind=OrgUnitKind.PROVINCE, name="Tỉnh Thử Nghiệm")
+    )
     specs = [("99-SNV", OrgUnitKind.DEPARTMENT, "Sở Nội vụ Tỉnh Thử Nghiệm")]
     specs += [(f"99{i:03d}", OrgUnitKind.WARD, f"Phường Số {i}") for i in range(1, UNITS)]
-    OrgUnit.objects.bulk_create([
-        OrgUnit(code=code, kind=kind, name=name, search_name=name.lower(), parent=province, depth=2, numchild=0,
-                path=OrgUnit._get_path(province.path, 2, position))
-        for position, (code, kind, name) in enumerate(specs, start=1)
-    ])
+    OrgUnit.objects.bulk_create(
+        [
+            OrgUnit(
+                code=code,
+                kind=kind,
+                name=name,
+                search_name=name.lower(),
+                parent=province,
+                depth=2,
+                numchild=0,
+                path=OrgUnit._get_path(province.path, 2, position),
+            )
+            for position, (code, kind, name) in enumerate(specs, start=1)
+        ]
+    )
     OrgUnit.objects.filter(pk=province.pk).update(numchild=len(specs))
     units = list(OrgUnit.objects.filter(parent=province))
-    User.objects.bulk_create([
-        User(username=f"head{unit.code}", first_name="Trưởng", last_name=unit.name, role=Role.UNIT_HEAD, unit=unit)
-        for unit in units
-    ])
+    User.objects.bulk_create(
+        [
+            User(
+                username=f"head{unit.code}",
+                first_name="Trưởng",
+                last_name=unit.name,
+                role=Role.UNIT_HEAD,
+                unit=unit,
+            )
+            for unit in units
+        ]
+    )
     heads = {user.unit_id: user for user in User.objects.filter(username__startswith="head99")}
     for unit in units:
         unit.head = heads[unit.pk]
     OrgUnit.objects.bulk_update(units, ["head"])
-    reviewer = User.objects.create(username="noivu99", role=Role.HOME_AFFAIRS,
-                                   unit=OrgUnit.objects.get(code="99-SNV"))
+    reviewer = User.objects.create(
+        username="noivu99", role=Role.HOME_AFFAIRS, unit=OrgUnit.objects.get(code="99-SNV")
+    )
     return province, reviewer
 
 
 def in_memory_rows(province: OrgUnit) -> dict:
-    units = OrgUnit.objects.filter(path__startswith=province.path).select_related("parent", "head").order_by("path")
-    edges = [{"node": {
-        "id": str(unit.pk), "code": unit.code, "name": unit.name, "kind": unit.kind.upper(),
-        "parent": {"code": unit.parent.code} if unit.parent else None,
-        "head": {"fullName": unit.head.display_name} if unit.head else None,
-    }} for unit in units[:UNITS]]
+    units = (
+        OrgUnit.objects.filter(path__startswith=province.path)
+        .select_related("parent", "head")
+        .order_by("path")
+    )
+    edges = [
+        {
+            "node": {
+                "id": str(unit.pk),
+                "code": unit.code,
+                "name": unit.name,
+                "kind": unit.kind.upper(),
+                "parent": {"code": unit.parent.code} if unit.parent else None,
+                "head": {"fullName": unit.head.display_name} if unit.head else None,
+            }
+        }
+        for unit in units[:UNITS]
+    ]
     return {"orgUnits": {"edges": edges}}
 
 

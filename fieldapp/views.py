@@ -12,14 +12,24 @@ from django.views.decorators.http import require_GET
 APP_DIR = Path(__file__).resolve().parent / "app"
 OPERATIONS_DIR = Path(settings.BASE_DIR) / "graphql" / "field-app"
 REVALIDATE = {"index.html", "sw.js", "manifest.webmanifest"}
-TYPES = {".js": "text/javascript", ".webmanifest": "application/manifest+json", ".graphql": "text/plain",
-         ".svg": "image/svg+xml", ".css": "text/css", ".html": "text/html"}
+TYPES = {
+    ".js": "text/javascript",
+    ".webmanifest": "application/manifest+json",
+    ".graphql": "text/plain",
+    ".svg": "image/svg+xml",
+    ".css": "text/css",
+    ".html": "text/html",
+}
 
 
 def _file_response(path: Path, name: str) -> FileResponse:
     content_type = TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    response = FileResponse(path.open("rb"), content_type=f"{content_type}; charset=utf-8"
-                            if content_type.startswith("text") or path.suffix == ".webmanifest" else content_type)
+    response = FileResponse(
+        path.open("rb"),
+        content_type=f"{content_type}; charset=utf-8"
+        if content_type.startswith("text") or path.suffix == ".webmanifest"
+        else content_type,
+    )
     response["Cache-Control"] = "no-cache" if name in REVALIDATE else "public, max-age=300"
     response["X-Content-Type-Options"] = "nosniff"
     if name == "sw.js":

@@ -128,8 +128,18 @@ class InspectionPlanAdmin(admin.ModelAdmin):
     search_fields = ("title", "authority__name", "authority__code")
     list_select_related = ("authority",)
     # The draw is made by approving through the API; its published fields are read-only here.
-    readonly_fields = ("status", "commitment", "algorithm_version", "inputs_digest", "published_inputs",
-                       "revealed_seed", "approved_by", "approved_at", "closed_at", "created_by")
+    readonly_fields = (
+        "status",
+        "commitment",
+        "algorithm_version",
+        "inputs_digest",
+        "published_inputs",
+        "revealed_seed",
+        "approved_by",
+        "approved_at",
+        "closed_at",
+        "created_by",
+    )
     autocomplete_fields = ("authority", "inspectors")
 
     def get_queryset(self, request):
@@ -225,7 +235,9 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_select_related = ("actor",)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and (request.user.is_superuser or request.user.role == Role.ADMINISTRATOR)
+        return request.user.is_active and (
+            request.user.is_superuser or request.user.role == Role.ADMINISTRATOR
+        )
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
@@ -234,8 +246,16 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 class CameraInline(admin.StackedInline):
     model = Camera
     extra = 0
-    fields = ("name", "is_active", "reference_frame", "zone_preview", "staff_zone", "citizen_zone",
-              ("work_start", "work_end"), ("break_start", "break_end"))
+    fields = (
+        "name",
+        "is_active",
+        "reference_frame",
+        "zone_preview",
+        "staff_zone",
+        "citizen_zone",
+        ("work_start", "work_end"),
+        ("break_start", "break_end"),
+    )
     readonly_fields = ("zone_preview",)
 
     @admin.display(description=_("zones on the reference frame"))
@@ -264,8 +284,10 @@ def zone_preview_html(camera) -> str:
         ok, png = cv2.imencode(".png", draw_zones(frame, camera.staff_zone, camera.citizen_zone))
     except (OSError, ZoneError) as error:
         return str(error)
-    return format_html('<img src="data:image/png;base64,{}" alt="" width="640">',
-                       base64.b64encode(png.tobytes()).decode("ascii"))
+    return format_html(
+        '<img src="data:image/png;base64,{}" alt="" width="640">',
+        base64.b64encode(png.tobytes()).decode("ascii"),
+    )
 
 
 @admin.register(Counter)
@@ -286,8 +308,17 @@ class CameraAdmin(admin.ModelAdmin):
     list_display = ("name", "counter", "is_active", "active_keys")
     list_select_related = ("counter__unit",)
     readonly_fields = ("zone_preview",)
-    fields = ("counter", "name", "is_active", "reference_frame", "zone_preview", "staff_zone", "citizen_zone",
-              ("work_start", "work_end"), ("break_start", "break_end"))
+    fields = (
+        "counter",
+        "name",
+        "is_active",
+        "reference_frame",
+        "zone_preview",
+        "staff_zone",
+        "citizen_zone",
+        ("work_start", "work_end"),
+        ("break_start", "break_end"),
+    )
     actions = ["issue_key", "revoke_all_keys"]
 
     def get_queryset(self, request):
@@ -307,8 +338,11 @@ class CameraAdmin(admin.ModelAdmin):
         from inspections.services.snapshots import issue_key
 
         for camera in queryset:
-            self.message_user(request, _("Key for %(camera)s (copy it now, it is not shown again): %(key)s")
-                              % {"camera": camera.name, "key": issue_key(camera)})
+            self.message_user(
+                request,
+                _("Key for %(camera)s (copy it now, it is not shown again): %(key)s")
+                % {"camera": camera.name, "key": issue_key(camera)},
+            )
 
     @admin.action(description=_("Revoke all API keys"))
     def revoke_all_keys(self, request, queryset):
@@ -333,8 +367,16 @@ class SnapshotAdmin(ReadOnlyAdmin):
 class RemediationAnswerInline(admin.TabularInline):
     model = RemediationAnswer
     extra = 0
-    fields = ("number", "plan_of_action", "fix_done", "fixed_on", "accountable", "drafted_by", "decision",
-              "decision_reason")
+    fields = (
+        "number",
+        "plan_of_action",
+        "fix_done",
+        "fixed_on",
+        "accountable",
+        "drafted_by",
+        "decision",
+        "decision_reason",
+    )
     readonly_fields = fields
     can_delete = False
 

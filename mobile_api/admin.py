@@ -9,7 +9,15 @@ from .models import DeviceSession
 
 @admin.register(DeviceSession)
 class DeviceSessionAdmin(admin.ModelAdmin):
-    list_display = ("device_name", "user", "token_prefix", "created_at", "last_used_at", "expires_at", "revoked_at")
+    list_display = (
+        "device_name",
+        "user",
+        "token_prefix",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    )
     list_filter = ("revoked_at", "created_at")
     search_fields = ("device_name", "user__username", "token_prefix")
     readonly_fields = ("user", "token_prefix", "created_at", "last_used_at", "expires_at", "ip_address")

@@ -52,7 +52,9 @@ class BearerUserMiddleware:
 
         request.device_session = device_session
         if token:
-            request.user = SimpleLazyObject(lambda: device_session().user if device_session() else AnonymousUser())
+            request.user = SimpleLazyObject(
+                lambda: device_session().user if device_session() else AnonymousUser()
+            )
         return self.get_response(request)
 
 

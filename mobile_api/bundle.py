@@ -26,21 +26,31 @@ def assignment_bundle(user: User) -> Bundle:
     time), each with its unit, geofence, checklist version and the unit's earlier findings still current.
     The version changes whenever any of that changes, so a phone can tell whether to download again."""
     visits = list(
-        visible_visits(user).filter(assignments__inspector=user,
-                                    status__in=[VisitStatus.PLANNED, VisitStatus.IN_PROGRESS])
-        .select_related("unit", "template").order_by("planned_date", "pk").distinct()
+        visible_visits(user)
+        .filter(assignments__inspector=user, status__in=[VisitStatus.PLANNED, VisitStatus.IN_PROGRESS])
+        .select_related("unit", "template")
+        .order_by("planned_date", "pk")
+        .distinct()
     )
     fallback = default_template()
     templates = {visit.pk: visit.template or fallback for visit in visits}
     unit_ids = {visit.unit_id for visit in visits}
-    earlier = (Finding.objects.filter(unit_id__in=unit_ids, correction__isnull=True)
-               .select_related("criterion").order_by("unit_id", "pk"))
+    earlier = (
+        Finding.objects.filter(unit_id__in=unit_ids, correction__isnull=True)
+        .select_related("criterion")
+        .order_by("unit_id", "pk")
+    )
     by_unit: dict[int, list[Finding]] = {}
     for finding in earlier:
         by_unit.setdefault(finding.unit_id, []).append(finding)
-    entries = [BundleVisit(visit=visit, template=templates[visit.pk],
-                           open_findings=[f for f in by_unit.get(visit.unit_id, []) if f.visit_id != visit.pk])
-               for visit in visits]
+    entries = [
+        BundleVisit(
+            visit=visit,
+            template=templates[visit.pk],
+            open_findings=[f for f in by_unit.get(visit.unit_id, []) if f.visit_id != visit.pk],
+        )
+        for visit in visits
+    ]
     return Bundle(version=version_of(entries), visits=entries)
 
 
@@ -48,9 +58,20 @@ def version_of(entries: list[BundleVisit]) -> str:
     digest = hashlib.sha256()
     for entry in entries:
         visit, unit = entry.visit, entry.visit.unit
-        digest.update(repr((visit.pk, visit.status, str(visit.planned_date), unit.name, unit.address,
-                            unit.geofence_latitude, unit.geofence_longitude, unit.geofence_radius_m,
-                            getattr(entry.template, "pk", None),
-                            [(f.pk, f.version) for f in entry.open_findings])).encode())
+        digest.update(
+            repr(
+                (
+                    visit.pk,
+                    visit.status,
+                    str(visit.planned_date),
+                    unit.name,
+                    unit.address,
+                    unit.geofence_latitude,
+                    unit.geofence_longitude,
+                    unit.geofence_radius_m,
+                    getattr(entry.template, "pk", None),
+                    [(f.pk, f.version) for f in entry.open_findings],
+                )
+            ).encode()
+        )
     return digest.hexdigest()[:16]
-

@@ -90,8 +90,10 @@ def mobile_login(request: HttpRequest, *, username: str, password: str, device_n
     user = authenticate(request, username=username.strip(), password=password)
     if getattr(request, "axes_locked_out", False):
         minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-        raise fail(AccountErrorCode.LOCKED_OUT,
-                   _("Too many failed sign-ins. Try again in %(minutes)d minutes.") % {"minutes": minutes})
+        raise fail(
+            AccountErrorCode.LOCKED_OUT,
+            _("Too many failed sign-ins. Try again in %(minutes)d minutes.") % {"minutes": minutes},
+        )
     if user is None:
         raise fail(AccountErrorCode.INVALID_CREDENTIALS, _("Wrong username or password."))
     return issue_token(user, device_name=device_name.strip(), ip_address=request.META.get("REMOTE_ADDR"))

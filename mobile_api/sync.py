@@ -49,8 +49,13 @@ class OperationResult:
 
 
 def digest_of(operation: Operation) -> str:
-    canonical = json.dumps({"kind": operation.kind, "payload": operation.payload}, sort_keys=True,
-                           separators=(",", ":"), ensure_ascii=False, default=str)
+    canonical = json.dumps(
+        {"kind": operation.kind, "payload": operation.payload},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=str,
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -115,18 +120,29 @@ def visit_of(payload: dict, actor: User):
 def apply_check_in(operation: Operation, actor: User, device):
     payload = operation.payload
     result = field_service.check_in(
-        visit_of(payload, actor), actor=actor, latitude=number(payload, "latitude"),
-        longitude=number(payload, "longitude"), accuracy_m=number(payload, "accuracy"),
-        device_time=moment(payload, "deviceTime"), reason=text(payload, "reason", required=False), device=device)
+        visit_of(payload, actor),
+        actor=actor,
+        latitude=number(payload, "latitude"),
+        longitude=number(payload, "longitude"),
+        accuracy_m=number(payload, "accuracy"),
+        device_time=moment(payload, "deviceTime"),
+        reason=text(payload, "reason", required=False),
+        device=device,
+    )
     return result.visit
 
 
 def apply_answer(operation: Operation, actor: User, device):
     payload = operation.payload
     return field_service.answer_criterion(
-        visit_of(payload, actor), actor=actor, criterion_code=text(payload, "criterionCode"),
-        result=text(payload, "result"), note=text(payload, "note", required=False), client_id=operation.id,
-        device=device)
+        visit_of(payload, actor),
+        actor=actor,
+        criterion_code=text(payload, "criterionCode"),
+        result=text(payload, "result"),
+        note=text(payload, "note", required=False),
+        client_id=operation.id,
+        device=device,
+    )
 
 
 def apply_finding(operation: Operation, actor: User, device):
@@ -135,27 +151,42 @@ def apply_finding(operation: Operation, actor: User, device):
     if not isinstance(evidence, list):
         raise fail(FieldErrorCode.INVALID, _("Expected a list of UUIDs."), "evidenceIds")
     return field_service.record_finding(
-        visit_of(payload, actor), actor=actor, client_id=client_uuid(payload, "findingId", operation.id),
-        criterion_code=text(payload, "criterionCode"), text=text(payload, "text"),
+        visit_of(payload, actor),
+        actor=actor,
+        client_id=client_uuid(payload, "findingId", operation.id),
+        criterion_code=text(payload, "criterionCode"),
+        text=text(payload, "text"),
         severity=text(payload, "severity", required=False) or None,
         recommendation=text(payload, "recommendation", required=False),
-        latitude=number(payload, "latitude", required=False), longitude=number(payload, "longitude", required=False),
+        latitude=number(payload, "latitude", required=False),
+        longitude=number(payload, "longitude", required=False),
         captured_at=moment(payload, "capturedAt", required=False),
-        evidence_ids=[client_uuid({"id": item}, "id") for item in evidence], device=device)
+        evidence_ids=[client_uuid({"id": item}, "id") for item in evidence],
+        device=device,
+    )
 
 
 def apply_evidence_link(operation: Operation, actor: User, device):
     payload = operation.payload
-    return field_service.link_evidence(actor=actor, evidence_id=client_uuid(payload, "evidenceId"),
-                                       finding_id=client_uuid(payload, "findingId"), device=device)
+    return field_service.link_evidence(
+        actor=actor,
+        evidence_id=client_uuid(payload, "evidenceId"),
+        finding_id=client_uuid(payload, "findingId"),
+        device=device,
+    )
 
 
 def apply_submit(operation: Operation, actor: User, device):
     return field_service.submit_visit(visit_of(operation.payload, actor), actor=actor, device=device)
 
 
-HANDLERS = {"check_in": apply_check_in, "answer": apply_answer, "finding": apply_finding,
-            "evidence_link": apply_evidence_link, "submit": apply_submit}
+HANDLERS = {
+    "check_in": apply_check_in,
+    "answer": apply_answer,
+    "finding": apply_finding,
+    "evidence_link": apply_evidence_link,
+    "submit": apply_submit,
+}
 
 
 def object_id(obj) -> str:
@@ -174,8 +205,16 @@ def repeated(operation: Operation, digest: str, actor: User) -> OperationResult 
         return None
     if done.digest == digest and done.user_id == actor.pk:
         return OperationResult(operation.id, operation.kind, True, done.result.get("objectId"))
-    return OperationResult(operation.id, operation.kind, False, errors=[
-        fail(FieldErrorCode.CONFLICT, _("This operation id was already used for different content."), "id")])
+    return OperationResult(
+        operation.id,
+        operation.kind,
+        False,
+        errors=[
+            fail(
+                FieldErrorCode.CONFLICT, _("This operation id was already used for different content."), "id"
+            )
+        ],
+    )
 
 
 def lock_visit(operation: Operation) -> None:
@@ -190,11 +229,19 @@ def lock_visit(operation: Operation) -> None:
 def apply(operation: Operation, *, actor: User, device) -> OperationResult:
     digest = digest_of(operation)
     if operation.kind not in HANDLERS:
-        return OperationResult(operation.id, operation.kind, False,
-                               errors=[fail(FieldErrorCode.INVALID, _("Unknown operation kind."), "kind")])
+        return OperationResult(
+            operation.id,
+            operation.kind,
+            False,
+            errors=[fail(FieldErrorCode.INVALID, _("Unknown operation kind."), "kind")],
+        )
     if not isinstance(operation.payload, dict):
-        return OperationResult(operation.id, operation.kind, False,
-                               errors=[fail(FieldErrorCode.INVALID, _("Expected a JSON object."), "payload")])
+        return OperationResult(
+            operation.id,
+            operation.kind,
+            False,
+            errors=[fail(FieldErrorCode.INVALID, _("Expected a JSON object."), "payload")],
+        )
     try:
         with transaction.atomic():
             lock_visit(operation)
@@ -204,8 +251,9 @@ def apply(operation: Operation, *, actor: User, device) -> OperationResult:
                 return earlier
             obj = HANDLERS[operation.kind](operation, actor, device)
             result = {"objectId": object_id(obj)}
-            SyncOperation.objects.create(uuid=operation.id, user=actor, kind=operation.kind, digest=digest,
-                                         result=result)
+            SyncOperation.objects.create(
+                uuid=operation.id, user=actor, kind=operation.kind, digest=digest, result=result
+            )
     except ValidationError as error:
         return OperationResult(operation.id, operation.kind, False, errors=[error])
     except IntegrityError:
@@ -220,8 +268,10 @@ def apply(operation: Operation, *, actor: User, device) -> OperationResult:
 def sync_batch(operations: list[Operation], *, actor: User, device=None) -> list[OperationResult]:
     """Apply a batch; results come back in the order the operations were sent."""
     if len(operations) > settings.SYNC_BATCH_MAX_OPERATIONS:
-        raise fail(FieldErrorCode.INVALID, _("At most %(count)d operations in one batch.")
-                   % {"count": settings.SYNC_BATCH_MAX_OPERATIONS})
+        raise fail(
+            FieldErrorCode.INVALID,
+            _("At most %(count)d operations in one batch.") % {"count": settings.SYNC_BATCH_MAX_OPERATIONS},
+        )
     results: dict[uuid_lib.UUID, OperationResult] = {}
     token = _visible_in_batch.set(frozenset(visible_visits(actor).values_list("pk", flat=True)))
     try:

@@ -23,9 +23,15 @@ from inspections.services.evidence import read_upload, store_photo
 
 def evidence_json(evidence: Evidence) -> dict:
     return {
-        "id": str(evidence.uuid), "findingId": str(evidence.finding_uuid), "sha256": evidence.sha256,
-        "size": evidence.size, "contentType": evidence.content_type, "width": evidence.width,
-        "height": evidence.height, "latitude": evidence.latitude, "longitude": evidence.longitude,
+        "id": str(evidence.uuid),
+        "findingId": str(evidence.finding_uuid),
+        "sha256": evidence.sha256,
+        "size": evidence.size,
+        "contentType": evidence.content_type,
+        "width": evidence.width,
+        "height": evidence.height,
+        "latitude": evidence.latitude,
+        "longitude": evidence.longitude,
         "capturedAt": timezone.localtime(evidence.captured_at).isoformat() if evidence.captured_at else None,
         "originalUrl": f"/api/evidence/{evidence.uuid}/original",
         "thumbnailUrl": f"/api/evidence/{evidence.uuid}/thumbnail",
@@ -45,16 +51,27 @@ def upload_evidence(request):
         if not request.user.is_authenticated:
             raise fail(FieldErrorCode.UNAUTHENTICATED, _("Sign in first."))
         if int(request.META.get("CONTENT_LENGTH") or 0) > settings.UPLOAD_MAX_REQUEST_BYTES:
-            raise fail(FieldErrorCode.FILE_TOO_LARGE, _("The request is larger than %(limit)s bytes.")
-                       % {"limit": f"{settings.UPLOAD_MAX_REQUEST_BYTES:,}"}, "file")
+            raise fail(
+                FieldErrorCode.FILE_TOO_LARGE,
+                _("The request is larger than %(limit)s bytes.")
+                % {"limit": f"{settings.UPLOAD_MAX_REQUEST_BYTES:,}"},
+                "file",
+            )
         evidence_id, finding_id = form_uuid(request, "id"), form_uuid(request, "findingId")
         file = request.FILES.get("file")
         if file is None:
             raise fail(FieldErrorCode.REQUIRED, _("Attach the photo as the form field 'file'."), "file")
         device = request.device_session() if callable(getattr(request, "device_session", None)) else None
-        upload = store_photo(actor=request.user, evidence_id=evidence_id, finding_id=finding_id,
-                             data=read_upload(file), device=device)
+        upload = store_photo(
+            actor=request.user,
+            evidence_id=evidence_id,
+            finding_id=finding_id,
+            data=read_upload(file),
+            device=device,
+        )
     except ValidationError as error:
         return error_response(error)
-    return JsonResponse({"evidence": evidence_json(upload.evidence), "created": upload.created},
-                        status=201 if upload.created else 200)
+    return JsonResponse(
+        {"evidence": evidence_json(upload.evidence), "created": upload.created},
+        status=201 if upload.created else 200,
+    )

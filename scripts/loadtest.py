@@ -49,19 +49,38 @@ LOGIN = """mutation($u: String!, $p: String!) {
 
 
 def stack_env() -> dict:
-    return {**os.environ, "DEBUG": "0", "TESTING": "", "SECRET_KEY": "loadtest-" + "k" * 40,
-            "ALLOWED_HOSTS": "127.0.0.1,localhost", "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL,
-            "SECURE_SSL_REDIRECT": "0", "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0",
-            "TRUSTED_PROXIES": "127.0.0.1", "LOG_LEVEL": "WARNING", "REQUEST_LOG_LEVEL": "WARNING",
-            "PYTHON": sys.executable, "BIND": "127.0.0.1", "DAPHNE_PROCESSES": str(PROCESSES),
-            "DAPHNE_BASE_PORT": str(BASE_PORT)}
+    return {
+        **os.environ,
+        "DEBUG": "0",
+        "TESTING": "",
+        "SECRET_KEY": "loadtest-" + "k" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": DATABASE_URL,
+        "REDIS_URL": REDIS_URL,
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "TRUSTED_PROXIES": "127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+        "REQUEST_LOG_LEVEL": "WARNING",
+        "PYTHON": sys.executable,
+        "BIND": "127.0.0.1",
+        "DAPHNE_PROCESSES": str(PROCESSES),
+        "DAPHNE_BASE_PORT": str(BASE_PORT),
+    }
 
 
 def recreate_database() -> None:
     parsed = urlparse(DATABASE_URL)
     name = parsed.path.lstrip("/")
-    with psycopg.connect(host=parsed.hostname, port=parsed.port or 5432, user=parsed.username or "postgres",
-                         password=parsed.password, dbname="postgres", autocommit=True) as conn:
+    with psycopg.connect(
+        host=parsed.hostname,
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        password=parsed.password,
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
 
@@ -86,17 +105,29 @@ print(to_global_id("OrgUnit", province.pk))
 
 
 def seed() -> str:
-    out = subprocess.run([sys.executable, "manage.py", "shell", "-c", SEED], cwd=ROOT, env=stack_env(),
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", SEED],
+        cwd=ROOT,
+        env=stack_env(),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return out.strip().splitlines()[-1]
 
 
 def pg_connections() -> int:
     parsed = urlparse(DATABASE_URL)
-    with psycopg.connect(host=parsed.hostname, port=parsed.port or 5432, user=parsed.username or "postgres",
-                         password=parsed.password, dbname="postgres") as conn:
-        return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s",
-                            [parsed.path.lstrip("/")]).fetchone()[0]
+    with psycopg.connect(
+        host=parsed.hostname,
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        password=parsed.password,
+        dbname="postgres",
+    ) as conn:
+        return conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [parsed.path.lstrip("/")]
+        ).fetchone()[0]
 
 
 def wait_for_stack() -> None:
@@ -114,8 +145,9 @@ def wait_for_stack() -> None:
 
 
 def gql(session: requests.Session, base: str, query: str, variables=None, **headers) -> dict:
-    response = session.post(f"{base}/graphql/", json={"query": query, "variables": variables or {}},
-                            headers=headers, timeout=30)
+    response = session.post(
+        f"{base}/graphql/", json={"query": query, "variables": variables or {}}, headers=headers, timeout=30
+    )
     response.raise_for_status()
     body = response.json()
     if body.get("errors"):
@@ -130,8 +162,9 @@ def percentile(values: list[float], share: float) -> float:
 
 def idle_me_p50(base: str) -> float:
     session = requests.Session()
-    token = gql(session, base, LOGIN, {"u": "phone0", "p": PASSWORD},
-                **{"X-Forwarded-For": "10.9.0.1"})["mobileLogin"]["token"]
+    token = gql(session, base, LOGIN, {"u": "phone0", "p": PASSWORD}, **{"X-Forwarded-For": "10.9.0.1"})[
+        "mobileLogin"
+    ]["token"]
     timings = []
     for _ in range(IDLE_SAMPLES):
         started = time.perf_counter()
@@ -155,14 +188,21 @@ def run_locust(authority_id: str) -> dict:
             # Each virtual user goes to one of the Daphne processes, as a load balancer would spread them.
             self.client.base_url = f"http://127.0.0.1:{BASE_PORT + random.randrange(PROCESSES)}"  # noqa: S311
             self.address, self.token = address, None
-            self.token = self.post(LOGIN, "mobileLogin", {"u": username, "p": PASSWORD})["mobileLogin"]["token"]
+            self.token = self.post(LOGIN, "mobileLogin", {"u": username, "p": PASSWORD})["mobileLogin"][
+                "token"
+            ]
 
         def post(self, query, name, variables=None):
             headers = {"X-Forwarded-For": self.address}
             if self.token:
                 headers["Authorization"] = f"Bearer {self.token}"
-            with self.client.post("/graphql/", json={"query": query, "variables": variables or {}},
-                                  headers=headers, name=name, catch_response=True) as response:
+            with self.client.post(
+                "/graphql/",
+                json={"query": query, "variables": variables or {}},
+                headers=headers,
+                name=name,
+                catch_response=True,
+            ) as response:
                 body = response.json() if response.status_code == 200 else {}
                 if response.status_code != 200 or body.get("errors"):
                     response.failure(f"{response.status_code} {json.dumps(body.get('errors'))[:200]}")
@@ -232,9 +272,15 @@ def run_locust(authority_id: str) -> dict:
 
 
 def line_of(entry) -> dict:
-    return {"name": f"loadtest_{entry.name}", "requests": entry.num_requests, "rps": round(entry.total_rps, 1),
-            "p50_ms": entry.get_response_time_percentile(0.5), "p95_ms": entry.get_response_time_percentile(0.95),
-            "p99_ms": entry.get_response_time_percentile(0.99), "errors": entry.num_failures}
+    return {
+        "name": f"loadtest_{entry.name}",
+        "requests": entry.num_requests,
+        "rps": round(entry.total_rps, 1),
+        "p50_ms": entry.get_response_time_percentile(0.5),
+        "p95_ms": entry.get_response_time_percentile(0.95),
+        "p99_ms": entry.get_response_time_percentile(0.99),
+        "errors": entry.num_failures,
+    }
 
 
 def main() -> int:
@@ -245,9 +291,13 @@ def main() -> int:
     run_dir = tempfile.mkdtemp(prefix="cchc-loadtest-")
     log_path = Path(run_dir) / "stack.log"  # the processes' JSON logs, for the errors' request ids
     with open(log_path, "wb") as log:
-        stack = subprocess.Popen([sys.executable, "-m", "supervisor.supervisord", "-c", "deploy/supervisord.conf"],
-                                 cwd=ROOT, env={**stack_env(), "SUPERVISOR_RUN_DIR": run_dir},
-                                 stdout=log, stderr=subprocess.STDOUT)
+        stack = subprocess.Popen(
+            [sys.executable, "-m", "supervisor.supervisord", "-c", "deploy/supervisord.conf"],
+            cwd=ROOT,
+            env={**stack_env(), "SUPERVISOR_RUN_DIR": run_dir},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         wait_for_stack()
         floor = idle_me_p50(f"http://127.0.0.1:{BASE_PORT}")
@@ -267,15 +317,43 @@ def main() -> int:
         if entry.name == "me":
             me_p95 = entry.get_response_time_percentile(0.95)
     total = stats.total
-    print(json.dumps({"name": "loadtest_total", "requests": total.num_requests, "rps": round(total.total_rps, 1),
-                      "errors": errors, "peak_pg_connections": result["peak_connections"],
-                      "users": USERS, "seconds": SECONDS, "log": str(log_path)}))
+    print(
+        json.dumps(
+            {
+                "name": "loadtest_total",
+                "requests": total.num_requests,
+                "rps": round(total.total_rps, 1),
+                "errors": errors,
+                "peak_pg_connections": result["peak_connections"],
+                "users": USERS,
+                "seconds": SECONDS,
+                "log": str(log_path),
+            }
+        )
+    )
     ratio = me_p95 / floor if floor else None
-    print(json.dumps({"name": "loadtest_me", "value": me_p95, "floor": round(floor, 1),
-                      "ratio": round(ratio, 2) if ratio else None, "goal": 5}))
+    print(
+        json.dumps(
+            {
+                "name": "loadtest_me",
+                "value": me_p95,
+                "floor": round(floor, 1),
+                "ratio": round(ratio, 2) if ratio else None,
+                "goal": 5,
+            }
+        )
+    )
     for name, error in stats.errors.items():
-        print(json.dumps({"name": "loadtest_error", "error": str(error.error)[:300], "count": error.occurrences,
-                          "key": str(name)[:80]}))
+        print(
+            json.dumps(
+                {
+                    "name": "loadtest_error",
+                    "error": str(error.error)[:300],
+                    "count": error.occurrences,
+                    "key": str(name)[:80],
+                }
+            )
+        )
     return 0 if errors == 0 else 1
 
 

@@ -13,8 +13,11 @@ def answers(url: str) -> bool:
             import psycopg
 
             with psycopg.connect(
-                host=parsed.hostname, port=parsed.port or 5432, user=parsed.username or "postgres",
-                dbname=(parsed.path or "/postgres").lstrip("/") or "postgres", connect_timeout=2,
+                host=parsed.hostname,
+                port=parsed.port or 5432,
+                user=parsed.username or "postgres",
+                dbname=(parsed.path or "/postgres").lstrip("/") or "postgres",
+                connect_timeout=2,
             ) as conn:
                 conn.execute("SELECT 1")
             return True

@@ -1,4 +1,3 @@
-
 """Fixtures of the whole suite: the pinned clock, per-test file storage, and the shared worlds (real org units
 and real users of every role, built through the services). Each world has usernames of its own."""
 
@@ -33,10 +32,13 @@ def clock(request):
 @pytest.fixture(autouse=True)
 def media_storage(settings, tmp_path):
     """Each test stores files in its own folder, through the real file-system storage."""
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path / "media"), "base_url": "/media-not-public/"},
-    }}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media"), "base_url": "/media-not-public/"},
+        },
+    }
     return tmp_path / "media"
 
 
@@ -53,17 +55,26 @@ def small_tree(db):
     (an older province → district → ward shape) to exercise depth."""
     units = {}
     for pcode in ("01", "02"):
-        province = OrgUnit.objects.add_root(instance=OrgUnit(code=pcode, kind=OrgUnitKind.PROVINCE, name=f"Tỉnh {pcode}"))
+        province = OrgUnit.objects.add_root(
+            instance=OrgUnit(code=pcode, kind=OrgUnitKind.PROVINCE, name=f"Tỉnh {pcode}")
+        )
         units[pcode] = province
-        for suffix, kind in (("SNV", OrgUnitKind.DEPARTMENT), ("TTR", OrgUnitKind.DEPARTMENT),
-                             ("W1", OrgUnitKind.WARD), ("W2", OrgUnitKind.COMMUNE)):
+        for suffix, kind in (
+            ("SNV", OrgUnitKind.DEPARTMENT),
+            ("TTR", OrgUnitKind.DEPARTMENT),
+            ("W1", OrgUnitKind.WARD),
+            ("W2", OrgUnitKind.COMMUNE),
+        ):
             code = f"{pcode}-{suffix}"
-            units[code] = OrgUnit.objects.add_child(province, instance=OrgUnit(code=code, kind=kind, name=f"Đơn vị {code}",
-                                                              parent=province))
+            units[code] = OrgUnit.objects.add_child(
+                province, instance=OrgUnit(code=code, kind=kind, name=f"Đơn vị {code}", parent=province)
+            )
             province.refresh_from_db()
     district = units["01-W1"]
-    units["01-W1-X"] = OrgUnit.objects.add_child(district, instance=OrgUnit(code="01-W1-X", kind=OrgUnitKind.WARD,
-                                                          name="Tổ dân phố X", parent=district))
+    units["01-W1-X"] = OrgUnit.objects.add_child(
+        district,
+        instance=OrgUnit(code="01-W1-X", kind=OrgUnitKind.WARD, name="Tổ dân phố X", parent=district),
+    )
     return units
 
 
@@ -86,16 +97,20 @@ def role_users(small_tree):
 def world(db) -> World:
     """Province P1 with its departments and ten wards, an administrator, a Home Affairs reviewer and two
     inspectors (usernames end in -p1; heads and staff of a unit come with ``world.unit_people``)."""
-    province = OrgUnit.objects.add_root(instance=OrgUnit(code="P1", kind=OrgUnitKind.PROVINCE, name="Tỉnh Một"))
+    province = OrgUnit.objects.add_root(
+        instance=OrgUnit(code="P1", kind=OrgUnitKind.PROVINCE, name="Tỉnh Một")
+    )
     units = {}
     specs = [("P1-SNV", OrgUnitKind.DEPARTMENT), ("P1-TTR", OrgUnitKind.DEPARTMENT)]
     specs += [(f"W{i:02d}", OrgUnitKind.WARD) for i in range(1, 11)]
     for code, kind in specs:
-        units[code] = OrgUnit.objects.add_child(province, instance=OrgUnit(code=code, kind=kind, name=f"Đơn vị {code}",
-                                                                           parent=province))
+        units[code] = OrgUnit.objects.add_child(
+            province, instance=OrgUnit(code=code, kind=kind, name=f"Đơn vị {code}", parent=province)
+        )
         province.refresh_from_db()
     return World(
-        province=province, units=units,
+        province=province,
+        units=units,
         admin=make_user("admin-p1", Role.ADMINISTRATOR, None),
         reviewer=make_user("noivu-p1", Role.HOME_AFFAIRS, units["P1-SNV"]),
         inspectors=[make_user(f"thanhtra{i}-p1", Role.INSPECTOR, units["P1-TTR"]) for i in (1, 2)],
@@ -108,8 +123,9 @@ def field(world) -> Field:
     inspector and moved to today so that the inspector sees it."""
     plan = approved_plan(world)
     visit = surprise_visits(plan)[0]
-    OrgUnit.objects.filter(pk=visit.unit_id).update(geofence_latitude=OFFICE[0], geofence_longitude=OFFICE[1],
-                                                    geofence_radius_m=100)
+    OrgUnit.objects.filter(pk=visit.unit_id).update(
+        geofence_latitude=OFFICE[0], geofence_longitude=OFFICE[1], geofence_radius_m=100
+    )
     inspector = world.inspectors[0]
     assign_inspectors(visit, [inspector], actor=world.reviewer)
     Visit.objects.filter(pk=visit.pk).update(planned_date=timezone.localdate())

@@ -34,8 +34,10 @@ def gql(client: Client, query: str, variables: dict | None = None, *, token: str
     if token:
         headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
     response = client.post(
-        GRAPHQL_URL, json.dumps({"query": query, "variables": variables or {}}),
-        content_type="application/json", **headers,
+        GRAPHQL_URL,
+        json.dumps({"query": query, "variables": variables or {}}),
+        content_type="application/json",
+        **headers,
     )
     assert response.status_code == 200, response.content
     return response.json()
@@ -47,8 +49,14 @@ def gid(type_name: str, pk: int) -> str:
 
 def make_user(username: str, role: str, unit: OrgUnit | None, *, heads: bool = False, **extra) -> User:
     """A user whose password is ``<username>-pw-2026``; ``heads=True`` makes them the head of ``unit``."""
-    user = User.objects.create_user(username=username, password=f"{username}-pw-2026", role=role, unit=unit,
-                                    first_name=username.title(), **extra)
+    user = User.objects.create_user(
+        username=username,
+        password=f"{username}-pw-2026",
+        role=role,
+        unit=unit,
+        first_name=username.title(),
+        **extra,
+    )
     if heads:
         OrgUnit.objects.filter(pk=unit.pk).update(head=user)
     return user
@@ -93,8 +101,13 @@ class World:
 def approved_plan(world: World, *, year: int = 2027, approve_on: date = date(2026, 12, 1)) -> InspectionPlan:
     """12 units, target 4: periodic visits to the two departments, two surprise visits drawn among the ten
     wards (so that every draw gives the tests a ward, whatever the seed)."""
-    plan = create_plan(actor=world.reviewer, authority=world.province, title="Kiểm tra CCHC", year=year,
-                       inspectors=world.inspectors)
+    plan = create_plan(
+        actor=world.reviewer,
+        authority=world.province,
+        title="Kiểm tra CCHC",
+        year=year,
+        inspectors=world.inspectors,
+    )
     add_periodic_visit(plan, world.units["P1-SNV"], date(year, 3, 3), actor=world.reviewer)
     add_periodic_visit(plan, world.units["P1-TTR"], date(year, 3, 4), actor=world.reviewer)
     return approve_plan(plan, actor=world.reviewer, today=approve_on)
@@ -118,13 +131,37 @@ class Field:
         return self.visit
 
 
-def add_finding(unit, code, severity, captured: date, deadline: date, *, visit=None, answered: date | None = None,
-                state="open", author=None) -> Finding:
+def add_finding(
+    unit,
+    code,
+    severity,
+    captured: date,
+    deadline: date,
+    *,
+    visit=None,
+    answered: date | None = None,
+    state="open",
+    author=None,
+) -> Finding:
     """A finding and its remediation written directly, at the given days (the board's scenes)."""
     finding = Finding.objects.create(
-        visit=visit, source=FindingSource.VISIT if visit else FindingSource.CCTV, unit=unit,
-        criterion=Criterion.objects.get(template__code="ONE_STOP_SHOP", code=code), severity=severity,
-        text=f"{code} {severity}", captured_at=at(captured), deadline=deadline, created_by=author)
-    Remediation.objects.create(finding=finding, unit=unit, original_deadline=deadline, deadline=deadline, state=state,
-                               first_answered_at=at(answered) if answered else None, first_answered_on=answered)
+        visit=visit,
+        source=FindingSource.VISIT if visit else FindingSource.CCTV,
+        unit=unit,
+        criterion=Criterion.objects.get(template__code="ONE_STOP_SHOP", code=code),
+        severity=severity,
+        text=f"{code} {severity}",
+        captured_at=at(captured),
+        deadline=deadline,
+        created_by=author,
+    )
+    Remediation.objects.create(
+        finding=finding,
+        unit=unit,
+        original_deadline=deadline,
+        deadline=deadline,
+        state=state,
+        first_answered_at=at(answered) if answered else None,
+        first_answered_on=answered,
+    )
     return finding

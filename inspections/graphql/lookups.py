@@ -36,8 +36,9 @@ def get_unit(user, global_id: str, field: str):
 
 
 def get_visit(user, global_id: str, field: str = "visit_id"):
-    return get_visible(visible_visits(user).select_related("unit", "plan__authority"), global_id, "Visit",
-                       field=field)
+    return get_visible(
+        visible_visits(user).select_related("unit", "plan__authority"), global_id, "Visit", field=field
+    )
 
 
 def get_finding(user, global_id: str, field: str = "id"):
@@ -47,7 +48,8 @@ def get_finding(user, global_id: str, field: str = "id"):
 def get_remediation(user, global_id: str, field: str = "finding_id"):
     """The remediation of a finding the caller may see, named by the finding's global id."""
     scoped = Remediation.objects.filter(finding__in=visible_findings(user).values("pk")).select_related(
-        "finding__visit__plan__authority", "unit__head", "assignee")
+        "finding__visit__plan__authority", "unit__head", "assignee"
+    )
     return get_visible(scoped, global_id, "Finding", field=field, key="finding_id")
 
 
@@ -55,8 +57,12 @@ def get_inspectors(user, global_ids: list[str], field: str = "inspector_ids") ->
     """Users of the caller's scope, in the order given; NOT_FOUND when any one is missing or hidden."""
     pks = [decode_id(global_id, "User") for global_id in global_ids]
     scope = unit_scope(user)
-    found = {u.pk: u for u in User.objects.filter(scope.as_q("unit__"), pk__in=[pk for pk in pks if pk])
-             .select_related("unit")}
+    found = {
+        u.pk: u
+        for u in User.objects.filter(scope.as_q("unit__"), pk__in=[pk for pk in pks if pk]).select_related(
+            "unit"
+        )
+    }
     if any(pk not in found for pk in pks):
         raise fail(LookupErrorCode.NOT_FOUND, _("Not found."), field)
     return [found[pk] for pk in pks]

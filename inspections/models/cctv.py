@@ -38,15 +38,19 @@ class Camera(models.Model):
 
     counter = models.OneToOneField(Counter, on_delete=models.PROTECT, related_name="camera")
     name = models.CharField(_("name"), max_length=100)
-    staff_zone = models.JSONField(_("staff zone"), validators=[validate_zone],
-                                  help_text=_("Points [x, y] relative to the frame, e.g. [[0.3, 0.1], ...]."))
+    staff_zone = models.JSONField(
+        _("staff zone"),
+        validators=[validate_zone],
+        help_text=_("Points [x, y] relative to the frame, e.g. [[0.3, 0.1], ...]."),
+    )
     citizen_zone = models.JSONField(_("citizen zone"), validators=[validate_zone])
     work_start = models.TimeField(_("opens at"), default=time(7, 30))
     work_end = models.TimeField(_("closes at"), default=time(17, 0))
     break_start = models.TimeField(_("lunch break from"), null=True, blank=True, default=time(11, 30))
     break_end = models.TimeField(_("lunch break until"), null=True, blank=True, default=time(13, 30))
-    reference_frame = models.FileField(_("reference frame (empty scene, JPEG)"), upload_to="cameras/references/",
-                                       blank=True)
+    reference_frame = models.FileField(
+        _("reference frame (empty scene, JPEG)"), upload_to="cameras/references/", blank=True
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -122,14 +126,17 @@ class Snapshot(models.Model):
     measurements = models.JSONField(default=dict, blank=True)
     signature = models.JSONField(null=True, blank=True)
     primary_flag = models.CharField(max_length=16, blank=True, help_text=_("The most serious raised flag."))
-    review_state = models.CharField(max_length=10, choices=ReviewState.choices, default=ReviewState.NONE,
-                                    blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    review_state = models.CharField(
+        max_length=10, choices=ReviewState.choices, default=ReviewState.NONE, blank=True
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     dismiss_reason = models.TextField(blank=True)
-    finding = models.ForeignKey("inspections.Finding", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="snapshots")
+    finding = models.ForeignKey(
+        "inspections.Finding", null=True, blank=True, on_delete=models.PROTECT, related_name="snapshots"
+    )
 
     class Meta:
         verbose_name = _("snapshot")
@@ -137,9 +144,11 @@ class Snapshot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["camera", "captured_at"], name="snapshot_once_per_moment"),
         ]
-        indexes = [models.Index(fields=["camera", "captured_at"]),
-                   models.Index(fields=["review_state", "camera", "primary_flag"]),
-                   models.Index(fields=["captured_at"], name="snapshot_retention")]
+        indexes = [
+            models.Index(fields=["camera", "captured_at"]),
+            models.Index(fields=["review_state", "camera", "primary_flag"]),
+            models.Index(fields=["captured_at"], name="snapshot_retention"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.camera_id} {self.captured_at:%Y-%m-%d %H:%M:%S}"

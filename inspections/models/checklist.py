@@ -54,7 +54,9 @@ class Criterion(models.Model):
     class Meta:
         verbose_name = _("criterion")
         verbose_name_plural = _("criteria")
-        constraints = [models.UniqueConstraint(fields=["template", "code"], name="criterion_once_per_template")]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "code"], name="criterion_once_per_template")
+        ]
         ordering = ["template", "position"]
 
     def __str__(self) -> str:

@@ -25,7 +25,9 @@ class Answer(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["visit", "criterion"], name="answer_once_per_criterion")]
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "criterion"], name="answer_once_per_criterion")
+        ]
 
     def __str__(self) -> str:
         return f"{self.criterion_id}: {self.result}"
@@ -48,9 +50,12 @@ class Finding(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, help_text=_("Set by the phone."))
     # Empty for a finding confirmed from CCTV snapshots, which belongs to no visit.
-    visit = models.ForeignKey("inspections.Visit", null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="findings")
-    source = models.CharField(_("source"), max_length=8, choices=FindingSource.choices, default=FindingSource.VISIT)
+    visit = models.ForeignKey(
+        "inspections.Visit", null=True, blank=True, on_delete=models.PROTECT, related_name="findings"
+    )
+    source = models.CharField(
+        _("source"), max_length=8, choices=FindingSource.choices, default=FindingSource.VISIT
+    )
     unit = models.ForeignKey("inspections.OrgUnit", on_delete=models.PROTECT, related_name="findings")
     criterion = models.ForeignKey("inspections.Criterion", on_delete=models.PROTECT, related_name="+")
     severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
@@ -61,8 +66,9 @@ class Finding(models.Model):
     captured_at = models.DateTimeField(_("captured at"))
     deadline = models.DateField(_("deadline"))
     version = models.PositiveIntegerField(default=1)
-    supersedes = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="correction")
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="correction"
+    )
     correction_reason = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -72,9 +78,11 @@ class Finding(models.Model):
     class Meta:
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
-        indexes = [models.Index(fields=["unit", "created_at"]),
-                   # repeat findings: the same criterion at the same unit within a year
-                   models.Index(fields=["unit", "criterion", "captured_at"])]
+        indexes = [
+            models.Index(fields=["unit", "created_at"]),
+            # repeat findings: the same criterion at the same unit within a year
+            models.Index(fields=["unit", "criterion", "captured_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.criterion_id} v{self.version}"
@@ -86,10 +94,17 @@ class Evidence(models.Model):
 
     uuid = models.UUIDField(unique=True, help_text=_("Set by the phone."))
     finding_uuid = models.UUIDField(null=True, blank=True, db_index=True)
-    finding = models.ForeignKey(Finding, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence")
+    finding = models.ForeignKey(
+        Finding, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
     # A photo of a remediation answer (the fix) instead of a finding's.
-    answer = models.ForeignKey("inspections.RemediationAnswer", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="evidence")
+    answer = models.ForeignKey(
+        "inspections.RemediationAnswer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="evidence",
+    )
     # Empty until the photo arrives: a finding may name its photos (slots) before they are uploaded.
     stored_at = models.DateTimeField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, db_index=True, blank=True)

@@ -44,24 +44,39 @@ class OrgUnit(MP_Node):
     name = models.CharField(_("name"), max_length=255)
     search_name = models.CharField(max_length=255, editable=False, db_index=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="children", editable=False,
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        editable=False,
     )
     head = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("head"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("head"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="headed_units",
     )
     address = models.CharField(_("address"), max_length=500, blank=True)
     geofence_latitude = models.FloatField(
-        _("geofence latitude"), null=True, blank=True,
+        _("geofence latitude"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     geofence_longitude = models.FloatField(
-        _("geofence longitude"), null=True, blank=True,
+        _("geofence longitude"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     geofence_radius_m = models.PositiveIntegerField(
-        _("geofence radius (m)"), null=True, blank=True,
+        _("geofence radius (m)"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(50_000)],
     )
     # Citizen complaints received in the last 12 months, entered by an administrator; raises draw weight.
@@ -76,18 +91,28 @@ class OrgUnit(MP_Node):
             models.CheckConstraint(
                 name="orgunit_geofence_all_or_none",
                 condition=(
-                    models.Q(geofence_latitude__isnull=True, geofence_longitude__isnull=True,
-                             geofence_radius_m__isnull=True)
-                    | models.Q(geofence_latitude__isnull=False, geofence_longitude__isnull=False,
-                               geofence_radius_m__isnull=False)
+                    models.Q(
+                        geofence_latitude__isnull=True,
+                        geofence_longitude__isnull=True,
+                        geofence_radius_m__isnull=True,
+                    )
+                    | models.Q(
+                        geofence_latitude__isnull=False,
+                        geofence_longitude__isnull=False,
+                        geofence_radius_m__isnull=False,
+                    )
                 ),
             ),
             models.CheckConstraint(
                 name="orgunit_geofence_in_range",
                 condition=(
                     models.Q(geofence_latitude__isnull=True)
-                    | models.Q(geofence_latitude__gte=-90, geofence_latitude__lte=90,
-                               geofence_longitude__gte=-180, geofence_longitude__lte=180)
+                    | models.Q(
+                        geofence_latitude__gte=-90,
+                        geofence_latitude__lte=90,
+                        geofence_longitude__gte=-180,
+                        geofence_longitude__lte=180,
+                    )
                 ),
             ),
         ]

@@ -46,21 +46,33 @@ class Remediation(models.Model):
     """One per finding (it follows the finding's current version). The accountable person is always the head
     of the unit; a staff member the head assigns only drafts."""
 
-    finding = models.OneToOneField("inspections.Finding", on_delete=models.PROTECT, related_name="remediation")
+    finding = models.OneToOneField(
+        "inspections.Finding", on_delete=models.PROTECT, related_name="remediation"
+    )
     unit = models.ForeignKey("inspections.OrgUnit", on_delete=models.PROTECT, related_name="remediations")
-    state = models.CharField(_("state"), max_length=8, choices=RemediationState.choices,
-                             default=RemediationState.OPEN)
-    version = models.PositiveIntegerField(default=1, help_text=_("Raised by every move (optimistic locking)."))
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+", help_text=_("A staff member drafting for the head."))
+    state = models.CharField(
+        _("state"), max_length=8, choices=RemediationState.choices, default=RemediationState.OPEN
+    )
+    version = models.PositiveIntegerField(
+        default=1, help_text=_("Raised by every move (optimistic locking).")
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("A staff member drafting for the head."),
+    )
     original_deadline = models.DateField(_("original deadline"))
     deadline = models.DateField(_("deadline"), db_index=True)
     extension_reason = models.TextField(blank=True)
     extension_until = models.DateField(null=True, blank=True)
     extension_requested_at = models.DateTimeField(null=True, blank=True)
     extension_granted = models.BooleanField(null=True)
-    extension_decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                             on_delete=models.PROTECT, related_name="+")
+    extension_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     extension_decided_at = models.DateTimeField(null=True, blank=True)
     first_answered_at = models.DateTimeField(null=True, blank=True)
     # Its local date: "answered by the deadline" compares two dates, in SQL, without time-zone arithmetic.
@@ -93,15 +105,21 @@ class RemediationAnswer(models.Model):
     plan_of_action = models.TextField(_("plan of action"))
     fix_done = models.TextField(_("what was fixed"), blank=True)
     fixed_on = models.DateField(_("fixed on"), null=True, blank=True)
-    accountable = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    help_text=_("The head of the unit, in whose name the answer is given."))
+    accountable = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The head of the unit, in whose name the answer is given."),
+    )
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(auto_now_add=True)
-    decision = models.CharField(max_length=8, blank=True, choices=[("accepted", _("Accepted")),
-                                                                   ("rejected", _("Rejected"))])
+    decision = models.CharField(
+        max_length=8, blank=True, choices=[("accepted", _("Accepted")), ("rejected", _("Rejected"))]
+    )
     decision_reason = models.TextField(blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -118,13 +136,16 @@ class Notification(models.Model):
     """In-app notice (and the e-mail sent for it), written in the recipient's language. ``key`` names the
     event: the same event reaches a recipient once, however often the scheduler runs."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     key = models.CharField(max_length=128)
     kind = models.CharField(max_length=24)
     title = models.CharField(max_length=255)
     body = models.TextField(blank=True)
-    finding = models.ForeignKey("inspections.Finding", null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="+")
+    finding = models.ForeignKey(
+        "inspections.Finding", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)

@@ -15,7 +15,11 @@ class Role(models.TextChoices):
 
 class User(AbstractUser):
     unit = models.ForeignKey(
-        "inspections.OrgUnit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT,
+        "inspections.OrgUnit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="members",
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.UNIT_STAFF)

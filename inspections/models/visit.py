@@ -22,15 +22,22 @@ class VisitStatus(models.TextChoices):
 class Visit(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     plan = models.ForeignKey("inspections.InspectionPlan", on_delete=models.PROTECT, related_name="visits")
-    unit = models.ForeignKey("inspections.OrgUnit", on_delete=models.PROTECT, related_name="visits",
-                             verbose_name=_("inspected unit"))
+    unit = models.ForeignKey(
+        "inspections.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name=_("inspected unit"),
+    )
     kind = models.CharField(_("kind"), max_length=8, choices=VisitKind.choices)
     planned_date = models.DateField(_("planned date"))
-    status = models.CharField(_("status"), max_length=12, choices=VisitStatus.choices, default=VisitStatus.PLANNED)
+    status = models.CharField(
+        _("status"), max_length=12, choices=VisitStatus.choices, default=VisitStatus.PLANNED
+    )
     # Set by the inspector's check-in on site: the moment a surprise visit is revealed.
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
-    checked_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="+")
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     check_in_latitude = models.FloatField(null=True, blank=True)
     check_in_longitude = models.FloatField(null=True, blank=True)
     check_in_accuracy_m = models.FloatField(null=True, blank=True)
@@ -38,12 +45,22 @@ class Visit(models.Model):
     check_in_reason = models.TextField(blank=True, help_text=_("Why the check-in was outside the geofence."))
     check_in_device_time = models.DateTimeField(null=True, blank=True)
     check_in_flags = models.JSONField(default=list, blank=True, help_text=_("outside_geofence, clock_skew"))
-    template = models.ForeignKey("inspections.ChecklistTemplate", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+", help_text=_("The checklist version the visit started with."))
+    template = models.ForeignKey(
+        "inspections.ChecklistTemplate",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The checklist version the visit started with."),
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
-    inspectors = models.ManyToManyField(settings.AUTH_USER_MODEL, through="VisitAssignment",
-                                        through_fields=("visit", "inspector"),
-                                        related_name="assigned_visits", blank=True)
+    inspectors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="VisitAssignment",
+        through_fields=("visit", "inspector"),
+        related_name="assigned_visits",
+        blank=True,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

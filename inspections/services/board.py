@@ -126,9 +126,18 @@ def period(year: int, quarter: int | None) -> tuple[datetime, datetime]:
     return datetime.combine(start, time(), zone), datetime.combine(end, time(), zone)
 
 
-def board(user: User, authority: OrgUnit, year: int, *, quarter: int | None = None, kind: str | None = None,
-          area: str | None = None, severity: str | None = None, units: list[OrgUnit] | None = None,
-          today: date | None = None) -> Board:
+def board(
+    user: User,
+    authority: OrgUnit,
+    year: int,
+    *,
+    quarter: int | None = None,
+    kind: str | None = None,
+    area: str | None = None,
+    severity: str | None = None,
+    units: list[OrgUnit] | None = None,
+    today: date | None = None,
+) -> Board:
     """The board of ``authority`` (its direct subordinate units, or ``units`` among them), ranked."""
     today = today or timezone.localdate()
     start, end = period(year, quarter)
@@ -142,18 +151,31 @@ def board(user: User, authority: OrgUnit, year: int, *, quarter: int | None = No
     prefix = Substr("unit__path", 1, width)
     # The units under the authority, as a subquery of ids: the database then reads each table through its
     # unit index instead of scanning every row of the country for a path prefix.
-    subordinate = OrgUnit.objects.filter(path__startswith=authority.path, depth__gt=authority.depth).values("pk")
+    subordinate = OrgUnit.objects.filter(path__startswith=authority.path, depth__gt=authority.depth).values(
+        "pk"
+    )
     under = Q(unit_id__in=subordinate)
 
     def grouped(queryset, **aggregates):
-        return (queryset.filter(under).annotate(row=prefix).values("row").annotate(**aggregates)
-                .filter(row__in=list(rows)))
+        return (
+            queryset.filter(under)
+            .annotate(row=prefix)
+            .values("row")
+            .annotate(**aggregates)
+            .filter(row__in=list(rows))
+        )
 
     # Visits done in the period (checked in), as the user may see them (rule 1 holds for every figure).
     visits = visible_visits(user, today=today).filter(checked_in_at__gte=start, checked_in_at__lt=end)
-    for line in grouped(visits, periodic=Count("pk", filter=Q(kind=VisitKind.PERIODIC)),
-                        surprise=Count("pk", filter=Q(kind=VisitKind.SURPRISE))):
-        rows[line["row"]].periodic_visits, rows[line["row"]].surprise_visits = line["periodic"], line["surprise"]
+    for line in grouped(
+        visits,
+        periodic=Count("pk", filter=Q(kind=VisitKind.PERIODIC)),
+        surprise=Count("pk", filter=Q(kind=VisitKind.SURPRISE)),
+    ):
+        rows[line["row"]].periodic_visits, rows[line["row"]].surprise_visits = (
+            line["periodic"],
+            line["surprise"],
+        )
 
     # A finding exists only once its visit was checked in (or comes from CCTV), so whoever may see the board may
     # see every finding under it: no visit subquery is needed here (rule 1 is about visits not yet checked in).
@@ -168,17 +190,24 @@ def board(user: User, authority: OrgUnit, year: int, *, quarter: int | None = No
         row.findings = {name: line[name] for name in SEVERITIES}
         row.cctv_flags = line["cctv"]
     for line in grouped(findings, criterion_area=F("criterion__area"), count=Count("pk")).values(
-            "row", "criterion_area", "count"):
+        "row", "criterion_area", "count"
+    ):
         rows[line["row"]].areas[line["criterion_area"]] = line["count"]
     # Repeat findings (the same criterion at the same unit within the 365 days before), from one ordered scan.
     counted = set(findings.filter(under).values_list("pk", flat=True)) if (area or severity) else None
     previous: tuple | None = None
     for pk, row_path, unit_id, criterion_id, captured in (
-            Finding.objects.current().filter(under, captured_at__gte=start - timedelta(days=365), captured_at__lt=end)
-            .annotate(row=prefix).order_by("unit_id", "criterion_id", "captured_at", "pk")
-            .values_list("pk", "row", "unit_id", "criterion_id", "captured_at")):
-        repeat = (previous is not None and previous[:2] == (unit_id, criterion_id)
-                  and captured - previous[2] <= timedelta(days=365))
+        Finding.objects.current()
+        .filter(under, captured_at__gte=start - timedelta(days=365), captured_at__lt=end)
+        .annotate(row=prefix)
+        .order_by("unit_id", "criterion_id", "captured_at", "pk")
+        .values_list("pk", "row", "unit_id", "criterion_id", "captured_at")
+    ):
+        repeat = (
+            previous is not None
+            and previous[:2] == (unit_id, criterion_id)
+            and captured - previous[2] <= timedelta(days=365)
+        )
         if repeat and captured >= start and row_path in rows and (counted is None or pk in counted):
             rows[row_path].repeat_findings += 1
         previous = (unit_id, criterion_id, captured)
@@ -196,13 +225,20 @@ def board(user: User, authority: OrgUnit, year: int, *, quarter: int | None = No
         row.remediation_on_time, row.remediation_late = line["on_time"], line["late"]
         row.overdue_now, row.due_so_far = line["overdue"], line["due"]
     answers = RemediationAnswer.objects.filter(remediation__in=remediation.values("pk"), decision="rejected")
-    for line in (answers.filter(remediation__unit_id__in=subordinate)
-                 .annotate(row=Substr("remediation__unit__path", 1, width)).values("row")
-                 .annotate(count=Count("pk")).filter(row__in=list(rows))):
+    for line in (
+        answers.filter(remediation__unit_id__in=subordinate)
+        .annotate(row=Substr("remediation__unit__path", 1, width))
+        .values("row")
+        .annotate(count=Count("pk"))
+        .filter(row__in=list(rows))
+    ):
         rows[line["row"]].rejected_answers = line["count"]
     closing: dict[str, list[float]] = defaultdict(list)
-    for row_path, closed, found in (remediation.filter(under, state=RemediationState.CLOSED).annotate(row=prefix)
-                                    .values_list("row", "closed_at", "finding__captured_at")):
+    for row_path, closed, found in (
+        remediation.filter(under, state=RemediationState.CLOSED)
+        .annotate(row=prefix)
+        .values_list("row", "closed_at", "finding__captured_at")
+    ):
         if row_path in rows and closed is not None:
             closing[row_path].append((closed - found).total_seconds() / 86400)
     for row_path, days in closing.items():
@@ -210,38 +246,61 @@ def board(user: User, authority: OrgUnit, year: int, *, quarter: int | None = No
 
     since = timezone.now() - timedelta(days=settings.CCTV_HEALTH_DAYS)
     tamper_flags = [flag for flag in settings.CCTV_FLAG_ORDER if flag != "queue_unstaffed"]
-    cameras = (Camera.objects.filter(counter__unit_id__in=subordinate)
-               .annotate(row=Substr("counter__unit__path", 1, width)).values("row")
-               .annotate(cameras=Count("pk", distinct=True),
-                         recent=Count("snapshots", filter=Q(snapshots__captured_at__gte=since)),
-                         tampered=Count("snapshots", filter=Q(snapshots__captured_at__gte=since,
-                                                              snapshots__primary_flag__in=tamper_flags)))
-               .filter(row__in=list(rows)))
+    cameras = (
+        Camera.objects.filter(counter__unit_id__in=subordinate)
+        .annotate(row=Substr("counter__unit__path", 1, width))
+        .values("row")
+        .annotate(
+            cameras=Count("pk", distinct=True),
+            recent=Count("snapshots", filter=Q(snapshots__captured_at__gte=since)),
+            tampered=Count(
+                "snapshots",
+                filter=Q(snapshots__captured_at__gte=since, snapshots__primary_flag__in=tamper_flags),
+            ),
+        )
+        .filter(row__in=list(rows))
+    )
     for line in cameras:
         row = rows[line["row"]]
-        row.cameras, row.camera_snapshots, row.camera_tampered = line["cameras"], line["recent"], line["tampered"]
+        row.cameras, row.camera_snapshots, row.camera_tampered = (
+            line["cameras"],
+            line["recent"],
+            line["tampered"],
+        )
 
     ranked = rank(list(rows.values()))
     unit_count = target = visited = 0
-    plans = InspectionPlan.objects.filter(authority=authority, year=year, status__in=[PlanStatus.APPROVED,
-                                                                                       PlanStatus.CLOSED])
+    plans = InspectionPlan.objects.filter(
+        authority=authority, year=year, status__in=[PlanStatus.APPROVED, PlanStatus.CLOSED]
+    )
     if quarter is not None:
         plans = plans.filter(Q(quarter=quarter) | Q(quarter__isnull=True))
     for plan in plans:
         count = plan_units(plan).count()
         unit_count += count
         target += target_units(plan, count)
-        visited += (visible_visits(user, today=today).filter(plan=plan).exclude(status=VisitStatus.PLANNED)
-                    .values("unit").distinct().count())
+        visited += (
+            visible_visits(user, today=today)
+            .filter(plan=plan)
+            .exclude(status=VisitStatus.PLANNED)
+            .values("unit")
+            .distinct()
+            .count()
+        )
     return Board(authority, year, quarter, ranked, unit_count, target, visited)
 
 
 def score(row: BoardRow) -> float:
     weights = settings.BOARD_SCORE_WEIGHTS
     rate = row.on_time_rate if row.on_time_rate is not None else 1.0
-    value = (100 - sum(weights[name] * row.findings[name] for name in SEVERITIES)
-             - weights["overdue"] * row.overdue_now - weights["repeat"] * row.repeat_findings
-             - weights["cctv"] * row.cctv_flags - weights["on_time"] * (1 - rate))
+    value = (
+        100
+        - sum(weights[name] * row.findings[name] for name in SEVERITIES)
+        - weights["overdue"] * row.overdue_now
+        - weights["repeat"] * row.repeat_findings
+        - weights["cctv"] * row.cctv_flags
+        - weights["on_time"] * (1 - rate)
+    )
     return round(min(100.0, max(0.0, value)), 1)
 
 
@@ -268,24 +327,40 @@ class MonthPoint:
     on_time: float | None  # share of remediation due by the month's end that was answered in time
 
 
-def series(user: User, authority: OrgUnit, year: int, *, target: int | None = None,
-           today: date | None = None) -> list[MonthPoint]:
+def series(
+    user: User, authority: OrgUnit, year: int, *, target: int | None = None, today: date | None = None
+) -> list[MonthPoint]:
     """Coverage and on-time remediation over the year, month by month (for the board's chart). ``target`` is the
     year's target when the caller has it already (the yearly board does)."""
     today = today or timezone.localdate()
     start, end = period(year, None)
-    first_visit = (visible_visits(user, today=today)
-                   .filter(unit__path__startswith=authority.path, unit__depth__gt=authority.depth,
-                           checked_in_at__gte=start, checked_in_at__lt=end)
-                   .values("unit").annotate(first=Min("checked_in_at")).values_list("first", flat=True))
+    first_visit = (
+        visible_visits(user, today=today)
+        .filter(
+            unit__path__startswith=authority.path,
+            unit__depth__gt=authority.depth,
+            checked_in_at__gte=start,
+            checked_in_at__lt=end,
+        )
+        .values("unit")
+        .annotate(first=Min("checked_in_at"))
+        .values_list("first", flat=True)
+    )
     firsts = sorted(timezone.localdate(moment) for moment in first_visit)
-    due = list(Remediation.objects.filter(unit__path__startswith=authority.path, finding__captured_at__gte=start,
-                                          finding__captured_at__lt=end)
-               .values_list("deadline", "first_answered_on"))
+    due = list(
+        Remediation.objects.filter(
+            unit__path__startswith=authority.path,
+            finding__captured_at__gte=start,
+            finding__captured_at__lt=end,
+        ).values_list("deadline", "first_answered_on")
+    )
     if target is None:
-        target = sum(target_units(plan, plan_units(plan).count()) for plan in
-                     InspectionPlan.objects.filter(authority=authority, year=year,
-                                                   status__in=[PlanStatus.APPROVED, PlanStatus.CLOSED]))
+        target = sum(
+            target_units(plan, plan_units(plan).count())
+            for plan in InspectionPlan.objects.filter(
+                authority=authority, year=year, status__in=[PlanStatus.APPROVED, PlanStatus.CLOSED]
+            )
+        )
     points = []
     for month in range(1, 13):
         month_end = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
@@ -295,10 +370,14 @@ def series(user: User, authority: OrgUnit, year: int, *, target: int | None = No
         visited = sum(1 for day in firsts if day <= month_end)
         came_due = [(deadline, answered) for deadline, answered in due if deadline <= month_end]
         in_time = sum(1 for deadline, answered in came_due if answered is not None and answered <= deadline)
-        points.append(MonthPoint(month, round(min(1.0, visited / target), 3) if target else None,
-                                 round(in_time / len(came_due), 3) if came_due else None))
+        points.append(
+            MonthPoint(
+                month,
+                round(min(1.0, visited / target), 3) if target else None,
+                round(in_time / len(came_due), 3) if came_due else None,
+            )
+        )
     return points
-
 
 
 # The orders a board can be read in, shared by the GraphQL board and the web page.

@@ -41,7 +41,12 @@ def plan_coverage(plan: InspectionPlan, *, viewer: User, today: date | None = No
     days_left = count_working_days(today, end) + (1 if today <= end and is_working_day(today) else 0)
     visits_left = max(0, target - visited)
     capacity = plan.inspectors.count() * settings.VISITS_PER_INSPECTOR_PER_DAY
-    return Coverage(unit_count=unit_count, target_units=target, planned_units=planned, visited_units=visited,
-                    working_days_left=days_left, visits_left=visits_left,
-                    at_risk=visits_left > days_left * max(capacity, 0))
-
+    return Coverage(
+        unit_count=unit_count,
+        target_units=target,
+        planned_units=planned,
+        visited_units=visited,
+        working_days_left=days_left,
+        visits_left=visits_left,
+        at_risk=visits_left > days_left * max(capacity, 0),
+    )

@@ -69,12 +69,15 @@ def province_specs(province: Province) -> tuple[UnitSpec, list[UnitSpec]]:
     code = province_code(province)
     root = UnitSpec(code=code, kind=OrgUnitKind.PROVINCE, name=province.name)
     children = [
-        UnitSpec(code=department_code(code, suffix), kind=OrgUnitKind.DEPARTMENT, name=f"{label} {province.name}")
+        UnitSpec(
+            code=department_code(code, suffix), kind=OrgUnitKind.DEPARTMENT, name=f"{label} {province.name}"
+        )
         for suffix, label in STANDARD_DEPARTMENTS
     ]
     wards = sorted(Ward.iter_by_province(province.code), key=lambda ward: int(ward.code))
     children += [
-        UnitSpec(code=f"{int(ward.code):05d}", kind=WARD_KINDS[ward.division_type], name=ward.name) for ward in wards
+        UnitSpec(code=f"{int(ward.code):05d}", kind=WARD_KINDS[ward.division_type], name=ward.name)
+        for ward in wards
     ]
     return root, children
 
@@ -113,7 +116,9 @@ def _load_province(province: Province, report: LoadReport) -> None:
 
     root = existing.get(root_spec.code)
     if root is None:
-        root = OrgUnit.objects.add_root(instance=OrgUnit(code=root_spec.code, kind=root_spec.kind, name=root_spec.name))
+        root = OrgUnit.objects.add_root(
+            instance=OrgUnit(code=root_spec.code, kind=root_spec.kind, name=root_spec.name)
+        )
         report.created += 1
     elif _apply(root, root_spec):
         changed.append(root)
@@ -126,7 +131,9 @@ def _load_province(province: Province, report: LoadReport) -> None:
         elif _apply(unit, spec):
             changed.append(unit)
     report.updated += len(changed)
-    report.unchanged += len(codes) - len(changed) - len(missing) - (1 if root_spec.code not in existing else 0)
+    report.unchanged += (
+        len(codes) - len(changed) - len(missing) - (1 if root_spec.code not in existing else 0)
+    )
 
     if changed:
         OrgUnit.objects.bulk_update(changed, ["name", "kind", "search_name"])
@@ -137,8 +144,13 @@ def _load_province(province: Province, report: LoadReport) -> None:
         # A new province: write all children in one statement, with the paths treebeard would give them.
         units = [
             OrgUnit(
-                code=spec.code, kind=spec.kind, name=spec.name, search_name=fold_for_search(spec.name),
-                parent=root, depth=root.depth + 1, numchild=0,
+                code=spec.code,
+                kind=spec.kind,
+                name=spec.name,
+                search_name=fold_for_search(spec.name),
+                parent=root,
+                depth=root.depth + 1,
+                numchild=0,
                 path=OrgUnit._get_path(root.path, root.depth + 1, position),
             )
             for position, spec in enumerate(missing, start=1)
@@ -148,6 +160,8 @@ def _load_province(province: Province, report: LoadReport) -> None:
     else:
         # A few units new upstream: treebeard appends each after the existing children.
         for spec in missing:
-            OrgUnit.objects.add_child(root, instance=OrgUnit(code=spec.code, kind=spec.kind, name=spec.name, parent=root))
+            OrgUnit.objects.add_child(
+                root, instance=OrgUnit(code=spec.code, kind=spec.kind, name=spec.name, parent=root)
+            )
             root.refresh_from_db()
     report.created += len(missing)

@@ -97,8 +97,9 @@ def _to_scale(value: Decimal) -> int:
     return int((value * SCALE).to_integral_value(rounding=ROUND_HALF_UP))
 
 
-def inclusion_probabilities(units: tuple[tuple[str, Decimal], ...], count: int, floor: Decimal,
-                            ceiling: Decimal) -> dict[str, int]:
+def inclusion_probabilities(
+    units: tuple[tuple[str, Decimal], ...], count: int, floor: Decimal, ceiling: Decimal
+) -> dict[str, int]:
     """Each unit's chance of being drawn, in billionths, summing exactly to ``count`` × 10⁹.
 
     Proportional to weight; a unit above the ceiling is set to it and one below the floor to it, the rest
@@ -150,7 +151,9 @@ def inclusion_probabilities(units: tuple[tuple[str, Decimal], ...], count: int, 
 def select_units(inputs: DrawInputs, seed: bytes, probabilities: dict[str, int] | None = None) -> list[str]:
     """Randomised systematic sampling over the units in HMAC order; returns the drawn codes, sorted."""
     if probabilities is None:
-        probabilities = inclusion_probabilities(inputs.units, inputs.surprise_count, inputs.floor, inputs.ceiling)
+        probabilities = inclusion_probabilities(
+            inputs.units, inputs.surprise_count, inputs.floor, inputs.ceiling
+        )
     order = sorted(probabilities, key=lambda code: (hmac_int(seed, f"order:{code}"), code))
     start = hmac_int(seed, "start") % SCALE
     selected, cumulative = [], 0
@@ -203,8 +206,9 @@ class Verification:
         return self.matches_commitment and self.matches_inputs and self.matches_visits
 
 
-def verify(inputs: DrawInputs, seed_hex: str, commitment: str, inputs_digest: str,
-           recorded: dict[str, date]) -> Verification:
+def verify(
+    inputs: DrawInputs, seed_hex: str, commitment: str, inputs_digest: str, recorded: dict[str, date]
+) -> Verification:
     """Re-run the draw from the published inputs and the revealed seed and compare with what was published
     and recorded. Any changed input, seed or visit makes one of the three checks fail."""
     try:

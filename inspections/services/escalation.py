@@ -39,8 +39,10 @@ class SweepResult:
 
 def reminder_windows(today: date) -> dict[int, tuple[date, date]]:
     """For each reminder, the deadlines that leave exactly that many working days: (after, up to and with)."""
-    return {days: (add_working_days(today, days - 1), add_working_days(today, days))
-            for days in settings.REMEDIATION_REMINDER_WORKING_DAYS}
+    return {
+        days: (add_working_days(today, days - 1), add_working_days(today, days))
+        for days in settings.REMEDIATION_REMINDER_WORKING_DAYS
+    }
 
 
 KEY_CHUNK = 10_000  # keys looked up per statement
@@ -84,12 +86,17 @@ def sweep(now: datetime | None = None) -> SweepResult:
         else:
             late = overdue_days(deadline)
             if late:  # past the deadline on a day off: escalation starts on the next working day
-                events.append(Event(f"escalation:{pk}:{deadline.isoformat()}:{1 + (late - 1) // every}", row, late,
-                                    True))
+                events.append(
+                    Event(
+                        f"escalation:{pk}:{deadline.isoformat()}:{1 + (late - 1) // every}", row, late, True
+                    )
+                )
     keys = [event.key for event in events]
     sent: set[str] = set()
     for start in range(0, len(keys), KEY_CHUNK):  # what earlier passes already wrote is left alone
-        sent.update(Notification.objects.filter(key__in=keys[start:start + KEY_CHUNK]).values_list("key", flat=True))
+        sent.update(
+            Notification.objects.filter(key__in=keys[start : start + KEY_CHUNK]).values_list("key", flat=True)
+        )
     new = [event for event in events if event.key not in sent]
     written = _notifications(new) if new else []
     write(written)
@@ -99,22 +106,26 @@ def sweep(now: datetime | None = None) -> SweepResult:
 def _notifications(events: list["Event"]) -> list[Notification]:
     """The notifications of new reminders and escalations, for every person concerned, in their language."""
     reviewers: dict[str, list[int]] = defaultdict(list)
-    for user_id, path in User.objects.filter(role=Role.HOME_AFFAIRS, is_active=True, unit__isnull=False)\
-            .values_list("pk", "unit__path"):
-        reviewers[path[:OrgUnit.steplen]].append(user_id)
+    for user_id, path in User.objects.filter(
+        role=Role.HOME_AFFAIRS, is_active=True, unit__isnull=False
+    ).values_list("pk", "unit__path"):
+        reviewers[path[: OrgUnit.steplen]].append(user_id)
     recipients: dict[str, list[int]] = {}
     for event in events:
         row = event.row
         people = [row.unit__head_id, row.assignee_id]
         if event.escalation:
-            people += [row.unit__parent__head_id, *reviewers[row.unit__path[:OrgUnit.steplen]]]
+            people += [row.unit__parent__head_id, *reviewers[row.unit__path[: OrgUnit.steplen]]]
         recipients[event.key] = [person for person in dict.fromkeys(people) if person is not None]
     users = User.objects.in_bulk({pk for people in recipients.values() for pk in people})
     written = []
     for event in events:
         row = event.row
-        values: dict[str, object] = {"unit": row.unit__name, "text": row.finding__text[:200],
-                                     "deadline": row.deadline.strftime("%d/%m/%Y")}
+        values: dict[str, object] = {
+            "unit": row.unit__name,
+            "text": row.finding__text[:200],
+            "deadline": row.deadline.strftime("%d/%m/%Y"),
+        }
         if event.escalation:
             title = gettext_lazy("Overdue finding at %(unit)s (%(late)d working day(s) late)")
             values["late"] = event.days
@@ -125,6 +136,15 @@ def _notifications(events: list["Event"]) -> list[Notification]:
         for person in recipients[event.key]:
             user = users.get(person)
             if user is not None and user.is_active:
-                written.append(build(user, kind=event.key.split(":")[0], key=event.key, finding=finding, title=title,
-                                     body=gettext_lazy("%(unit)s: %(text)s — deadline %(deadline)s"), values=values))
+                written.append(
+                    build(
+                        user,
+                        kind=event.key.split(":")[0],
+                        key=event.key,
+                        finding=finding,
+                        title=title,
+                        body=gettext_lazy("%(unit)s: %(text)s — deadline %(deadline)s"),
+                        values=values,
+                    )
+                )
     return written

@@ -76,8 +76,11 @@ class Photo:
 
 def _open(data: bytes) -> Image.Image:
     if b"<svg" in data[:2048].lower():
-        raise fail(FieldErrorCode.UNSUPPORTED_FORMAT,
-                   _("Photos must be JPEG, PNG, WebP or HEIC, not %(format)s.") % {"format": "SVG"}, "file")
+        raise fail(
+            FieldErrorCode.UNSUPPORTED_FORMAT,
+            _("Photos must be JPEG, PNG, WebP or HEIC, not %(format)s.") % {"format": "SVG"},
+            "file",
+        )
     try:
         return Image.open(io.BytesIO(data), formats=tuple(FORMATS))
     except UnidentifiedImageError:
@@ -86,9 +89,11 @@ def _open(data: bytes) -> Image.Image:
         except (UnidentifiedImageError, OSError, ValueError):
             other = None
         if other is not None:
-            raise fail(FieldErrorCode.UNSUPPORTED_FORMAT,
-                       _("Photos must be JPEG, PNG, WebP or HEIC, not %(format)s.") % {"format": other.format},
-                       "file") from None
+            raise fail(
+                FieldErrorCode.UNSUPPORTED_FORMAT,
+                _("Photos must be JPEG, PNG, WebP or HEIC, not %(format)s.") % {"format": other.format},
+                "file",
+            ) from None
         raise fail(FieldErrorCode.NOT_AN_IMAGE, _("The file is not an image."), "file") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise too_many_pixels() from None
@@ -97,15 +102,19 @@ def _open(data: bytes) -> Image.Image:
 
 
 def too_many_pixels():
-    return fail(FieldErrorCode.IMAGE_TOO_LARGE,
-                _("The photo has more than %(limit)s pixels.") % {"limit": f"{settings.EVIDENCE_MAX_PIXELS:,}"},
-                "file")
+    return fail(
+        FieldErrorCode.IMAGE_TOO_LARGE,
+        _("The photo has more than %(limit)s pixels.") % {"limit": f"{settings.EVIDENCE_MAX_PIXELS:,}"},
+        "file",
+    )
 
 
 def too_many_bytes():
-    return fail(FieldErrorCode.FILE_TOO_LARGE,
-                _("The file is larger than %(limit)s bytes.") % {"limit": f"{settings.EVIDENCE_MAX_BYTES:,}"},
-                "file")
+    return fail(
+        FieldErrorCode.FILE_TOO_LARGE,
+        _("The file is larger than %(limit)s bytes.") % {"limit": f"{settings.EVIDENCE_MAX_BYTES:,}"},
+        "file",
+    )
 
 
 def check_bytes(data: bytes) -> None:
@@ -138,8 +147,9 @@ def open_checked(data: bytes) -> Image.Image:
         raise too_many_pixels() from None
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         if "truncated" in str(exc).lower() or isinstance(exc, EOFError):
-            raise fail(FieldErrorCode.TRUNCATED_IMAGE, _("The photo is incomplete: its end is missing."),
-                       "file") from None
+            raise fail(
+                FieldErrorCode.TRUNCATED_IMAGE, _("The photo is incomplete: its end is missing."), "file"
+            ) from None
         raise fail(FieldErrorCode.NOT_AN_IMAGE, _("The file is not a readable image."), "file") from None
     return image
 
@@ -185,7 +195,9 @@ def read_exif(image: Image.Image) -> tuple[datetime | None, float | None, float 
     latitude = longitude = None
     if gps.get(ExifTags.GPS.GPSLatitude) and gps.get(ExifTags.GPS.GPSLongitude):
         latitude = _coordinate(gps[ExifTags.GPS.GPSLatitude], gps.get(ExifTags.GPS.GPSLatitudeRef), "S", 90)
-        longitude = _coordinate(gps[ExifTags.GPS.GPSLongitude], gps.get(ExifTags.GPS.GPSLongitudeRef), "W", 180)
+        longitude = _coordinate(
+            gps[ExifTags.GPS.GPSLongitude], gps.get(ExifTags.GPS.GPSLongitudeRef), "W", 180
+        )
         if latitude is None or longitude is None:
             latitude = longitude = None
     return captured_at, latitude, longitude
@@ -210,9 +222,15 @@ def inspect_photo(data: bytes) -> Photo:
     image = open_checked(data)
     captured_at, latitude, longitude = read_exif(image)
     return Photo(
-        data=data, sha256=hashlib.sha256(data).hexdigest(), format=image.format or "",
-        width=image.width, height=image.height, captured_at=captured_at, latitude=latitude,
-        longitude=longitude, thumbnail=make_thumbnail(data),
+        data=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+        format=image.format or "",
+        width=image.width,
+        height=image.height,
+        captured_at=captured_at,
+        latitude=latitude,
+        longitude=longitude,
+        thumbnail=make_thumbnail(data),
     )
 
 
@@ -225,12 +243,14 @@ def store_content(name: str, data: bytes) -> str:
 
 def store_files(photo: Photo) -> tuple[str, str]:
     prefix = f"evidence/{photo.sha256[:2]}/{photo.sha256}"
-    return store_content(f"{prefix}.{photo.extension}", photo.data), store_content(f"{prefix}.thumb.jpg",
-                                                                                photo.thumbnail)
+    return store_content(f"{prefix}.{photo.extension}", photo.data), store_content(
+        f"{prefix}.thumb.jpg", photo.thumbnail
+    )
 
 
-def keep_photo(photo: Photo, evidence: Evidence, finding_uuid: uuid_lib.UUID | None,
-               finding: Finding | None) -> Evidence:
+def keep_photo(
+    photo: Photo, evidence: Evidence, finding_uuid: uuid_lib.UUID | None, finding: Finding | None
+) -> Evidence:
     """Store the photo's files and fill ``evidence`` (a new row, or a slot) with what was learnt of it."""
     evidence.file_name, evidence.thumbnail_name = store_files(photo)
     evidence.finding_uuid, evidence.finding = finding_uuid, finding
@@ -250,8 +270,9 @@ class Upload:
     created: bool  # False when this was a replay, or the same bytes were already on the finding
 
 
-def store_photo(*, actor: User, evidence_id: uuid_lib.UUID, finding_id: uuid_lib.UUID, data: bytes,
-                device=None) -> Upload:
+def store_photo(
+    *, actor: User, evidence_id: uuid_lib.UUID, finding_id: uuid_lib.UUID, data: bytes, device=None
+) -> Upload:
     """Keep a photo for a finding (which may not have reached the server yet). Idempotent by ``evidence_id``:
     the same photo again answers what the first upload made; other bytes under the same id are a CONFLICT.
     The same bytes already on the finding under another id are that evidence: nothing is stored twice."""
@@ -267,26 +288,40 @@ def store_photo(*, actor: User, evidence_id: uuid_lib.UUID, finding_id: uuid_lib
         existing = Evidence.objects.select_for_update().filter(uuid=evidence_id).first()
         if existing is not None:
             if existing.finding_uuid not in (None, finding_id) or (
-                    existing.finding_id is not None and existing.finding_id != getattr(finding, "pk", None)):
+                existing.finding_id is not None and existing.finding_id != getattr(finding, "pk", None)
+            ):
                 raise fail(FieldErrorCode.CONFLICT, _("This photo belongs to another finding."), "finding_id")
             if existing.stored_at is not None:
                 if existing.sha256 != photo.sha256:
-                    raise fail(FieldErrorCode.CONFLICT, _("Another photo was already uploaded under this id."),
-                               "id")
+                    raise fail(
+                        FieldErrorCode.CONFLICT, _("Another photo was already uploaded under this id."), "id"
+                    )
                 return Upload(existing, created=False)
         is_slot = existing is not None and (finding is None or existing.finding_id == finding.pk)
         visit = finding.visit if finding is not None else None
         if visit is not None and not is_slot and visit.status in (VisitStatus.SUBMITTED, VisitStatus.CLOSED):
-            raise fail(FieldErrorCode.VISIT_SUBMITTED,
-                       _("The visit is submitted: it takes no new photos, only those its findings named."))
+            raise fail(
+                FieldErrorCode.VISIT_SUBMITTED,
+                _("The visit is submitted: it takes no new photos, only those its findings named."),
+            )
         if not is_slot:
-            same = (Evidence.objects.filter(finding_uuid=finding_id, sha256=photo.sha256)
-                    .exclude(stored_at=None).first())
+            same = (
+                Evidence.objects.filter(finding_uuid=finding_id, sha256=photo.sha256)
+                .exclude(stored_at=None)
+                .first()
+            )
             if same is not None:
                 return Upload(same, created=False)
-        evidence = keep_photo(photo, existing or Evidence(uuid=evidence_id, uploaded_by=actor), finding_id, finding)
-        record(actor, device, AuditAction.EVIDENCE_UPLOAD, evidence,
-               {"finding": str(finding_id), "sha256": photo.sha256, "size": evidence.size})
+        evidence = keep_photo(
+            photo, existing or Evidence(uuid=evidence_id, uploaded_by=actor), finding_id, finding
+        )
+        record(
+            actor,
+            device,
+            AuditAction.EVIDENCE_UPLOAD,
+            evidence,
+            {"finding": str(finding_id), "sha256": photo.sha256, "size": evidence.size},
+        )
     logger.info("evidence_stored", evidence=str(evidence_id), finding=str(finding_id), size=evidence.size)
     return Upload(evidence, created=True)
 
@@ -303,10 +338,18 @@ def store_answer_photo(*, actor: User, evidence_id: uuid_lib.UUID, data: bytes, 
         existing = Evidence.objects.select_for_update().filter(uuid=evidence_id).first()
         if existing is not None:
             if existing.uploaded_by_id != actor.pk or existing.sha256 != photo.sha256:
-                raise fail(FieldErrorCode.CONFLICT, _("Another photo was already uploaded under this id."), "id")
+                raise fail(
+                    FieldErrorCode.CONFLICT, _("Another photo was already uploaded under this id."), "id"
+                )
             return Upload(existing, created=False)
         evidence = keep_photo(photo, Evidence(uuid=evidence_id, uploaded_by=actor), None, None)
-        record(actor, device, AuditAction.EVIDENCE_UPLOAD, evidence, {"for": "remediation", "sha256": photo.sha256})
+        record(
+            actor,
+            device,
+            AuditAction.EVIDENCE_UPLOAD,
+            evidence,
+            {"for": "remediation", "sha256": photo.sha256},
+        )
     return Upload(evidence, created=True)
 
 
@@ -326,8 +369,11 @@ def read_verified_file(name: str, sha256: str | None = None) -> bytes:
 
 def read_verified(evidence: Evidence, kind: str = ORIGINAL) -> bytes:
     """The stored bytes, after checking they still hash to what was recorded at upload."""
-    name, expected = ((evidence.file_name, evidence.sha256) if kind == ORIGINAL
-                      else (evidence.thumbnail_name, evidence.thumbnail_sha256))
+    name, expected = (
+        (evidence.file_name, evidence.sha256)
+        if kind == ORIGINAL
+        else (evidence.thumbnail_name, evidence.thumbnail_sha256)
+    )
     try:
         return read_verified_file(name, expected)
     except TamperedEvidence:

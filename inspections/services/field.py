@@ -53,14 +53,28 @@ def check_coordinates(latitude, longitude, *, required: bool = True) -> None:
     if latitude is None and longitude is None and not required:
         return
     errors = []
-    if latitude is None or not isinstance(latitude, (int, float)) or not math.isfinite(latitude) \
-            or not -90 <= latitude <= 90:
-        errors.append(fail(FieldErrorCode.OUT_OF_RANGE, _("Latitude must be a number between -90 and 90."),
-                           "latitude"))
-    if longitude is None or not isinstance(longitude, (int, float)) or not math.isfinite(longitude) \
-            or not -180 <= longitude <= 180:
-        errors.append(fail(FieldErrorCode.OUT_OF_RANGE, _("Longitude must be a number between -180 and 180."),
-                           "longitude"))
+    if (
+        latitude is None
+        or not isinstance(latitude, (int, float))
+        or not math.isfinite(latitude)
+        or not -90 <= latitude <= 90
+    ):
+        errors.append(
+            fail(FieldErrorCode.OUT_OF_RANGE, _("Latitude must be a number between -90 and 90."), "latitude")
+        )
+    if (
+        longitude is None
+        or not isinstance(longitude, (int, float))
+        or not math.isfinite(longitude)
+        or not -180 <= longitude <= 180
+    ):
+        errors.append(
+            fail(
+                FieldErrorCode.OUT_OF_RANGE,
+                _("Longitude must be a number between -180 and 180."),
+                "longitude",
+            )
+        )
     if errors:
         raise fail_together(errors)
 
@@ -84,14 +98,19 @@ def check_assigned(visit: Visit | None, actor: User) -> None:
 
 def check_open(visit: Visit) -> None:
     if visit.status in (VisitStatus.SUBMITTED, VisitStatus.CLOSED):
-        raise fail(FieldErrorCode.VISIT_SUBMITTED, _("The visit is submitted: its record can no longer change."))
+        raise fail(
+            FieldErrorCode.VISIT_SUBMITTED, _("The visit is submitted: its record can no longer change.")
+        )
     if visit.status != VisitStatus.IN_PROGRESS:
         raise fail(FieldErrorCode.NOT_CHECKED_IN, _("Check in at the unit first."))
 
 
 def default_template() -> ChecklistTemplate | None:
-    return (ChecklistTemplate.objects.filter(code=settings.DEFAULT_CHECKLIST_TEMPLATE, is_active=True)
-            .order_by("-version").first())
+    return (
+        ChecklistTemplate.objects.filter(code=settings.DEFAULT_CHECKLIST_TEMPLATE, is_active=True)
+        .order_by("-version")
+        .first()
+    )
 
 
 class GeofenceError(ValidationError):
@@ -99,10 +118,18 @@ class GeofenceError(ValidationError):
 
     def __init__(self, distance: float, allowed: float):
         self.distance_m = distance
-        super().__init__({"latitude": ValidationError(
-            _("You are %(distance)d m from the unit's office; check-ins count within %(allowed)d m. Give a reason "
-              "to check in anyway.") % {"distance": round(distance), "allowed": round(allowed)},
-            code=FieldErrorCode.OUT_OF_GEOFENCE.value)})
+        super().__init__(
+            {
+                "latitude": ValidationError(
+                    _(
+                        "You are %(distance)d m from the unit's office; check-ins count within %(allowed)d m. Give a reason "
+                        "to check in anyway."
+                    )
+                    % {"distance": round(distance), "allowed": round(allowed)},
+                    code=FieldErrorCode.OUT_OF_GEOFENCE.value,
+                )
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -113,21 +140,37 @@ class CheckInResult:
 
 
 @transaction.atomic
-def check_in(visit: Visit, *, actor: User, latitude, longitude, accuracy_m, device_time, reason: str = "",
-             device=None, now: datetime | None = None) -> CheckInResult:
+def check_in(
+    visit: Visit,
+    *,
+    actor: User,
+    latitude,
+    longitude,
+    accuracy_m,
+    device_time,
+    reason: str = "",
+    device=None,
+    now: datetime | None = None,
+) -> CheckInResult:
     """Start the visit on site. Outside the unit's geofence (distance on the sphere > radius + accuracy) it is
     refused with OUT_OF_GEOFENCE and the distance, unless a reason is given, which is recorded and flagged.
     A phone clock far from the server's is recorded and flagged. This is the moment a surprise visit becomes
     visible to the inspected unit. Checking in again changes nothing."""
     now = now or timezone.now()
     check_coordinates(latitude, longitude)
-    if accuracy_m is None or not math.isfinite(accuracy_m) or not 0 <= accuracy_m <= settings.CHECK_IN_MAX_ACCURACY_M:
+    if (
+        accuracy_m is None
+        or not math.isfinite(accuracy_m)
+        or not 0 <= accuracy_m <= settings.CHECK_IN_MAX_ACCURACY_M
+    ):
         raise fail(FieldErrorCode.OUT_OF_RANGE, _("The GPS accuracy is out of range."), "accuracy")
     device_time = check_moment(device_time, "device_time", now=now)
     visit = Visit.objects.select_for_update().select_related("unit").get(pk=visit.pk)
     check_assigned(visit, actor)
     if visit.status in (VisitStatus.SUBMITTED, VisitStatus.CLOSED):
-        raise fail(FieldErrorCode.VISIT_SUBMITTED, _("The visit is submitted: its record can no longer change."))
+        raise fail(
+            FieldErrorCode.VISIT_SUBMITTED, _("The visit is submitted: its record can no longer change.")
+        )
     if visit.status == VisitStatus.IN_PROGRESS:
         return CheckInResult(visit, visit.check_in_distance_m, list(visit.check_in_flags))
     unit, flags, distance = visit.unit, [], None
@@ -145,7 +188,11 @@ def check_in(visit: Visit, *, actor: User, latitude, longitude, accuracy_m, devi
         flags.append("clock_skew")
     visit.status = VisitStatus.IN_PROGRESS
     visit.checked_in_at, visit.checked_in_by = now, actor
-    visit.check_in_latitude, visit.check_in_longitude, visit.check_in_accuracy_m = latitude, longitude, accuracy_m
+    visit.check_in_latitude, visit.check_in_longitude, visit.check_in_accuracy_m = (
+        latitude,
+        longitude,
+        accuracy_m,
+    )
     visit.check_in_distance_m, visit.check_in_reason = distance, (reason or "").strip()
     visit.check_in_device_time, visit.check_in_flags = device_time, flags
     visit.template = visit.template or default_template()
@@ -158,14 +205,25 @@ def check_in(visit: Visit, *, actor: User, latitude, longitude, accuracy_m, devi
 def criterion_of(visit: Visit, code: str) -> Criterion:
     criterion = Criterion.objects.filter(template_id=visit.template_id, code=code).first()
     if criterion is None:
-        raise fail(FieldErrorCode.UNKNOWN_CRITERION, _("No such criterion in this visit's checklist."),
-                   "criterion_code")
+        raise fail(
+            FieldErrorCode.UNKNOWN_CRITERION,
+            _("No such criterion in this visit's checklist."),
+            "criterion_code",
+        )
     return criterion
 
 
 @transaction.atomic
-def answer_criterion(visit: Visit, *, actor: User, criterion_code: str, result: str, note: str = "",
-                     client_id: uuid_lib.UUID | None = None, device=None) -> Answer:
+def answer_criterion(
+    visit: Visit,
+    *,
+    actor: User,
+    criterion_code: str,
+    result: str,
+    note: str = "",
+    client_id: uuid_lib.UUID | None = None,
+    device=None,
+) -> Answer:
     """Pass, fail or not applicable for one criterion of the visit's checklist (the last answer counts)."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     check_assigned(visit, actor)
@@ -174,14 +232,22 @@ def answer_criterion(visit: Visit, *, actor: User, criterion_code: str, result: 
         raise fail(FieldErrorCode.INVALID, _("Answer pass, fail or not applicable."), "result")
     criterion = criterion_of(visit, criterion_code)
     if result != AnswerResult.FAIL and Finding.objects.filter(visit=visit, criterion=criterion).exists():
-        raise fail(FieldErrorCode.CRITERION_HAS_FINDING,
-                   _("A finding is recorded for this criterion: it cannot pass."), "result")
+        raise fail(
+            FieldErrorCode.CRITERION_HAS_FINDING,
+            _("A finding is recorded for this criterion: it cannot pass."),
+            "result",
+        )
     if client_id and Answer.objects.filter(uuid=client_id).exclude(visit=visit, criterion=criterion).exists():
         raise fail(FieldErrorCode.CONFLICT, _("This id was already used for another answer."), "id")
     answer, _created = Answer.objects.update_or_create(
-        visit=visit, criterion=criterion,
-        defaults={"result": result, "note": (note or "").strip(), "answered_by": actor,
-                  **({"uuid": client_id} if client_id else {})},
+        visit=visit,
+        criterion=criterion,
+        defaults={
+            "result": result,
+            "note": (note or "").strip(),
+            "answered_by": actor,
+            **({"uuid": client_id} if client_id else {}),
+        },
     )
     record(actor, device, AuditAction.ANSWER_SET, answer, {"criterion": criterion.code, "result": result})
     return answer
@@ -193,9 +259,22 @@ def deadline_for(severity: str, captured_at: datetime):
 
 
 @transaction.atomic
-def record_finding(visit: Visit, *, actor: User, client_id: uuid_lib.UUID, criterion_code: str, text: str,
-                   severity: str | None = None, recommendation: str = "", latitude=None, longitude=None,
-                   captured_at=None, evidence_ids=(), device=None, now: datetime | None = None) -> Finding:
+def record_finding(
+    visit: Visit,
+    *,
+    actor: User,
+    client_id: uuid_lib.UUID,
+    criterion_code: str,
+    text: str,
+    severity: str | None = None,
+    recommendation: str = "",
+    latitude=None,
+    longitude=None,
+    captured_at=None,
+    evidence_ids=(),
+    device=None,
+    now: datetime | None = None,
+) -> Finding:
     """A finding on a failed criterion (the criterion's answer becomes FAIL). Its deadline is counted in
     working days from its capture date by severity. ``evidence_ids`` name its photos, which may be uploaded
     before or after. Sending the same finding again returns it; other content under the same id conflicts."""
@@ -209,8 +288,13 @@ def record_finding(visit: Visit, *, actor: User, client_id: uuid_lib.UUID, crite
     existing = Finding.objects.filter(uuid=client_id).first()
     criterion = criterion_of(visit, criterion_code) if visit.template_id else None
     if existing is not None:
-        same = (existing.visit_id == visit.pk and criterion is not None and existing.criterion_id == criterion.pk
-                and existing.text == text.strip() and existing.severity == (severity or existing.severity))
+        same = (
+            existing.visit_id == visit.pk
+            and criterion is not None
+            and existing.criterion_id == criterion.pk
+            and existing.text == text.strip()
+            and existing.severity == (severity or existing.severity)
+        )
         if not same:
             raise fail(FieldErrorCode.CONFLICT, _("This id was already used for another finding."), "id")
         link_slots(existing, evidence_ids, actor=actor)
@@ -221,21 +305,38 @@ def record_finding(visit: Visit, *, actor: User, client_id: uuid_lib.UUID, crite
     if severity not in Severity.values:
         raise fail(FieldErrorCode.INVALID, _("Severity is minor, major or critical."), "severity")
     finding = Finding.objects.create(
-        uuid=client_id, visit=visit, unit=visit.unit, criterion=criterion, severity=severity, text=text.strip(),
-        recommendation=(recommendation or "").strip(), latitude=latitude, longitude=longitude,
-        captured_at=captured_at, deadline=deadline_for(severity, captured_at), created_by=actor,
+        uuid=client_id,
+        visit=visit,
+        unit=visit.unit,
+        criterion=criterion,
+        severity=severity,
+        text=text.strip(),
+        recommendation=(recommendation or "").strip(),
+        latitude=latitude,
+        longitude=longitude,
+        captured_at=captured_at,
+        deadline=deadline_for(severity, captured_at),
+        created_by=actor,
     )
-    Answer.objects.update_or_create(visit=visit, criterion=criterion,
-                                    defaults={"result": AnswerResult.FAIL, "answered_by": actor})
+    Answer.objects.update_or_create(
+        visit=visit, criterion=criterion, defaults={"result": AnswerResult.FAIL, "answered_by": actor}
+    )
     link_slots(finding, evidence_ids, actor=actor)
-    record(actor, device, AuditAction.FINDING_CREATE, finding, {"criterion": criterion.code, "severity": severity})
+    record(
+        actor,
+        device,
+        AuditAction.FINDING_CREATE,
+        finding,
+        {"criterion": criterion.code, "severity": severity},
+    )
     return finding
 
 
 def may_take(evidence: Evidence, finding_uuid: uuid_lib.UUID, actor: User) -> bool:
     """Whether ``actor`` may tie ``evidence`` (on no finding yet) to the finding ``finding_uuid``."""
     return evidence.finding_uuid == finding_uuid or (
-        evidence.finding_uuid is None and evidence.uploaded_by_id == actor.pk)
+        evidence.finding_uuid is None and evidence.uploaded_by_id == actor.pk
+    )
 
 
 def link_slots(finding: Finding, evidence_ids, *, actor: User) -> None:
@@ -244,17 +345,23 @@ def link_slots(finding: Finding, evidence_ids, *, actor: User) -> None:
     unit's fix photo or another inspector's photo answers CONFLICT, as a photo of another finding does."""
     for evidence_id in evidence_ids:
         evidence, created = Evidence.objects.get_or_create(
-            uuid=evidence_id, defaults={"finding": finding, "finding_uuid": finding.uuid, "uploaded_by": actor})
+            uuid=evidence_id,
+            defaults={"finding": finding, "finding_uuid": finding.uuid, "uploaded_by": actor},
+        )
         if not created and evidence.finding_id != finding.pk:
             if evidence.finding_id is not None or not may_take(evidence, finding.uuid, actor):
-                raise fail(FieldErrorCode.CONFLICT, _("This photo belongs to another finding."), "evidence_ids")
+                raise fail(
+                    FieldErrorCode.CONFLICT, _("This photo belongs to another finding."), "evidence_ids"
+                )
             evidence.finding, evidence.finding_uuid = finding, finding.uuid
             evidence.save(update_fields=["finding", "finding_uuid"])
     Evidence.objects.filter(finding_uuid=finding.uuid, finding__isnull=True).update(finding=finding)
 
 
 @transaction.atomic
-def link_evidence(*, actor: User, evidence_id: uuid_lib.UUID, finding_id: uuid_lib.UUID, device=None) -> Evidence:
+def link_evidence(
+    *, actor: User, evidence_id: uuid_lib.UUID, finding_id: uuid_lib.UUID, device=None
+) -> Evidence:
     """Attach a photo to a finding (either may not have reached the server yet). Only an inspector links, and
     only their own photos or those uploaded for this finding (``may_take``)."""
     if getattr(actor, "role", None) != Role.INSPECTOR:
@@ -269,7 +376,8 @@ def link_evidence(*, actor: User, evidence_id: uuid_lib.UUID, finding_id: uuid_l
         evidence = Evidence.objects.get(uuid=evidence_id)
     else:
         evidence, _created = Evidence.objects.get_or_create(
-            uuid=evidence_id, defaults={"finding_uuid": finding_id, "uploaded_by": actor})
+            uuid=evidence_id, defaults={"finding_uuid": finding_id, "uploaded_by": actor}
+        )
         if evidence.finding_id is not None or not may_take(evidence, finding_id, actor):
             raise fail(FieldErrorCode.CONFLICT, _("This photo belongs to another finding."), "evidence_id")
         if evidence.finding_uuid is None:
@@ -288,23 +396,38 @@ def submit_visit(visit: Visit, *, actor: User, device=None, now: datetime | None
         return visit
     check_open(visit)
     answered = set(Answer.objects.filter(visit=visit).values_list("criterion_id", flat=True))
-    missing = list(Criterion.objects.filter(template_id=visit.template_id).exclude(pk__in=answered)
-                   .values_list("code", flat=True))
+    missing = list(
+        Criterion.objects.filter(template_id=visit.template_id)
+        .exclude(pk__in=answered)
+        .values_list("code", flat=True)
+    )
     if missing:
-        raise fail(FieldErrorCode.INCOMPLETE, _("Answer every criterion first: %(codes)s.")
-                   % {"codes": ", ".join(missing)})
+        raise fail(
+            FieldErrorCode.INCOMPLETE,
+            _("Answer every criterion first: %(codes)s.") % {"codes": ", ".join(missing)},
+        )
     visit.status, visit.submitted_at = VisitStatus.SUBMITTED, now or timezone.now()
     visit.save(update_fields=["status", "submitted_at"])
     record(actor, device, AuditAction.VISIT_SUBMIT, visit, {"answers": len(answered)})
     board_events.unit_changed(visit.unit)
     # Each finding now has to be fixed by the unit: its head answers for it by the deadline.
-    remediation.open_for(Finding.objects.filter(visit=visit, correction__isnull=True).select_related("unit__head"))
+    remediation.open_for(
+        Finding.objects.filter(visit=visit, correction__isnull=True).select_related("unit__head")
+    )
     return visit
 
 
 @transaction.atomic
-def correct_finding(finding: Finding, *, actor: User, reason: str, text: str | None = None,
-                    severity: str | None = None, recommendation: str | None = None, device=None) -> Finding:
+def correct_finding(
+    finding: Finding,
+    *,
+    actor: User,
+    reason: str,
+    text: str | None = None,
+    severity: str | None = None,
+    recommendation: str | None = None,
+    device=None,
+) -> Finding:
     """A new version of a finding that keeps the old one (which stays readable, linked by ``supersedes``)."""
     if not (reason or "").strip():
         raise fail(FieldErrorCode.REQUIRED, _("Say why the finding is corrected."), "reason")
@@ -318,13 +441,27 @@ def correct_finding(finding: Finding, *, actor: User, reason: str, text: str | N
     if text is not None and not text.strip():
         raise fail(FieldErrorCode.REQUIRED, _("Describe what was found."), "text")
     new = Finding.objects.create(
-        visit=finding.visit, unit_id=finding.unit_id, criterion_id=finding.criterion_id, severity=severity,
-        text=(text or finding.text).strip(), recommendation=(recommendation if recommendation is not None
-                                                              else finding.recommendation).strip(),
-        latitude=finding.latitude, longitude=finding.longitude, captured_at=finding.captured_at,
-        deadline=deadline_for(severity, finding.captured_at), version=finding.version + 1, supersedes=finding,
-        correction_reason=reason.strip(), created_by=actor,
+        visit=finding.visit,
+        unit_id=finding.unit_id,
+        criterion_id=finding.criterion_id,
+        severity=severity,
+        text=(text or finding.text).strip(),
+        recommendation=(recommendation if recommendation is not None else finding.recommendation).strip(),
+        latitude=finding.latitude,
+        longitude=finding.longitude,
+        captured_at=finding.captured_at,
+        deadline=deadline_for(severity, finding.captured_at),
+        version=finding.version + 1,
+        supersedes=finding,
+        correction_reason=reason.strip(),
+        created_by=actor,
     )
     remediation.follow_correction(finding, new)
-    record(actor, device, AuditAction.FINDING_CORRECT, new, {"supersedes": str(finding.uuid), "reason": reason.strip()})
+    record(
+        actor,
+        device,
+        AuditAction.FINDING_CORRECT,
+        new,
+        {"supersedes": str(finding.uuid), "reason": reason.strip()},
+    )
     return new

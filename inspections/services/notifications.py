@@ -21,12 +21,16 @@ def topic_for(user_id: int) -> str:
     return f"notifications:{user_id}"
 
 
-def build(user: User, *, kind: str, key: str, finding: Finding | None, title, body="", values=None) -> Notification:
+def build(
+    user: User, *, kind: str, key: str, finding: Finding | None, title, body="", values=None
+) -> Notification:
     """One notification, its text rendered in the recipient's language."""
     with translation.override(user.language or settings.LANGUAGE_CODE):
         text = str(title) % values if values else str(title)
         details = (str(body) % values if values else str(body)) if body else ""
-    return Notification(recipient=user, key=key[:128], kind=kind, title=text[:255], body=details, finding=finding)
+    return Notification(
+        recipient=user, key=key[:128], kind=kind, title=text[:255], body=details, finding=finding
+    )
 
 
 def write(rows: list[Notification]) -> None:
@@ -37,10 +41,16 @@ def write(rows: list[Notification]) -> None:
     transaction.on_commit(deliver)
 
 
-def notify(recipients, *, kind: str, key: str, finding: Finding | None = None, title, body="", values=None) -> None:
+def notify(
+    recipients, *, kind: str, key: str, finding: Finding | None = None, title, body="", values=None
+) -> None:
     people = {user.pk: user for user in recipients if user is not None and user.is_active}
-    write([build(user, kind=kind, key=key, finding=finding, title=title, body=body, values=values)
-           for user in people.values()])
+    write(
+        [
+            build(user, kind=kind, key=key, finding=finding, title=title, body=body, values=values)
+            for user in people.values()
+        ]
+    )
 
 
 def deliver() -> int:
@@ -51,8 +61,11 @@ def deliver() -> int:
     if not claimed:
         return 0
     sent = list(Notification.objects.filter(claim=claim).select_related("recipient"))
-    messages = [EmailMessage(subject=n.title, body=n.body or n.title, to=[n.recipient.email])
-                for n in sent if n.recipient.email]
+    messages = [
+        EmailMessage(subject=n.title, body=n.body or n.title, to=[n.recipient.email])
+        for n in sent
+        if n.recipient.email
+    ]
     try:
         get_connection(fail_silently=False).send_messages(messages)
     except OSError:  # the mail server is down: in-app notices stand; log for the operator

@@ -22,25 +22,36 @@ def check_can_edit_unit(unit: OrgUnit, *, actor: User) -> None:
         return
     if actor.role == Role.HOME_AFFAIRS and can_see_unit(actor, unit):
         return
-    raise fail(OrgErrorCode.PERMISSION_DENIED,
-               _("Only an administrator or the province's Home Affairs reviewer may change a unit."))
+    raise fail(
+        OrgErrorCode.PERMISSION_DENIED,
+        _("Only an administrator or the province's Home Affairs reviewer may change a unit."),
+    )
 
 
 def check_geofence(latitude, longitude, radius_m) -> None:
     """All three or none; coordinates on the globe; radius between 1 m and 50 km."""
     given = [value is not None for value in (latitude, longitude, radius_m)]
     if any(given) and not all(given):
-        raise fail(OrgErrorCode.REQUIRED, _("Give latitude, longitude and radius together, or none."), "geofence")
+        raise fail(
+            OrgErrorCode.REQUIRED, _("Give latitude, longitude and radius together, or none."), "geofence"
+        )
     if not any(given):
         return
     errors = []
     if not (math.isfinite(latitude) and -90 <= latitude <= 90):
         errors.append(fail(OrgErrorCode.OUT_OF_RANGE, _("Latitude must be between -90 and 90."), "latitude"))
     if not (math.isfinite(longitude) and -180 <= longitude <= 180):
-        errors.append(fail(OrgErrorCode.OUT_OF_RANGE, _("Longitude must be between -180 and 180."), "longitude"))
+        errors.append(
+            fail(OrgErrorCode.OUT_OF_RANGE, _("Longitude must be between -180 and 180."), "longitude")
+        )
     if not 1 <= radius_m <= 50_000:
-        errors.append(fail(OrgErrorCode.OUT_OF_RANGE, _("The radius must be between 1 and 50,000 metres."),
-                           "radius_meters"))
+        errors.append(
+            fail(
+                OrgErrorCode.OUT_OF_RANGE,
+                _("The radius must be between 1 and 50,000 metres."),
+                "radius_meters",
+            )
+        )
     if errors:
         raise fail_together(errors)
 
@@ -62,13 +73,23 @@ def update_unit(unit: OrgUnit, *, actor: User, address=_UNSET, geofence=_UNSET) 
     if geofence is not _UNSET:
         latitude, longitude, radius_m = geofence if geofence is not None else (None, None, None)
         check_geofence(latitude, longitude, radius_m)
-        unit.geofence_latitude, unit.geofence_longitude, unit.geofence_radius_m = latitude, longitude, radius_m
+        unit.geofence_latitude, unit.geofence_longitude, unit.geofence_radius_m = (
+            latitude,
+            longitude,
+            radius_m,
+        )
         changed += ["geofence_latitude", "geofence_longitude", "geofence_radius_m"]
     if changed:
         unit.save(update_fields=[*changed, "updated_at", "search_name"])
-        record(actor, None, AuditAction.ORG_UNIT_UPDATE, unit, {"address": unit.address,
-                                                                "geofence": [unit.geofence_latitude,
-                                                                             unit.geofence_longitude,
-                                                                             unit.geofence_radius_m]})
+        record(
+            actor,
+            None,
+            AuditAction.ORG_UNIT_UPDATE,
+            unit,
+            {
+                "address": unit.address,
+                "geofence": [unit.geofence_latitude, unit.geofence_longitude, unit.geofence_radius_m],
+            },
+        )
         logger.info("org_unit_updated", unit=unit.code, actor=actor.pk, fields=changed)
     return unit

@@ -42,10 +42,11 @@ def today_local() -> date:
 
 # --- the plan's universe ---------------------------------------------------------------------------------
 
+
 def period_of(plan: InspectionPlan) -> tuple[date, date]:
     if plan.quarter:
         start = date(plan.year, 3 * plan.quarter - 2, 1)
-        end = (date(plan.year + (plan.quarter == 4), (3 * plan.quarter) % 12 + 1, 1) - timedelta(days=1))
+        end = date(plan.year + (plan.quarter == 4), (3 * plan.quarter) % 12 + 1, 1) - timedelta(days=1)
         return start, end
     return date(plan.year, 1, 1), date(plan.year, 12, 31)
 
@@ -65,16 +66,21 @@ def target_units(plan: InspectionPlan, unit_count: int) -> int:
 def surprise_count(plan: InspectionPlan, target: int, eligible: int) -> int:
     """ceil(target × surprise share), raised so that every eligible unit can keep the floor probability."""
     floor = Decimal(settings.DRAW_FLOOR_PROBABILITY)
-    wanted = max(math.ceil(target * plan.surprise_share), math.ceil(floor * eligible) if plan.surprise_share else 0)
+    wanted = max(
+        math.ceil(target * plan.surprise_share), math.ceil(floor * eligible) if plan.surprise_share else 0
+    )
     return min(wanted, eligible)
 
 
 # --- permissions -----------------------------------------------------------------------------------------
 
+
 def check_can_manage(authority: OrgUnit, actor: User) -> None:
     if not can_manage_plans_for(actor, authority):
-        raise fail(PlanErrorCode.PERMISSION_DENIED,
-                    _("Only the authority's head, its Home Affairs reviewers or an administrator may do this."))
+        raise fail(
+            PlanErrorCode.PERMISSION_DENIED,
+            _("Only the authority's head, its Home Affairs reviewers or an administrator may do this."),
+        )
 
 
 def check_draft(plan: InspectionPlan) -> None:
@@ -85,14 +91,18 @@ def check_draft(plan: InspectionPlan) -> None:
 def check_team(authority: OrgUnit, inspectors: list[User]) -> None:
     for inspector in inspectors:
         if inspector.role != Role.INSPECTOR or not unit_scope(inspector).contains(authority):
-            raise fail(PlanErrorCode.NOT_AN_INSPECTOR,
-                        _("%(name)s is not an inspector of this authority.") % {"name": inspector.display_name},
-                        "inspector_ids")
+            raise fail(
+                PlanErrorCode.NOT_AN_INSPECTOR,
+                _("%(name)s is not an inspector of this authority.") % {"name": inspector.display_name},
+                "inspector_ids",
+            )
 
 
 def _check_numbers(coverage_target, surprise_share) -> None:
     if coverage_target is not None and not (Decimal("0") < Decimal(coverage_target) <= 1):
-        raise fail(PlanErrorCode.INVALID, _("The coverage target is a share between 0 and 1."), "coverage_target")
+        raise fail(
+            PlanErrorCode.INVALID, _("The coverage target is a share between 0 and 1."), "coverage_target"
+        )
     if surprise_share is not None and not (Decimal("0") <= Decimal(surprise_share) <= 1):
         raise fail(PlanErrorCode.INVALID, _("The surprise share is between 0 and 1."), "surprise_share")
 
@@ -106,10 +116,20 @@ def _check_period(year: int, quarter: int | None) -> None:
 
 # --- changes ---------------------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def create_plan(*, actor: User, authority: OrgUnit, title: str, year: int, quarter: int | None = None,
-                coverage_target: Decimal | None = None, scope: str | None = None,
-                surprise_share: Decimal | None = None, inspectors: list[User] | None = None) -> InspectionPlan:
+def create_plan(
+    *,
+    actor: User,
+    authority: OrgUnit,
+    title: str,
+    year: int,
+    quarter: int | None = None,
+    coverage_target: Decimal | None = None,
+    scope: str | None = None,
+    surprise_share: Decimal | None = None,
+    inspectors: list[User] | None = None,
+) -> InspectionPlan:
     """A draft plan of ``authority``. Checks everything before writing anything."""
     check_can_manage(authority, actor)
     if not title.strip():
@@ -117,16 +137,27 @@ def create_plan(*, actor: User, authority: OrgUnit, title: str, year: int, quart
     _check_period(year, quarter)
     _check_numbers(coverage_target, surprise_share)
     check_team(authority, inspectors or [])
-    plan = InspectionPlan(authority=authority, title=title.strip()[:255], year=year, quarter=quarter,
-                          created_by=actor, scope=scope or CoverageScope.DIRECT)
+    plan = InspectionPlan(
+        authority=authority,
+        title=title.strip()[:255],
+        year=year,
+        quarter=quarter,
+        created_by=actor,
+        scope=scope or CoverageScope.DIRECT,
+    )
     if coverage_target is not None:
         plan.coverage_target = Decimal(coverage_target)
     if surprise_share is not None:
         plan.surprise_share = Decimal(surprise_share)
     plan.save()
     plan.inspectors.set(inspectors or [])
-    record(actor, None, AuditAction.PLAN_CREATE, plan, {"authority": authority.code, "year": year,
-                                                        "quarter": quarter, "title": plan.title})
+    record(
+        actor,
+        None,
+        AuditAction.PLAN_CREATE,
+        plan,
+        {"authority": authority.code, "year": year, "quarter": quarter, "title": plan.title},
+    )
     logger.info("plan_created", plan=plan.pk, authority=authority.code, actor=actor.pk)
     return plan
 
@@ -149,8 +180,10 @@ def update_plan(plan: InspectionPlan, *, actor: User, **changes) -> InspectionPl
         setattr(plan, name, value.strip() if name == "title" else value)
     if changes:
         plan.save()
-    audited: dict[str, object] = {name: value if value is None or isinstance(value, (int, str)) else str(value)
-               for name, value in changes.items()}
+    audited: dict[str, object] = {
+        name: value if value is None or isinstance(value, (int, str)) else str(value)
+        for name, value in changes.items()
+    }
     if inspectors is not None:
         audited["inspectors"] = [inspector.username for inspector in inspectors]
     record(actor, None, AuditAction.PLAN_UPDATE, plan, audited)
@@ -163,24 +196,39 @@ def add_periodic_visit(plan: InspectionPlan, unit: OrgUnit, planned_date: date, 
     check_can_manage(plan.authority, actor)
     check_draft(plan)
     if not plan_units(plan).filter(pk=unit.pk).exists():
-        raise fail(PlanErrorCode.UNIT_NOT_IN_PLAN, _("This unit is not among the units the plan covers."), "unit_id")
+        raise fail(
+            PlanErrorCode.UNIT_NOT_IN_PLAN, _("This unit is not among the units the plan covers."), "unit_id"
+        )
     start, end = period_of(plan)
     if not start <= planned_date <= end:
         raise fail(PlanErrorCode.DATE_OUT_OF_PERIOD, _("The date is outside the plan's period."), "date")
     if not is_working_day(planned_date):
-        raise fail(PlanErrorCode.NOT_A_WORKING_DAY, _("The date is a weekend day or a public holiday."), "date")
+        raise fail(
+            PlanErrorCode.NOT_A_WORKING_DAY, _("The date is a weekend day or a public holiday."), "date"
+        )
     if Visit.objects.filter(plan=plan, unit=unit).exists():
         raise fail(PlanErrorCode.ALREADY_PLANNED, _("The unit already has a visit in this plan."), "unit_id")
     visit = Visit.objects.create(plan=plan, unit=unit, kind=VisitKind.PERIODIC, planned_date=planned_date)
-    record(actor, None, AuditAction.PLAN_ADD_PERIODIC_VISIT, plan, {"visit": str(visit.uuid), "unit": unit.code,
-                                                                    "date": planned_date.isoformat()})
+    record(
+        actor,
+        None,
+        AuditAction.PLAN_ADD_PERIODIC_VISIT,
+        plan,
+        {"visit": str(visit.uuid), "unit": unit.code, "date": planned_date.isoformat()},
+    )
     return visit
 
 
 # --- the draw --------------------------------------------------------------------------------------------
 
-RISK_SIGNALS = ("critical_findings", "major_findings", "minor_findings", "overdue_remediations", "cctv_flags",
-                "citizen_complaints")
+RISK_SIGNALS = (
+    "critical_findings",
+    "major_findings",
+    "minor_findings",
+    "overdue_remediations",
+    "cctv_flags",
+    "citizen_complaints",
+)
 
 # Functions (unit ids, as_of) -> {unit_id: {signal: count}}; the findings, remediation and CCTV modules add theirs.
 RISK_SOURCES: list = []
@@ -190,8 +238,10 @@ def risk_signals(complaints: dict[int, int], *, as_of: date) -> dict[int, dict[s
     """Per unit id, the counts that raise its weight. Citizen complaints are entered by administrators;
     findings, overdue remediation and confirmed CCTV flags are counted from their records (field issue,
     remediation issue, CCTV issue) through ``RISK_SOURCES``."""
-    signals = {unit_id: {**dict.fromkeys(RISK_SIGNALS, 0), "citizen_complaints": count}
-               for unit_id, count in complaints.items()}
+    signals = {
+        unit_id: {**dict.fromkeys(RISK_SIGNALS, 0), "citizen_complaints": count}
+        for unit_id, count in complaints.items()
+    }
     for source in RISK_SOURCES:
         for unit_id, counts in source(list(complaints), as_of).items():
             signals[unit_id].update(counts)
@@ -249,8 +299,13 @@ def plan_draw_inputs(plan: InspectionPlan, *, today: date | None = None) -> Draw
         capacity_per_day=team_size * settings.VISITS_PER_INSPECTOR_PER_DAY,
         booked=tuple(sorted(Counter(day for _unit, day in periodic).items())),
     )
-    return DrawPlanning(inputs=inputs, target=target, unit_count=len(units), periodic_count=len(periodic),
-                        unit_ids={code: pk for pk, code, _complaints in eligible})
+    return DrawPlanning(
+        inputs=inputs,
+        target=target,
+        unit_count=len(units),
+        periodic_count=len(periodic),
+        unit_ids={code: pk for pk, code, _complaints in eligible},
+    )
 
 
 @dataclass(frozen=True)
@@ -260,17 +315,25 @@ class PreviewRow:
     probability: Decimal
 
 
-def preview_draw(plan: InspectionPlan, *, actor: User, today: date | None = None) -> tuple[DrawPlanning, list]:
+def preview_draw(
+    plan: InspectionPlan, *, actor: User, today: date | None = None
+) -> tuple[DrawPlanning, list]:
     """Each eligible unit's weight and inclusion probability, for the plan's owner before approval."""
     check_can_manage(plan.authority, actor)
     planning = plan_draw_inputs(plan, today=today)
     inputs = planning.inputs
-    probabilities = draw_service.inclusion_probabilities(inputs.units, inputs.surprise_count, inputs.floor,
-                                                         inputs.ceiling)
+    probabilities = draw_service.inclusion_probabilities(
+        inputs.units, inputs.surprise_count, inputs.floor, inputs.ceiling
+    )
     units = OrgUnit.objects.in_bulk(list(planning.unit_ids.values()))
-    rows = [PreviewRow(unit=units[planning.unit_ids[code]], weight=weight,
-                       probability=Decimal(probabilities[code]) / draw_service.SCALE)
-            for code, weight in inputs.units]
+    rows = [
+        PreviewRow(
+            unit=units[planning.unit_ids[code]],
+            weight=weight,
+            probability=Decimal(probabilities[code]) / draw_service.SCALE,
+        )
+        for code, weight in inputs.units
+    ]
     return planning, rows
 
 
@@ -286,22 +349,32 @@ def approve_plan(plan: InspectionPlan, *, actor: User, today: date | None = None
     planning = plan_draw_inputs(plan, today=today)
     inputs = planning.inputs
     if planning.periodic_count + inputs.surprise_count < planning.target:
-        raise fail(PlanErrorCode.BELOW_TARGET, _(
-            "Periodic and surprise visits (%(planned)d) are fewer than the target (%(target)d units): add "
-            "periodic visits or raise the surprise share.") % {
-            "planned": planning.periodic_count + inputs.surprise_count, "target": planning.target})
+        raise fail(
+            PlanErrorCode.BELOW_TARGET,
+            _(
+                "Periodic and surprise visits (%(planned)d) are fewer than the target (%(target)d units): add "
+                "periodic visits or raise the surprise share."
+            )
+            % {"planned": planning.periodic_count + inputs.surprise_count, "target": planning.target},
+        )
     if inputs.surprise_count and inputs.capacity_per_day == 0:
-        raise fail(PlanErrorCode.NO_INSPECTORS, _("Assign an inspection team before approving."), "inspector_ids")
+        raise fail(
+            PlanErrorCode.NO_INSPECTORS, _("Assign an inspection team before approving."), "inspector_ids"
+        )
     seed = secrets.token_bytes(32)
     try:
         drawn = draw_service.draw(inputs, seed)
     except draw_service.DrawError as exc:
-        raise fail(PlanErrorCode.NO_CAPACITY,
-                    _("The team cannot make all the visits on the working days left in the period.")) from exc
-    Visit.objects.bulk_create([
-        Visit(plan=plan, unit_id=planning.unit_ids[code], kind=VisitKind.SURPRISE, planned_date=day)
-        for code, day in sorted(drawn.items())
-    ])
+        raise fail(
+            PlanErrorCode.NO_CAPACITY,
+            _("The team cannot make all the visits on the working days left in the period."),
+        ) from exc
+    Visit.objects.bulk_create(
+        [
+            Visit(plan=plan, unit_id=planning.unit_ids[code], kind=VisitKind.SURPRISE, planned_date=day)
+            for code, day in sorted(drawn.items())
+        ]
+    )
     PlanSecret.objects.create(plan=plan, seed=seed.hex())
     plan.status = PlanStatus.APPROVED
     plan.commitment = draw_service.commitment_for(seed)
@@ -312,10 +385,18 @@ def approve_plan(plan: InspectionPlan, *, actor: User, today: date | None = None
     plan.save()
     # The commitment and the inputs' digest are what anyone checks the draw against later; which units were
     # drawn stays out of the log until the seed is revealed (rule 1).
-    record(actor, None, AuditAction.PLAN_APPROVE, plan, {"commitment": plan.commitment,
-                                                         "inputs_digest": plan.inputs_digest,
-                                                         "algorithm": plan.algorithm_version,
-                                                         "surprise_visits": len(drawn)})
+    record(
+        actor,
+        None,
+        AuditAction.PLAN_APPROVE,
+        plan,
+        {
+            "commitment": plan.commitment,
+            "inputs_digest": plan.inputs_digest,
+            "algorithm": plan.algorithm_version,
+            "surprise_visits": len(drawn),
+        },
+    )
     logger.info("plan_approved", plan=plan.pk, surprise=len(drawn), actor=actor.pk)
     return plan
 
@@ -332,15 +413,22 @@ def close_plan(plan: InspectionPlan, *, actor: User, today: date | None = None) 
     _start, end = period_of(plan)
     pending = plan.visits.filter(kind=VisitKind.SURPRISE, status="planned").exists()
     if today <= end and pending:
-        raise fail(PlanErrorCode.PERIOD_NOT_OVER,
-                    _("Surprise visits are still to come: the seed is revealed when the period is over."))
+        raise fail(
+            PlanErrorCode.PERIOD_NOT_OVER,
+            _("Surprise visits are still to come: the seed is revealed when the period is over."),
+        )
     secret = PlanSecret.objects.get(plan=plan)
     plan.revealed_seed = secret.seed
     plan.status = PlanStatus.CLOSED
     plan.closed_at = timezone.now()
     plan.save(update_fields=["revealed_seed", "status", "closed_at"])
-    record(actor, None, AuditAction.PLAN_CLOSE, plan, {"revealed_seed": plan.revealed_seed,
-                                                       "commitment": plan.commitment})
+    record(
+        actor,
+        None,
+        AuditAction.PLAN_CLOSE,
+        plan,
+        {"revealed_seed": plan.revealed_seed, "commitment": plan.commitment},
+    )
     logger.info("plan_closed", plan=plan.pk, actor=actor.pk)
     return plan
 
@@ -354,11 +442,13 @@ def verify_plan_draw(plan: InspectionPlan) -> draw_service.Verification | None:
     if not plan.revealed_seed or not plan.published_inputs:
         return None
     inputs = draw_service.DrawInputs.from_json(plan.published_inputs)
-    return draw_service.verify(inputs, plan.revealed_seed, plan.commitment, plan.inputs_digest,
-                               recorded_draw(plan))
+    return draw_service.verify(
+        inputs, plan.revealed_seed, plan.commitment, plan.inputs_digest, recorded_draw(plan)
+    )
 
 
 # --- inspectors ------------------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def assign_inspectors(visit: Visit, inspectors: list[User], *, actor: User) -> Visit:
@@ -371,24 +461,41 @@ def assign_inspectors(visit: Visit, inspectors: list[User], *, actor: User) -> V
     check_team(plan.authority, inspectors)
     for inspector in inspectors:
         if inspector.unit is not None and inspector.unit.path.startswith(visit.unit.path):
-            raise fail(PlanErrorCode.CONFLICT_OF_INTEREST, _(
-                "%(name)s belongs to the inspected unit (or a unit under it) and may not inspect it.")
-                % {"name": inspector.display_name}, "inspector_ids")
+            raise fail(
+                PlanErrorCode.CONFLICT_OF_INTEREST,
+                _("%(name)s belongs to the inspected unit (or a unit under it) and may not inspect it.")
+                % {"name": inspector.display_name},
+                "inspector_ids",
+            )
     busy = dict(
         VisitAssignment.objects.filter(inspector__in=inspectors, visit__planned_date=visit.planned_date)
-        .exclude(visit=visit).values("inspector").annotate(n=Count("pk")).values_list("inspector", "n")
+        .exclude(visit=visit)
+        .values("inspector")
+        .annotate(n=Count("pk"))
+        .values_list("inspector", "n")
     )
     for inspector in inspectors:
         if busy.get(inspector.pk, 0) >= settings.VISITS_PER_INSPECTOR_PER_DAY:
-            raise fail(PlanErrorCode.INSPECTOR_OVERBOOKED, _(
-                "%(name)s already has %(count)d visits on that day.")
-                % {"name": inspector.display_name, "count": busy[inspector.pk]}, "inspector_ids")
+            raise fail(
+                PlanErrorCode.INSPECTOR_OVERBOOKED,
+                _("%(name)s already has %(count)d visits on that day.")
+                % {"name": inspector.display_name, "count": busy[inspector.pk]},
+                "inspector_ids",
+            )
     VisitAssignment.objects.filter(visit=visit).exclude(inspector__in=inspectors).delete()
     existing = set(VisitAssignment.objects.filter(visit=visit).values_list("inspector_id", flat=True))
-    VisitAssignment.objects.bulk_create([
-        VisitAssignment(visit=visit, inspector=inspector, assigned_by=actor)
-        for inspector in inspectors if inspector.pk not in existing
-    ])
-    record(actor, None, AuditAction.VISIT_ASSIGN_INSPECTORS, visit,
-           {"inspectors": [inspector.username for inspector in inspectors]})
+    VisitAssignment.objects.bulk_create(
+        [
+            VisitAssignment(visit=visit, inspector=inspector, assigned_by=actor)
+            for inspector in inspectors
+            if inspector.pk not in existing
+        ]
+    )
+    record(
+        actor,
+        None,
+        AuditAction.VISIT_ASSIGN_INSPECTORS,
+        visit,
+        {"inspectors": [inspector.username for inspector in inspectors]},
+    )
     return visit

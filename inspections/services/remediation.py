@@ -56,18 +56,31 @@ def open_for(findings) -> list[Remediation]:
     findings = list(findings)
     opened = set(Remediation.objects.filter(finding__in=findings).values_list("finding_id", flat=True))
     findings = [f for f in findings if f.pk not in opened]
-    created = Remediation.objects.bulk_create([
-        Remediation(finding=f, unit_id=f.unit_id, original_deadline=f.deadline, deadline=f.deadline)
-        for f in findings
-    ])
-    notifications.write([
-        notifications.build(finding.unit.head, kind="finding", key=f"finding:{finding.pk}", finding=finding,
-                            title=gettext_lazy("New finding to fix by %(deadline)s"),
-                            body=gettext_lazy("%(unit)s: %(text)s"),
-                            values={"deadline": finding.deadline.strftime("%d/%m/%Y"), "unit": finding.unit.name,
-                                    "text": finding.text[:200]})
-        for finding in findings if finding.unit.head is not None and finding.unit.head.is_active
-    ])
+    created = Remediation.objects.bulk_create(
+        [
+            Remediation(finding=f, unit_id=f.unit_id, original_deadline=f.deadline, deadline=f.deadline)
+            for f in findings
+        ]
+    )
+    notifications.write(
+        [
+            notifications.build(
+                finding.unit.head,
+                kind="finding",
+                key=f"finding:{finding.pk}",
+                finding=finding,
+                title=gettext_lazy("New finding to fix by %(deadline)s"),
+                body=gettext_lazy("%(unit)s: %(text)s"),
+                values={
+                    "deadline": finding.deadline.strftime("%d/%m/%Y"),
+                    "unit": finding.unit.name,
+                    "text": finding.text[:200],
+                },
+            )
+            for finding in findings
+            if finding.unit.head is not None and finding.unit.head.is_active
+        ]
+    )
     return created
 
 
@@ -91,8 +104,9 @@ def is_unit_head(user: User, remediation: Remediation) -> bool:
 
 
 def may_draft(user: User, remediation: Remediation) -> bool:
-    return is_unit_head(user, remediation) or (remediation.assignee_id is not None
-                                               and remediation.assignee_id == user.pk)
+    return is_unit_head(user, remediation) or (
+        remediation.assignee_id is not None and remediation.assignee_id == user.pk
+    )
 
 
 def may_review(user: User, remediation: Remediation) -> bool:
@@ -115,53 +129,82 @@ def may_review(user: User, remediation: Remediation) -> bool:
 
 def _locked(remediation: Remediation) -> Remediation:
     """The remediation's row as it is now, locked until the move's transaction ends."""
-    return (Remediation.objects.select_for_update(of=("self",))
-            .select_related("finding__visit__plan__authority", "unit__head", "assignee").get(pk=remediation.pk))
+    return (
+        Remediation.objects.select_for_update(of=("self",))
+        .select_related("finding__visit__plan__authority", "unit__head", "assignee")
+        .get(pk=remediation.pk)
+    )
 
 
 # --- moves --------------------------------------------------------------------------------------------------
 
 
-def _move(remediation: Remediation, expected_version: int | None, allowed_from: tuple[str, ...],
-          **changes) -> Remediation:
+def _move(
+    remediation: Remediation, expected_version: int | None, allowed_from: tuple[str, ...], **changes
+) -> Remediation:
     """Apply a move: only from ``allowed_from``, only against the version the caller saw (default: the one
     just read). Exactly one of two simultaneous moves wins; the other is a CONFLICT."""
     if expected_version is not None and expected_version != remediation.version:
-        raise fail(RemediationErrorCode.CONFLICT,
-                   _("Someone else changed this finding's remediation first; reload it and try again."), "version")
+        raise fail(
+            RemediationErrorCode.CONFLICT,
+            _("Someone else changed this finding's remediation first; reload it and try again."),
+            "version",
+        )
     if remediation.state not in allowed_from:
-        raise fail(RemediationErrorCode.NOT_ALLOWED,
-                   _("This is not allowed while the finding is %(state)s.")
-                   % {"state": RemediationState(remediation.state).label}, "state")
+        raise fail(
+            RemediationErrorCode.NOT_ALLOWED,
+            _("This is not allowed while the finding is %(state)s.")
+            % {"state": RemediationState(remediation.state).label},
+            "state",
+        )
     version = remediation.version
     updated = Remediation.objects.filter(pk=remediation.pk, version=version, state=remediation.state).update(
-        version=version + 1, updated_at=timezone.now(), **changes)
+        version=version + 1, updated_at=timezone.now(), **changes
+    )
     if not updated:
-        raise fail(RemediationErrorCode.CONFLICT,
-                   _("Someone else changed this finding's remediation first; reload it and try again."), "version")
+        raise fail(
+            RemediationErrorCode.CONFLICT,
+            _("Someone else changed this finding's remediation first; reload it and try again."),
+            "version",
+        )
     remediation.refresh_from_db()
     board_events.unit_changed(remediation.unit)
     return remediation
 
 
 @transaction.atomic
-def assign(remediation: Remediation, staff: User | None, *, actor: User, version: int | None = None,
-           device=None) -> Remediation:
+def assign(
+    remediation: Remediation, staff: User | None, *, actor: User, version: int | None = None, device=None
+) -> Remediation:
     """The head hands the drafting to a staff member of the unit (None takes it back)."""
     remediation = _locked(remediation)
     if not is_unit_head(actor, remediation):
-        raise fail(RemediationErrorCode.PERMISSION_DENIED, _("Only the head of the unit assigns its findings."))
+        raise fail(
+            RemediationErrorCode.PERMISSION_DENIED, _("Only the head of the unit assigns its findings.")
+        )
     if staff is not None and not (staff.unit_id == remediation.unit_id and staff.role == Role.UNIT_STAFF):
         raise fail(RemediationErrorCode.INVALID, _("Assign a staff member of the unit."), "assignee_id")
     remediation = _move(remediation, version, (S.OPEN, S.REJECTED, S.ANSWERED), assignee=staff)
-    record(actor, device, AuditAction.REMEDIATION_ASSIGN, remediation.finding,
-           {"assignee": staff.username if staff else None})
+    record(
+        actor,
+        device,
+        AuditAction.REMEDIATION_ASSIGN,
+        remediation.finding,
+        {"assignee": staff.username if staff else None},
+    )
     if staff is not None:
-        notifications.notify([staff], kind="assigned", key=f"assigned:{remediation.pk}:{remediation.version}",
-                             finding=remediation.finding, title=gettext_lazy("A finding was assigned to you"),
-                             body=gettext_lazy("%(text)s — deadline %(deadline)s"),
-                             values={"text": remediation.finding.text[:200],
-                                     "deadline": remediation.deadline.strftime("%d/%m/%Y")})
+        notifications.notify(
+            [staff],
+            kind="assigned",
+            key=f"assigned:{remediation.pk}:{remediation.version}",
+            finding=remediation.finding,
+            title=gettext_lazy("A finding was assigned to you"),
+            body=gettext_lazy("%(text)s — deadline %(deadline)s"),
+            values={
+                "text": remediation.finding.text[:200],
+                "deadline": remediation.deadline.strftime("%d/%m/%Y"),
+            },
+        )
     return remediation
 
 
@@ -174,15 +217,27 @@ class AnswerInput:
 
 
 @transaction.atomic
-def answer(remediation: Remediation, data: AnswerInput, *, actor: User, version: int | None = None,
-           now: datetime | None = None, device=None) -> Remediation:
+def answer(
+    remediation: Remediation,
+    data: AnswerInput,
+    *,
+    actor: User,
+    version: int | None = None,
+    now: datetime | None = None,
+    device=None,
+) -> Remediation:
     """The unit's answer, in the head's name: from open, or after a rejection."""
     now = now or timezone.now()
     remediation = _locked(remediation)
     if not may_draft(actor, remediation):
-        raise fail(RemediationErrorCode.PERMISSION_DENIED, _("Only the head of the unit, or the staff member the head assigned, answers."))
+        raise fail(
+            RemediationErrorCode.PERMISSION_DENIED,
+            _("Only the head of the unit, or the staff member the head assigned, answers."),
+        )
     if not (data.plan_of_action or "").strip():
-        raise fail(RemediationErrorCode.REQUIRED, _("Say what the unit does about the finding."), "plan_of_action")
+        raise fail(
+            RemediationErrorCode.REQUIRED, _("Say what the unit does about the finding."), "plan_of_action"
+        )
     if data.fixed_on is not None and data.fixed_on > timezone.localdate(now):
         raise fail(RemediationErrorCode.OUT_OF_RANGE, _("The fix date cannot be in the future."), "fixed_on")
     head = remediation.unit.head
@@ -190,30 +245,57 @@ def answer(remediation: Remediation, data: AnswerInput, *, actor: User, version:
         raise fail(RemediationErrorCode.INVALID, _("The unit has no head to answer in the name of."))
     photos = list(Evidence.objects.filter(uuid__in=data.evidence_ids))
     if len(photos) != len(set(data.evidence_ids)) or any(
-            p.stored_at is None or p.uploaded_by_id != actor.pk or p.finding_id or p.answer_id for p in photos):
-        raise fail(RemediationErrorCode.INVALID, _("Upload the photos first; each belongs to one answer."),
-                   "evidence_ids")
+        p.stored_at is None or p.uploaded_by_id != actor.pk or p.finding_id or p.answer_id for p in photos
+    ):
+        raise fail(
+            RemediationErrorCode.INVALID,
+            _("Upload the photos first; each belongs to one answer."),
+            "evidence_ids",
+        )
     number = remediation.answers.count() + 1
-    remediation = _move(remediation, version, (S.OPEN, S.REJECTED), state=S.ANSWERED,
-                        first_answered_at=remediation.first_answered_at or now,
-                        first_answered_on=remediation.first_answered_on or timezone.localdate(now))
+    remediation = _move(
+        remediation,
+        version,
+        (S.OPEN, S.REJECTED),
+        state=S.ANSWERED,
+        first_answered_at=remediation.first_answered_at or now,
+        first_answered_on=remediation.first_answered_on or timezone.localdate(now),
+    )
     saved = RemediationAnswer.objects.create(
-        remediation=remediation, number=number, plan_of_action=data.plan_of_action.strip(),
-        fix_done=(data.fix_done or "").strip(), fixed_on=data.fixed_on, accountable=head, drafted_by=actor)
+        remediation=remediation,
+        number=number,
+        plan_of_action=data.plan_of_action.strip(),
+        fix_done=(data.fix_done or "").strip(),
+        fixed_on=data.fixed_on,
+        accountable=head,
+        drafted_by=actor,
+    )
     Evidence.objects.filter(pk__in=[p.pk for p in photos]).update(answer=saved)
-    record(actor, device, AuditAction.REMEDIATION_ANSWER, remediation.finding, {"answer": number, "in_name_of": head.username})
-    notifications.notify(reviewers(remediation), kind="answered", key=f"answered:{remediation.pk}:{number}",
-                         finding=remediation.finding, title=gettext_lazy("A unit answered a finding"),
-                         body=gettext_lazy("%(unit)s: %(plan)s"),
-                         values={"unit": remediation.unit.name, "plan": saved.plan_of_action[:200]})
+    record(
+        actor,
+        device,
+        AuditAction.REMEDIATION_ANSWER,
+        remediation.finding,
+        {"answer": number, "in_name_of": head.username},
+    )
+    notifications.notify(
+        reviewers(remediation),
+        kind="answered",
+        key=f"answered:{remediation.pk}:{number}",
+        finding=remediation.finding,
+        title=gettext_lazy("A unit answered a finding"),
+        body=gettext_lazy("%(unit)s: %(plan)s"),
+        values={"unit": remediation.unit.name, "plan": saved.plan_of_action[:200]},
+    )
     return remediation
 
 
 def _decide(actor: User, remediation: Remediation, decision: str, reason: str, now) -> RemediationAnswer:
     last = remediation.answers.order_by("-number").first()
     assert last is not None  # an answered remediation has an answer
-    RemediationAnswer.objects.filter(pk=last.pk).update(decision=decision, decision_reason=reason, decided_by=actor,
-                                                        decided_at=now)
+    RemediationAnswer.objects.filter(pk=last.pk).update(
+        decision=decision, decision_reason=reason, decided_by=actor, decided_at=now
+    )
     return last
 
 
@@ -232,8 +314,9 @@ def accept(remediation: Remediation, *, actor: User, version: int | None = None,
 
 
 @transaction.atomic
-def reject(remediation: Remediation, reason: str, *, actor: User, version: int | None = None,
-           device=None) -> Remediation:
+def reject(
+    remediation: Remediation, reason: str, *, actor: User, version: int | None = None, device=None
+) -> Remediation:
     """The answer goes back to the unit with the reason (it stays in the history)."""
     if not (reason or "").strip():
         raise fail(RemediationErrorCode.REQUIRED, _("Say why the answer is rejected."), "reason")
@@ -242,9 +325,16 @@ def reject(remediation: Remediation, reason: str, *, actor: User, version: int |
         raise fail(RemediationErrorCode.PERMISSION_DENIED, _("You may not do this."))
     remediation = _move(remediation, version, (S.ANSWERED,), state=S.REJECTED)
     answer_ = _decide(actor, remediation, "rejected", reason.strip(), timezone.now())
-    record(actor, device, AuditAction.REMEDIATION_REJECT, remediation.finding, {"answer": answer_.number,
-                                                                      "reason": reason.strip()})
-    _tell_unit(remediation, f"rejected:{answer_.number}", gettext_lazy("Your answer was rejected"), reason.strip())
+    record(
+        actor,
+        device,
+        AuditAction.REMEDIATION_REJECT,
+        remediation.finding,
+        {"answer": answer_.number, "reason": reason.strip()},
+    )
+    _tell_unit(
+        remediation, f"rejected:{answer_.number}", gettext_lazy("Your answer was rejected"), reason.strip()
+    )
     return remediation
 
 
@@ -261,8 +351,15 @@ def verify(remediation: Remediation, *, actor: User, version: int | None = None,
 
 
 @transaction.atomic
-def request_extension(remediation: Remediation, until: date, reason: str, *, actor: User,
-                      version: int | None = None, device=None) -> Remediation:
+def request_extension(
+    remediation: Remediation,
+    until: date,
+    reason: str,
+    *,
+    actor: User,
+    version: int | None = None,
+    device=None,
+) -> Remediation:
     """Once per finding, by the head, with a reason and the date asked for."""
     remediation = _locked(remediation)
     if not is_unit_head(actor, remediation):
@@ -272,35 +369,65 @@ def request_extension(remediation: Remediation, until: date, reason: str, *, act
     if remediation.extension_requested_at is not None:
         raise fail(RemediationErrorCode.EXTENSION_ALREADY_REQUESTED, _("An extension can be asked for once."))
     if until <= remediation.deadline:
-        raise fail(RemediationErrorCode.OUT_OF_RANGE, _("Ask for a date after the current deadline."), "until")
-    remediation = _move(remediation, version, (S.OPEN, S.REJECTED), extension_reason=reason.strip(),
-                        extension_until=until, extension_requested_at=timezone.now())
-    record(actor, device, AuditAction.REMEDIATION_EXTENSION_REQUEST, remediation.finding,
-           {"until": until.isoformat(), "reason": reason.strip()})
-    notifications.notify(reviewers(remediation), kind="extension", key=f"extension:{remediation.pk}",
-                         finding=remediation.finding, title=gettext_lazy("More time asked for a finding"),
-                         body=gettext_lazy("%(unit)s asks until %(until)s: %(reason)s"),
-                         values={"unit": remediation.unit.name, "until": until.strftime("%d/%m/%Y"),
-                                 "reason": reason.strip()[:200]})
+        raise fail(
+            RemediationErrorCode.OUT_OF_RANGE, _("Ask for a date after the current deadline."), "until"
+        )
+    remediation = _move(
+        remediation,
+        version,
+        (S.OPEN, S.REJECTED),
+        extension_reason=reason.strip(),
+        extension_until=until,
+        extension_requested_at=timezone.now(),
+    )
+    record(
+        actor,
+        device,
+        AuditAction.REMEDIATION_EXTENSION_REQUEST,
+        remediation.finding,
+        {"until": until.isoformat(), "reason": reason.strip()},
+    )
+    notifications.notify(
+        reviewers(remediation),
+        kind="extension",
+        key=f"extension:{remediation.pk}",
+        finding=remediation.finding,
+        title=gettext_lazy("More time asked for a finding"),
+        body=gettext_lazy("%(unit)s asks until %(until)s: %(reason)s"),
+        values={
+            "unit": remediation.unit.name,
+            "until": until.strftime("%d/%m/%Y"),
+            "reason": reason.strip()[:200],
+        },
+    )
     return remediation
 
 
 @transaction.atomic
-def decide_extension(remediation: Remediation, grant: bool, *, actor: User, version: int | None = None,
-                     device=None) -> Remediation:
+def decide_extension(
+    remediation: Remediation, grant: bool, *, actor: User, version: int | None = None, device=None
+) -> Remediation:
     """Grant (the deadline becomes the date asked for; the original stays on record) or refuse."""
     remediation = _locked(remediation)
     if not may_review(actor, remediation) or actor.role == Role.INSPECTOR:
         raise fail(RemediationErrorCode.PERMISSION_DENIED, _("The authority decides on extensions."))
     if remediation.extension_requested_at is None or remediation.extension_granted is not None:
         raise fail(RemediationErrorCode.NOT_ALLOWED, _("There is no pending request for more time."))
-    changes: dict = {"extension_granted": grant, "extension_decided_by": actor, "extension_decided_at": timezone.now()}
+    changes: dict = {
+        "extension_granted": grant,
+        "extension_decided_by": actor,
+        "extension_decided_at": timezone.now(),
+    }
     if grant:
         changes["deadline"] = remediation.extension_until
     remediation = _move(remediation, version, (S.OPEN, S.REJECTED, S.ANSWERED), **changes)
     record(actor, device, AuditAction.REMEDIATION_EXTENSION_DECIDE, remediation.finding, {"granted": grant})
-    _tell_unit(remediation, "extension", gettext_lazy("More time granted") if grant
-               else gettext_lazy("More time refused"), "")
+    _tell_unit(
+        remediation,
+        "extension",
+        gettext_lazy("More time granted") if grant else gettext_lazy("More time refused"),
+        "",
+    )
     return remediation
 
 
@@ -311,12 +438,21 @@ def reviewers(remediation: Remediation) -> list[User]:
     finding = remediation.finding
     if finding.visit_id is None:
         return [finding.created_by]
-    return list(User.objects.filter(pk__in=VisitAssignment.objects.filter(visit_id=finding.visit_id)
-                                    .values("inspector_id")))
+    return list(
+        User.objects.filter(
+            pk__in=VisitAssignment.objects.filter(visit_id=finding.visit_id).values("inspector_id")
+        )
+    )
 
 
 def _tell_unit(remediation: Remediation, event: str, title, reason: str) -> None:
     people = [p for p in (remediation.unit.head, remediation.assignee) if p is not None]
-    notifications.notify(people, kind=event.split(":")[0], key=f"{event}:{remediation.pk}:{remediation.version}",
-                         finding=remediation.finding, title=title,
-                         body=gettext_lazy("Reason: %(reason)s") if reason else "", values={"reason": reason})
+    notifications.notify(
+        people,
+        kind=event.split(":")[0],
+        key=f"{event}:{remediation.pk}:{remediation.version}",
+        finding=remediation.finding,
+        title=title,
+        body=gettext_lazy("Reason: %(reason)s") if reason else "",
+        values={"reason": reason},
+    )

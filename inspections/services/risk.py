@@ -15,17 +15,32 @@ WINDOW_DAYS = 365
 def _recent(as_of: date):
     """Current findings of the 12 months up to ``as_of``, every unit (grouped per unit by the callers, then
     picked: cheaper than sending thousands of unit ids to the database)."""
-    return Finding.objects.current().filter(captured_at__date__gt=as_of - timedelta(days=WINDOW_DAYS),
-                                            captured_at__date__lte=as_of)
+    return Finding.objects.current().filter(
+        captured_at__date__gt=as_of - timedelta(days=WINDOW_DAYS), captured_at__date__lte=as_of
+    )
 
 
 def findings_source(unit_ids: list[int], as_of: date) -> dict[int, dict[str, int]]:
     wanted = set(unit_ids)
-    rows = (_recent(as_of).filter(source=FindingSource.VISIT).values("unit_id")
-            .annotate(critical=Count("pk", filter=Q(severity="critical")),
-                      major=Count("pk", filter=Q(severity="major")), minor=Count("pk", filter=Q(severity="minor"))))
-    return {row["unit_id"]: {"critical_findings": row["critical"], "major_findings": row["major"],
-                             "minor_findings": row["minor"]} for row in rows if row["unit_id"] in wanted}
+    rows = (
+        _recent(as_of)
+        .filter(source=FindingSource.VISIT)
+        .values("unit_id")
+        .annotate(
+            critical=Count("pk", filter=Q(severity="critical")),
+            major=Count("pk", filter=Q(severity="major")),
+            minor=Count("pk", filter=Q(severity="minor")),
+        )
+    )
+    return {
+        row["unit_id"]: {
+            "critical_findings": row["critical"],
+            "major_findings": row["major"],
+            "minor_findings": row["minor"],
+        }
+        for row in rows
+        if row["unit_id"] in wanted
+    }
 
 
 def cctv_source(unit_ids: list[int], as_of: date) -> dict[int, dict[str, int]]:
@@ -38,7 +53,9 @@ def overdue_source(unit_ids: list[int], as_of: date) -> dict[int, dict[str, int]
     """Remediation overdue on ``as_of`` (``Remediation.objects.overdue``), counted at the unit answering for it."""
     wanted = set(unit_ids)
     rows = Remediation.objects.overdue(as_of).values("unit_id").annotate(overdue=Count("pk")).order_by()
-    return {row["unit_id"]: {"overdue_remediations": row["overdue"]} for row in rows if row["unit_id"] in wanted}
+    return {
+        row["unit_id"]: {"overdue_remediations": row["overdue"]} for row in rows if row["unit_id"] in wanted
+    }
 
 
 def register() -> None:

@@ -31,11 +31,16 @@ def scorecard(head: User, year: int, *, today: date | None = None) -> Scorecard:
     """Four queries, whatever the number of findings."""
     today = today or timezone.localdate()
     remediations = Remediation.objects.filter(unit__head=head, finding__captured_at__year=year)
-    earlier = Finding.objects.current().filter(
-        unit_id=OuterRef("finding__unit_id"), criterion_id=OuterRef("finding__criterion_id"),
-        captured_at__lt=OuterRef("finding__captured_at"),
-        captured_at__gte=OuterRef("finding__captured_at") - timedelta(days=365),
-    ).exclude(pk=OuterRef("finding_id"))
+    earlier = (
+        Finding.objects.current()
+        .filter(
+            unit_id=OuterRef("finding__unit_id"),
+            criterion_id=OuterRef("finding__criterion_id"),
+            captured_at__lt=OuterRef("finding__captured_at"),
+            captured_at__gte=OuterRef("finding__captured_at") - timedelta(days=365),
+        )
+        .exclude(pk=OuterRef("finding_id"))
+    )
     figures = remediations.aggregate(
         received=Count("pk"),
         on_time=Count("pk", filter=Q(first_answered_on__lte=F("deadline"))),
@@ -43,8 +48,20 @@ def scorecard(head: User, year: int, *, today: date | None = None) -> Scorecard:
     )
     repeats = remediations.filter(Exists(earlier)).count()
     rejected = RemediationAnswer.objects.filter(remediation__in=remediations, decision="rejected").count()
-    closing = [(closed - found).total_seconds() / 86400 for closed, found in
-               remediations.filter(state=RemediationState.CLOSED).values_list("closed_at", "finding__captured_at")
-               if closed is not None]
-    return Scorecard(head, year, figures["received"], figures["on_time"], figures["overdue"], rejected, repeats,
-                     round(statistics.median(closing), 1) if closing else None)
+    closing = [
+        (closed - found).total_seconds() / 86400
+        for closed, found in remediations.filter(state=RemediationState.CLOSED).values_list(
+            "closed_at", "finding__captured_at"
+        )
+        if closed is not None
+    ]
+    return Scorecard(
+        head,
+        year,
+        figures["received"],
+        figures["on_time"],
+        figures["overdue"],
+        rejected,
+        repeats,
+        round(statistics.median(closing), 1) if closing else None,
+    )

@@ -54,8 +54,11 @@ def reviewable_snapshots(user: User) -> QuerySet[Snapshot]:
 
 def _rank():
     order = settings.CCTV_FLAG_ORDER
-    return Case(*[When(primary_flag=flag, then=Value(i)) for i, flag in enumerate(order)],
-                default=Value(len(order)), output_field=IntegerField())
+    return Case(
+        *[When(primary_flag=flag, then=Value(i)) for i, flag in enumerate(order)],
+        default=Value(len(order)),
+        output_field=IntegerField(),
+    )
 
 
 @dataclass(frozen=True)
@@ -77,26 +80,49 @@ def review_queue(user: User, *, unit: OrgUnit | None = None, limit: int = 50) ->
         open_snapshots = open_snapshots.filter(camera__counter__unit=unit)
     groups = list(
         open_snapshots.values("camera_id", "primary_flag")
-        .annotate(count=Count("pk"), first_at=Min("captured_at"), last_at=Max("captured_at"), latest=Max("pk"),
-                  rank=_rank())
+        .annotate(
+            count=Count("pk"),
+            first_at=Min("captured_at"),
+            last_at=Max("captured_at"),
+            latest=Max("pk"),
+            rank=_rank(),
+        )
         .order_by("rank", "-last_at", "camera_id")[:limit]
     )
     latest = Snapshot.objects.select_related("camera__counter__unit").in_bulk([g["latest"] for g in groups])
-    return [QueueItem(latest[g["latest"]].camera, g["primary_flag"], g["count"], g["first_at"], g["last_at"],
-                      latest[g["latest"]]) for g in groups]
+    return [
+        QueueItem(
+            latest[g["latest"]].camera,
+            g["primary_flag"],
+            g["count"],
+            g["first_at"],
+            g["last_at"],
+            latest[g["latest"]],
+        )
+        for g in groups
+    ]
 
 
 def _group(snapshot: Snapshot) -> QuerySet[Snapshot]:
     """The open snapshots the queue shows as one item with ``snapshot``, up to it."""
-    return Snapshot.objects.filter(camera_id=snapshot.camera_id, primary_flag=snapshot.primary_flag,
-                                   review_state=ReviewState.OPEN, captured_at__lte=snapshot.captured_at)
+    return Snapshot.objects.filter(
+        camera_id=snapshot.camera_id,
+        primary_flag=snapshot.primary_flag,
+        review_state=ReviewState.OPEN,
+        captured_at__lte=snapshot.captured_at,
+    )
 
 
 def _locked(actor: User, snapshot: Snapshot) -> Snapshot:
     """The snapshot's row as it is now, locked until the review's transaction ends; still within what the actor
     may review (NOT_FOUND otherwise, as for the GraphQL lookup)."""
-    locked = (reviewable_snapshots(actor).select_for_update(of=("self",))
-              .select_related("camera__counter__unit").filter(pk=snapshot.pk).first())
+    locked = (
+        reviewable_snapshots(actor)
+        .select_for_update(of=("self",))
+        .select_related("camera__counter__unit")
+        .filter(pk=snapshot.pk)
+        .first()
+    )
     if locked is None:
         raise fail(CctvErrorCode.NOT_FOUND, _("Not found."), "id")
     return locked
@@ -110,17 +136,28 @@ class Confirmed:
 
 
 @transaction.atomic
-def confirm(snapshot: Snapshot, *, actor: User, criterion_code: str | None = None, severity: str | None = None,
-            note: str = "", device=None) -> Confirmed:
+def confirm(
+    snapshot: Snapshot,
+    *,
+    actor: User,
+    criterion_code: str | None = None,
+    severity: str | None = None,
+    note: str = "",
+    device=None,
+) -> Confirmed:
     """Turn a flagged snapshot (and the open snapshots grouped with it) into one finding on the unit, with the
     snapshot as its evidence. Confirming again answers the same finding."""
     snapshot = _locked(actor, snapshot)
     if snapshot.review_state == ReviewState.CONFIRMED and snapshot.finding is not None:
         return Confirmed(snapshot.finding, Snapshot.objects.filter(finding=snapshot.finding).count(), False)
     if snapshot.review_state != ReviewState.OPEN:
-        raise fail(CctvErrorCode.ALREADY_REVIEWED if snapshot.review_state else CctvErrorCode.NOTHING_TO_REVIEW,
-                   _("This snapshot was already reviewed.") if snapshot.review_state
-                   else _("This snapshot raised no flag."), "id")
+        raise fail(
+            CctvErrorCode.ALREADY_REVIEWED if snapshot.review_state else CctvErrorCode.NOTHING_TO_REVIEW,
+            _("This snapshot was already reviewed.")
+            if snapshot.review_state
+            else _("This snapshot raised no flag."),
+            "id",
+        )
     flag = snapshot.primary_flag
     severity = severity or settings.CCTV_FLAG_SEVERITY[flag]
     if severity not in Severity.values:
@@ -129,17 +166,30 @@ def confirm(snapshot: Snapshot, *, actor: User, criterion_code: str | None = Non
     code = criterion_code or settings.CCTV_FLAG_CRITERIA[flag]
     criterion = Criterion.objects.filter(template=template, code=code).first() if template else None
     if criterion is None:
-        raise fail(CctvErrorCode.UNKNOWN_CRITERION, _("No such criterion in the checklist."), "criterion_code")
+        raise fail(
+            CctvErrorCode.UNKNOWN_CRITERION, _("No such criterion in the checklist."), "criterion_code"
+        )
     group = list(_group(snapshot).order_by("captured_at"))
     unit = snapshot.camera.counter.unit
     finding = Finding.objects.create(
-        uuid=uuid.uuid4(), visit=None, source=FindingSource.CCTV, unit=unit, criterion=criterion, severity=severity,
-        text=_("%(flag)s at %(camera)s: %(count)d snapshot(s) from %(first)s to %(last)s.") % {
-            "flag": flag_label(flag), "camera": snapshot.camera.name, "count": len(group),
+        uuid=uuid.uuid4(),
+        visit=None,
+        source=FindingSource.CCTV,
+        unit=unit,
+        criterion=criterion,
+        severity=severity,
+        text=_("%(flag)s at %(camera)s: %(count)d snapshot(s) from %(first)s to %(last)s.")
+        % {
+            "flag": flag_label(flag),
+            "camera": snapshot.camera.name,
+            "count": len(group),
             "first": timezone.localtime(group[0].captured_at).strftime("%d/%m/%Y %H:%M"),
             "last": timezone.localtime(group[-1].captured_at).strftime("%d/%m/%Y %H:%M"),
-        } + (f"\n{note.strip()}" if note.strip() else ""),
-        captured_at=snapshot.captured_at, deadline=deadline_for(severity, timezone.now()), created_by=actor,
+        }
+        + (f"\n{note.strip()}" if note.strip() else ""),
+        captured_at=snapshot.captured_at,
+        deadline=deadline_for(severity, timezone.now()),
+        created_by=actor,
     )
     photo = inspect_photo(read_verified_file(snapshot.file_name, snapshot.sha256))
     evidence = Evidence(uuid=uuid.uuid4(), uploaded_by=actor)
@@ -148,9 +198,15 @@ def confirm(snapshot: Snapshot, *, actor: User, criterion_code: str | None = Non
     board_events.unit_changed(unit)
     now = timezone.now()
     Snapshot.objects.filter(pk__in=[s.pk for s in group]).update(
-        review_state=ReviewState.CONFIRMED, reviewed_by=actor, reviewed_at=now, finding=finding)
-    record(actor, device, AuditAction.SNAPSHOT_CONFIRM, finding, {"snapshot": snapshot.pk, "flag": flag,
-                                                        "snapshots": len(group)})
+        review_state=ReviewState.CONFIRMED, reviewed_by=actor, reviewed_at=now, finding=finding
+    )
+    record(
+        actor,
+        device,
+        AuditAction.SNAPSHOT_CONFIRM,
+        finding,
+        {"snapshot": snapshot.pk, "flag": flag, "snapshots": len(group)},
+    )
     return Confirmed(finding, len(group), True)
 
 
@@ -164,13 +220,26 @@ def dismiss(snapshot: Snapshot, *, actor: User, reason: str, device=None) -> int
     if snapshot.review_state == ReviewState.DISMISSED:
         return 0
     if snapshot.review_state != ReviewState.OPEN:
-        raise fail(CctvErrorCode.ALREADY_REVIEWED if snapshot.review_state else CctvErrorCode.NOTHING_TO_REVIEW,
-                   _("This snapshot was already reviewed.") if snapshot.review_state
-                   else _("This snapshot raised no flag."), "id")
-    count = _group(snapshot).update(review_state=ReviewState.DISMISSED, reviewed_by=actor,
-                                    reviewed_at=timezone.now(), dismiss_reason=reason.strip())
-    record(actor, device, AuditAction.SNAPSHOT_DISMISS, snapshot, {"flag": snapshot.primary_flag, "snapshots": count,
-                                                        "reason": reason.strip()})
+        raise fail(
+            CctvErrorCode.ALREADY_REVIEWED if snapshot.review_state else CctvErrorCode.NOTHING_TO_REVIEW,
+            _("This snapshot was already reviewed.")
+            if snapshot.review_state
+            else _("This snapshot raised no flag."),
+            "id",
+        )
+    count = _group(snapshot).update(
+        review_state=ReviewState.DISMISSED,
+        reviewed_by=actor,
+        reviewed_at=timezone.now(),
+        dismiss_reason=reason.strip(),
+    )
+    record(
+        actor,
+        device,
+        AuditAction.SNAPSHOT_DISMISS,
+        snapshot,
+        {"flag": snapshot.primary_flag, "snapshots": count, "reason": reason.strip()},
+    )
     return count
 
 
@@ -207,9 +276,17 @@ def camera_health(user: User, unit: OrgUnit, *, now: datetime | None = None) -> 
     since = (now or timezone.now()) - timedelta(days=settings.CCTV_HEALTH_DAYS)
     recent = Q(snapshots__captured_at__gte=since)
     tamper = Q(snapshots__primary_flag__in=[f for f in settings.CCTV_FLAG_ORDER if f != "queue_unstaffed"])
-    cameras = (Camera.objects.filter(counter__unit=unit).select_related("counter")
-               .annotate(last=Max("snapshots__captured_at"), total=Count("snapshots", filter=recent),
-                         tampered=Count("snapshots", filter=recent & tamper),
-                         failed=Count("snapshots", filter=recent & Q(snapshots__status=AnalysisStatus.FAILED)))
-               .order_by("counter__name"))
-    return [CameraHealth(camera, camera.last, camera.total, camera.tampered, camera.failed) for camera in cameras]
+    cameras = (
+        Camera.objects.filter(counter__unit=unit)
+        .select_related("counter")
+        .annotate(
+            last=Max("snapshots__captured_at"),
+            total=Count("snapshots", filter=recent),
+            tampered=Count("snapshots", filter=recent & tamper),
+            failed=Count("snapshots", filter=recent & Q(snapshots__status=AnalysisStatus.FAILED)),
+        )
+        .order_by("counter__name")
+    )
+    return [
+        CameraHealth(camera, camera.last, camera.total, camera.tampered, camera.failed) for camera in cameras
+    ]

@@ -47,7 +47,9 @@ class UnitScope:
 
 
 def is_administrator(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.role == Role.ADMINISTRATOR))
+    return bool(
+        user.is_authenticated and user.is_active and (user.is_superuser or user.role == Role.ADMINISTRATOR)
+    )
 
 
 def unit_scope(user: User) -> UnitScope:
@@ -98,6 +100,7 @@ def can_see_unit(user: User, unit: OrgUnit) -> bool:
 
 
 # --- plans and visits ---------------------------------------------------------------------------------------
+
 
 def can_manage_plans_for(user: User, authority: OrgUnit) -> bool:
     """Plans of an authority are made by an administrator, the province's Home Affairs reviewers, or the

@@ -61,9 +61,13 @@ def board_authority(request: HttpRequest) -> OrgUnit | None:
     unit = user.unit
     if unit is None:
         return OrgUnit.get_root_nodes().order_by("code").first() if is_administrator(user) else None
-    province = OrgUnit.objects.filter(path=unit.path[:OrgUnit.steplen]).first()
-    if province is not None and not board_service.may_see_board(user, province) and unit.numchild \
-            and board_service.may_see_board(user, unit):
+    province = OrgUnit.objects.filter(path=unit.path[: OrgUnit.steplen]).first()
+    if (
+        province is not None
+        and not board_service.may_see_board(user, province)
+        and unit.numchild
+        and board_service.may_see_board(user, unit)
+    ):
         return unit
     return province
 
@@ -128,14 +132,19 @@ def _percent(value: float | None) -> str:
 
 def _initial_rows(rows: list[board_service.BoardRow]) -> list[dict]:
     """The rows as the template shows them (board.js draws the same cells)."""
-    return [{
-        "row": row,
-        "id": _global_id("OrgUnit", row.unit.pk),
-        "score": formats.number_format(row.score, 1),
-        "on_time": _percent(row.on_time_rate),
-        "status_label": {"green": _("On track"), "amber": _("Needs attention"), "red": _("Alert")}[row.status],
-        "total_visits": row.periodic_visits + row.surprise_visits,
-    } for row in rows[:MAX_ROWS]]
+    return [
+        {
+            "row": row,
+            "id": _global_id("OrgUnit", row.unit.pk),
+            "score": formats.number_format(row.score, 1),
+            "on_time": _percent(row.on_time_rate),
+            "status_label": {"green": _("On track"), "amber": _("Needs attention"), "red": _("Alert")}[
+                row.status
+            ],
+            "total_visits": row.periodic_visits + row.surprise_visits,
+        }
+        for row in rows[:MAX_ROWS]
+    ]
 
 
 def _switch_url(request: HttpRequest, lang: str) -> str:
@@ -153,9 +162,14 @@ def board_page(request: HttpRequest) -> HttpResponse:
         response = _render_board(request, lang)
     response.headers["Content-Language"] = lang
     if chosen:
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, lang, max_age=settings.LANGUAGE_COOKIE_AGE,
-                            path=settings.LANGUAGE_COOKIE_PATH, samesite="Lax",
-                            secure=settings.SESSION_COOKIE_SECURE)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            lang,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
     return response
 
 
@@ -165,8 +179,13 @@ def _render_board(request: HttpRequest, lang: str) -> HttpResponse:
     year = board_year(request)
     kinds = [(value.upper(), label) for value, label in OrgUnitKind.choices if value != OrgUnitKind.PROVINCE]
     severities = [(value.upper(), label) for value, label in reversed(Severity.choices)]
-    sorts = [("RANK", _("Rank")), ("NAME", _("Name")), ("CODE", _("Code")), ("OVERDUE", _("Most overdue")),
-             ("FINDINGS", _("Most findings"))]
+    sorts = [
+        ("RANK", _("Rank")),
+        ("NAME", _("Name")),
+        ("CODE", _("Code")),
+        ("OVERDUE", _("Most overdue")),
+        ("FINDINGS", _("Most findings")),
+    ]
     kind = _enum_param(request, "kind", [value for value, _label in kinds])
     severity = _enum_param(request, "severity", [value for value, _label in severities])
     sort = _enum_param(request, "sort", SORT_CHOICES) or "RANK"
@@ -186,30 +205,33 @@ def _render_board(request: HttpRequest, lang: str) -> HttpResponse:
     if authority is None or not board_service.may_see_board(user, authority):
         return render(request, "board/board.html", context, status=403)
 
-    result = board_service.board(user, authority, year, kind=kind.lower() or None,
-                                 severity=severity.lower() or None)
+    result = board_service.board(
+        user, authority, year, kind=kind.lower() or None, severity=severity.lower() or None
+    )
     result.rows.sort(key=SORTS[sort.lower()])
     authority_id = _global_id("OrgUnit", authority.pk)
-    context.update({
-        "board": result,
-        "authority": authority,
-        "authority_id": authority_id,
-        "rows": _initial_rows(result.rows),
-        "coverage_percent": min(100, round((result.coverage or 0) * 100)),
-        "coverage_label": _percent(result.coverage),
-        "red_below": settings.BOARD_RED_BELOW,
-        "amber_below": settings.BOARD_AMBER_BELOW,
-        "config": {
-            "lang": lang,
-            "authorityId": authority_id,
-            "authorityName": authority.name,
-            "year": year,
-            "filters": {"kind": kind, "severity": severity, "sort": sort},
-            "maxRows": MAX_ROWS,
-            "graphqlPath": reverse("graphql"),
-            "strings": js_strings(),
-            "severities": {value.upper(): str(label) for value, label in Severity.choices},
-            "remediationStates": {value.upper(): str(label) for value, label in RemediationState.choices},
-        },
-    })
+    context.update(
+        {
+            "board": result,
+            "authority": authority,
+            "authority_id": authority_id,
+            "rows": _initial_rows(result.rows),
+            "coverage_percent": min(100, round((result.coverage or 0) * 100)),
+            "coverage_label": _percent(result.coverage),
+            "red_below": settings.BOARD_RED_BELOW,
+            "amber_below": settings.BOARD_AMBER_BELOW,
+            "config": {
+                "lang": lang,
+                "authorityId": authority_id,
+                "authorityName": authority.name,
+                "year": year,
+                "filters": {"kind": kind, "severity": severity, "sort": sort},
+                "maxRows": MAX_ROWS,
+                "graphqlPath": reverse("graphql"),
+                "strings": js_strings(),
+                "severities": {value.upper(): str(label) for value, label in Severity.choices},
+                "remediationStates": {value.upper(): str(label) for value, label in RemediationState.choices},
+            },
+        }
+    )
     return render(request, "board/board.html", context)

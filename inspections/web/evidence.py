@@ -22,23 +22,35 @@ def evidence_file(request, evidence_id, kind):
     # A photo is as visible as its finding's visit (rule 1 included); one that has not found its finding yet
     # only to the inspector who sent it. Hidden and missing answer alike.
     findings = visible_findings(user).values("pk")
-    visible = (Q(finding__in=findings) | Q(answer__remediation__finding__in=findings)
-               | Q(finding=None, answer=None, uploaded_by=user))
+    visible = (
+        Q(finding__in=findings)
+        | Q(answer__remediation__finding__in=findings)
+        | Q(finding=None, answer=None, uploaded_by=user)
+    )
     evidence = Evidence.objects.filter(visible, uuid=evidence_id).exclude(stored_at=None).first()
     if evidence is None:
         return json_error(404, "NOT_FOUND", _("Not found."))
     etag = f'"{evidence.sha256 if kind == ORIGINAL else evidence.thumbnail_sha256}"'
-    headers = {"ETag": etag, "Cache-Control": f"private, max-age={settings.EVIDENCE_CACHE_SECONDS}",
-               "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'"}
+    headers = {
+        "ETag": etag,
+        "Cache-Control": f"private, max-age={settings.EVIDENCE_CACHE_SECONDS}",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'",
+    }
     if request.headers.get("If-None-Match") == etag:
         return HttpResponse(status=304, headers=headers)
     try:
         data = read_verified(evidence, kind)
     except TamperedEvidence:
         record(user, None, "evidence.tampered", evidence, {"kind": kind})
-        return json_error(409, "EVIDENCE_TAMPERED", _(
-            "The stored photo no longer matches the one uploaded; it is not served. The incident is logged."))
+        return json_error(
+            409,
+            "EVIDENCE_TAMPERED",
+            _(
+                "The stored photo no longer matches the one uploaded; it is not served. The incident is logged."
+            ),
+        )
     content_type = evidence.content_type if kind == ORIGINAL else "image/jpeg"
-    extension = (evidence.file_name.rsplit(".", 1)[-1] if kind == ORIGINAL else "jpg")
+    extension = evidence.file_name.rsplit(".", 1)[-1] if kind == ORIGINAL else "jpg"
     headers["Content-Disposition"] = f'inline; filename="{evidence.uuid}-{kind}.{extension}"'
     return HttpResponse(data, content_type=content_type, headers=headers)

@@ -57,36 +57,101 @@ def _authority(request) -> OrgUnit:
 
 
 def board_table(board) -> tuple[list[str], list[list]]:
-    header = [_("Rank"), _("Code"), _("Unit"), _("Head"), _("Status"), _("Score"), _("Periodic visits"),
-              _("Surprise visits"), _("Critical"), _("Major"), _("Minor"), _("Remediated on time"),
-              _("Remediated late"), _("Overdue now"), _("On-time rate"), _("Rejected answers"),
-              _("Repeat findings"), _("Confirmed CCTV flags"), _("Cameras"), _("Camera tamper share"),
-              _("Median days to close")]
-    rows = [[row.rank, row.unit.code, row.unit.name, row.head.display_name if row.head else "", row.status,
-             row.score, row.periodic_visits, row.surprise_visits, row.findings["critical"], row.findings["major"],
-             row.findings["minor"], row.remediation_on_time, row.remediation_late, row.overdue_now, row.on_time_rate,
-             row.rejected_answers, row.repeat_findings, row.cctv_flags, row.cameras, row.camera_tamper_share,
-             row.median_days_to_close] for row in board.rows]
+    header = [
+        _("Rank"),
+        _("Code"),
+        _("Unit"),
+        _("Head"),
+        _("Status"),
+        _("Score"),
+        _("Periodic visits"),
+        _("Surprise visits"),
+        _("Critical"),
+        _("Major"),
+        _("Minor"),
+        _("Remediated on time"),
+        _("Remediated late"),
+        _("Overdue now"),
+        _("On-time rate"),
+        _("Rejected answers"),
+        _("Repeat findings"),
+        _("Confirmed CCTV flags"),
+        _("Cameras"),
+        _("Camera tamper share"),
+        _("Median days to close"),
+    ]
+    rows = [
+        [
+            row.rank,
+            row.unit.code,
+            row.unit.name,
+            row.head.display_name if row.head else "",
+            row.status,
+            row.score,
+            row.periodic_visits,
+            row.surprise_visits,
+            row.findings["critical"],
+            row.findings["major"],
+            row.findings["minor"],
+            row.remediation_on_time,
+            row.remediation_late,
+            row.overdue_now,
+            row.on_time_rate,
+            row.rejected_answers,
+            row.repeat_findings,
+            row.cctv_flags,
+            row.cameras,
+            row.camera_tamper_share,
+            row.median_days_to_close,
+        ]
+        for row in board.rows
+    ]
     return header, rows
 
 
-def findings_table(user, authority: OrgUnit, year: int, quarter: int | None) -> tuple[list[str], Iterator[list]]:
+def findings_table(
+    user, authority: OrgUnit, year: int, quarter: int | None
+) -> tuple[list[str], Iterator[list]]:
     start, end = period(year, quarter)
-    findings = (visible_findings(user).current().filter(unit__path__startswith=authority.path,
-                                                        captured_at__gte=start, captured_at__lt=end)
-                .select_related("unit", "criterion", "remediation").order_by("unit__code", "captured_at", "pk"))
-    header = [_("Unit code"), _("Unit"), _("Criterion"), _("Criterion text"), _("CCHC area"), _("Severity"),
-              _("What was found"), _("Recommendation"), _("Captured at"), _("Deadline"), _("Remediation"),
-              _("Source")]
+    findings = (
+        visible_findings(user)
+        .current()
+        .filter(unit__path__startswith=authority.path, captured_at__gte=start, captured_at__lt=end)
+        .select_related("unit", "criterion", "remediation")
+        .order_by("unit__code", "captured_at", "pk")
+    )
+    header = [
+        _("Unit code"),
+        _("Unit"),
+        _("Criterion"),
+        _("Criterion text"),
+        _("CCHC area"),
+        _("Severity"),
+        _("What was found"),
+        _("Recommendation"),
+        _("Captured at"),
+        _("Deadline"),
+        _("Remediation"),
+        _("Source"),
+    ]
 
     def lines() -> Iterator[list]:
         for finding in findings.iterator(chunk_size=2000):
             remediation = getattr(finding, "remediation", None)
-            yield [finding.unit.code, finding.unit.name, finding.criterion.code, finding.criterion.text_vi,
-                   finding.criterion.area, finding.severity, finding.text, finding.recommendation,
-                   timezone.localtime(finding.captured_at).strftime("%Y-%m-%d %H:%M"),
-                   (remediation.deadline if remediation else finding.deadline).isoformat(),
-                   remediation.state if remediation else "", finding.source]
+            yield [
+                finding.unit.code,
+                finding.unit.name,
+                finding.criterion.code,
+                finding.criterion.text_vi,
+                finding.criterion.area,
+                finding.severity,
+                finding.text,
+                finding.recommendation,
+                timezone.localtime(finding.captured_at).strftime("%Y-%m-%d %H:%M"),
+                (remediation.deadline if remediation else finding.deadline).isoformat(),
+                remediation.state if remediation else "",
+                finding.source,
+            ]
 
     return header, lines()
 
@@ -122,8 +187,12 @@ def xlsx_response(name: str, title: str, header: list[str], rows: Iterable[list]
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
     workbook.save(spool)
     spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=f"{name}.xlsx",
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=f"{name}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 def _bold(sheet, value, font) -> WriteOnlyCell:
@@ -152,8 +221,15 @@ def _table_export(request, fmt: str, kind: str, title: str, table):
 
 @require_GET
 def board_export(request, fmt: str):
-    return _table_export(request, fmt, "board", _("Board"), lambda user, authority, year, quarter: board_table(
-        board_service.board(user, authority, year, quarter=quarter)))
+    return _table_export(
+        request,
+        fmt,
+        "board",
+        _("Board"),
+        lambda user, authority, year, quarter: board_table(
+            board_service.board(user, authority, year, quarter=quarter)
+        ),
+    )
 
 
 @require_GET
@@ -164,11 +240,20 @@ def findings_export(request, fmt: str):
 def report_html(user, unit: OrgUnit, year: int) -> str:
     """The report's HTML, made only of what ``user`` may see (a surprise visit appears once checked in)."""
     start, end = period(year, None)
-    visits = (visible_visits(user).filter(unit=unit, planned_date__year=year)
-              .exclude(status="planned").select_related("plan").order_by("planned_date"))
-    findings = list(visible_findings(user).current().filter(unit=unit, captured_at__gte=start,
-                                                            captured_at__lt=end)
-                    .select_related("criterion").order_by("captured_at", "pk"))
+    visits = (
+        visible_visits(user)
+        .filter(unit=unit, planned_date__year=year)
+        .exclude(status="planned")
+        .select_related("plan")
+        .order_by("planned_date")
+    )
+    findings = list(
+        visible_findings(user)
+        .current()
+        .filter(unit=unit, captured_at__gte=start, captured_at__lt=end)
+        .select_related("criterion")
+        .order_by("captured_at", "pk")
+    )
     remediation = {r.finding_id: r for r in Remediation.objects.filter(finding__in=findings)}
     photos: dict[int, list[str]] = {}
     for evidence in Evidence.objects.filter(finding__in=findings).exclude(stored_at=None).order_by("pk"):
@@ -177,11 +262,20 @@ def report_html(user, unit: OrgUnit, year: int) -> str:
         except TamperedEvidence:
             continue  # a photo that no longer matches its hash is not put in a report
         photos.setdefault(evidence.finding_id, []).append(
-            "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii"))
-    return render_to_string("reports/unit_report.html", {
-        "unit": unit, "year": year, "visits": visits, "generated_at": timezone.localtime(),
-        "findings": [(finding, remediation.get(finding.pk), photos.get(finding.pk, [])) for finding in findings],
-    })
+            "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")
+        )
+    return render_to_string(
+        "reports/unit_report.html",
+        {
+            "unit": unit,
+            "year": year,
+            "visits": visits,
+            "generated_at": timezone.localtime(),
+            "findings": [
+                (finding, remediation.get(finding.pk), photos.get(finding.pk, [])) for finding in findings
+            ],
+        },
+    )
 
 
 @require_GET
@@ -189,7 +283,9 @@ def unit_report(request, unit_id: str):
     """A unit's inspection report for a year: its visits, findings with photos, and remediation state."""
     if not request.user.is_authenticated:
         return _unauthenticated()
-    unit = OrgUnit.objects.select_related("head", "parent").filter(pk=decode_id(unit_id, "OrgUnit") or 0).first()
+    unit = (
+        OrgUnit.objects.select_related("head", "parent").filter(pk=decode_id(unit_id, "OrgUnit") or 0).first()
+    )
     if unit is None or not can_see_unit(request.user, unit):
         raise Http404
     year, _quarter = _year(request)
@@ -197,6 +293,9 @@ def unit_report(request, unit_id: str):
     from weasyprint import HTML
 
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    return FileResponse(io.BytesIO(pdf), as_attachment=True, filename=f"report-{unit.code}-{year}.pdf",
-                        content_type="application/pdf")
-
+    return FileResponse(
+        io.BytesIO(pdf),
+        as_attachment=True,
+        filename=f"report-{unit.code}-{year}.pdf",
+        content_type="application/pdf",
+    )

@@ -8,9 +8,18 @@ from inspections.web.evidence import evidence_file
 from inspections.web.exports import board_export, findings_export, unit_report
 
 urlpatterns = [
-    path("api/evidence/<uuid:evidence_id>/original", evidence_file, {"kind": "original"}, name="evidence-original"),
-    path("api/evidence/<uuid:evidence_id>/thumbnail", evidence_file, {"kind": "thumbnail"},
-         name="evidence-thumbnail"),
+    path(
+        "api/evidence/<uuid:evidence_id>/original",
+        evidence_file,
+        {"kind": "original"},
+        name="evidence-original",
+    ),
+    path(
+        "api/evidence/<uuid:evidence_id>/thumbnail",
+        evidence_file,
+        {"kind": "thumbnail"},
+        name="evidence-thumbnail",
+    ),
     path("api/cameras/snapshots", ingest_snapshot, name="camera-snapshot"),
     path("api/cameras/snapshots/<int:snapshot_id>/image", snapshot_image, name="camera-snapshot-image"),
     path("api/exports/board.<str:fmt>", board_export, name="export-board"),

@@ -15,8 +15,11 @@ from .types import Device
 class BundleVisit(graphene.ObjectType):
     visit = graphene.Field(VisitNode, required=True, description="With its unit, address and geofence.")
     template = graphene.Field(ChecklistTemplateType, description="The checklist version to work.")
-    open_findings = graphene.List(graphene.NonNull(FindingType), required=True,
-                                  description="Earlier findings of the unit, current versions.")
+    open_findings = graphene.List(
+        graphene.NonNull(FindingType),
+        required=True,
+        description="Earlier findings of the unit, current versions.",
+    )
 
 
 class AssignmentBundle(graphene.ObjectType):
@@ -27,8 +30,10 @@ class AssignmentBundle(graphene.ObjectType):
 
 class MobileQueries(graphene.ObjectType):
     assignment_bundle = graphene.Field(
-        AssignmentBundle, known_version=graphene.String(),
-        description="Everything the phone needs for its assigned visits before going offline.")
+        AssignmentBundle,
+        known_version=graphene.String(),
+        description="Everything the phone needs for its assigned visits before going offline.",
+    )
 
     @staticmethod
     def resolve_assignment_bundle(root, info, known_version=None):
@@ -40,12 +45,18 @@ class MobileQueries(graphene.ObjectType):
         # The visits and the findings are each one batch for the loaders of their relations.
         share_batch(entry.visit for entry in bundle.visits)
         share_batch(entry.open_findings for entry in bundle.visits)
-        return AssignmentBundle(version=bundle.version, unchanged=False, visits=[
-            BundleVisit(visit=entry.visit, template=entry.template, open_findings=entry.open_findings)
-            for entry in bundle.visits])
+        return AssignmentBundle(
+            version=bundle.version,
+            unchanged=False,
+            visits=[
+                BundleVisit(visit=entry.visit, template=entry.template, open_findings=entry.open_findings)
+                for entry in bundle.visits
+            ],
+        )
 
-    my_devices = graphene.List(graphene.NonNull(Device), required=True,
-                               description="Your signed-in devices that are still active.")
+    my_devices = graphene.List(
+        graphene.NonNull(Device), required=True, description="Your signed-in devices that are still active."
+    )
 
     @staticmethod
     def resolve_my_devices(root, info):

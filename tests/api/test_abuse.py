@@ -16,8 +16,9 @@ from inspections.models import OrgUnit
 pytestmark = pytest.mark.django_db
 URL = "/graphql/"
 PROTOCOL = ["graphql-transport-ws"]
-BOARD_ALIASES_150 = "{ " + " ".join(
-    f'b{i}: board(authorityId: "$ID", year: 2026) {{ unitCount }}' for i in range(150)) + " }"
+BOARD_ALIASES_150 = (
+    "{ " + " ".join(f'b{i}: board(authorityId: "$ID", year: 2026) {{ unitCount }}' for i in range(150)) + " }"
+)
 
 
 def post(client: Client, body, *, token: str | None = None, raw: bool = False, **headers):
@@ -40,6 +41,7 @@ def unit_id(unit: OrgUnit) -> str:
 
 # --- WebSocket handshakes -------------------------------------------------------------------------------
 
+
 def test_a_websocket_without_origin_is_accepted_and_signs_in_only_by_token(reviewer):
     _user, token = reviewer
 
@@ -56,7 +58,9 @@ def test_a_websocket_without_origin_is_accepted_and_signs_in_only_by_token(revie
         ws = WebsocketCommunicator(application, URL, subprotocols=PROTOCOL)
         connected, _ = await ws.connect()
         assert connected
-        await ws.send_json_to({"type": "connection_init", "payload": {}})  # no token: a cookie would not count
+        await ws.send_json_to(
+            {"type": "connection_init", "payload": {}}
+        )  # no token: a cookie would not count
         assert (await ws.receive_output())["code"] == 4401
 
     async_to_sync(scenario)()
@@ -64,8 +68,9 @@ def test_a_websocket_without_origin_is_accepted_and_signs_in_only_by_token(revie
 
 def test_a_websocket_from_a_foreign_origin_is_refused(reviewer):
     async def scenario():
-        ws = WebsocketCommunicator(application, URL, subprotocols=PROTOCOL,
-                                   headers=[(b"origin", b"https://evil.example")])
+        ws = WebsocketCommunicator(
+            application, URL, subprotocols=PROTOCOL, headers=[(b"origin", b"https://evil.example")]
+        )
         connected, _ = await ws.connect()
         assert not connected
 
@@ -74,13 +79,16 @@ def test_a_websocket_from_a_foreign_origin_is_refused(reviewer):
 
 # --- no schema leaks ----------------------------------------------------------------------------------
 
+
 def test_no_field_suggestions_over_http_or_websocket(client, reviewer, settings):
     settings.DEBUG = False
     settings.GRAPHQL_FIELD_SUGGESTIONS = False
     body = post(client, {"query": "{ mee { username } }"}).json()
     assert code_of(body) == "GRAPHQL_VALIDATION_FAILED"
     assert "Did you mean" not in json.dumps(body) and "'me'" not in json.dumps(body)
-    body = post(client, {"query": "{ board(authorityId: \"x\", year: 2026, sort: RANKK) { unitCount } }"}).json()
+    body = post(
+        client, {"query": '{ board(authorityId: "x", year: 2026, sort: RANKK) { unitCount } }'}
+    ).json()
     assert "Did you mean" not in json.dumps(body)
     _user, token = reviewer
 
@@ -101,12 +109,14 @@ def test_no_field_suggestions_over_http_or_websocket(client, reviewer, settings)
 
 # --- bad input: a typed JSON error, never a 500 ----------------------------------------------------------
 
+
 def test_json_nested_5000_deep_is_a_typed_error_over_http_and_websocket(client, reviewer):
     deep = "[" * 5000 + "]" * 5000
     response = post(client, '{"query": "{ __typename }", "variables": {"a": ' + deep + "}}", raw=True)
     assert response.status_code == 400 and code_of(response) == "BAD_INPUT"
-    response = post(client, '{"query": "{ __typename }", "variables": {"a": ' + "[" * 100 + "]" * 100 + "}}",
-                    raw=True)
+    response = post(
+        client, '{"query": "{ __typename }", "variables": {"a": ' + "[" * 100 + "]" * 100 + "}}", raw=True
+    )
     assert response.status_code == 400 and code_of(response) == "BAD_INPUT"
     _user, token = reviewer
 
@@ -119,14 +129,17 @@ def test_json_nested_5000_deep_is_a_typed_error_over_http_and_websocket(client, 
     async_to_sync(scenario)()
 
 
-@pytest.mark.parametrize("query", [
-    "{ orgUnits(first: -1) { totalCount } }",
-    "{ orgUnits(first: 501) { totalCount } }",
-    "{ orgUnits(first: 100000) { totalCount } }",
-    "{ orgUnits(last: 0) { totalCount } }",
-    "{ notifications(first: -1) { totalCount } }",
-    "{ findings(first: 100000) { totalCount } }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ orgUnits(first: -1) { totalCount } }",
+        "{ orgUnits(first: 501) { totalCount } }",
+        "{ orgUnits(first: 100000) { totalCount } }",
+        "{ orgUnits(last: 0) { totalCount } }",
+        "{ notifications(first: -1) { totalCount } }",
+        "{ findings(first: 100000) { totalCount } }",
+    ],
+)
 def test_page_sizes_out_of_range_are_bad_input(client, reviewer, query):
     _user, token = reviewer
     with CaptureQueriesContext(connection) as queries:
@@ -137,11 +150,17 @@ def test_page_sizes_out_of_range_are_bad_input(client, reviewer, query):
 
 def test_page_size_from_a_variable_is_checked_too(client, reviewer):
     _user, token = reviewer
-    body = post(client, {"query": "query($n: Int) { orgUnits(first: $n) { totalCount } }",
-                         "variables": {"n": 100000}}, token=token).json()
+    body = post(
+        client,
+        {"query": "query($n: Int) { orgUnits(first: $n) { totalCount } }", "variables": {"n": 100000}},
+        token=token,
+    ).json()
     assert code_of(body) == "BAD_INPUT"
-    body = post(client, {"query": "query($n: Int) { orgUnits(first: $n) { totalCount } }",
-                         "variables": {"n": 5}}, token=token).json()
+    body = post(
+        client,
+        {"query": "query($n: Int) { orgUnits(first: $n) { totalCount } }", "variables": {"n": 5}},
+        token=token,
+    ).json()
     assert "errors" not in body
 
 
@@ -150,8 +169,11 @@ def test_an_overlong_search_is_bad_input(client, reviewer, settings):
     query = "query($s: String) { orgUnits(search: $s) { totalCount } }"
     body = post(client, {"query": query, "variables": {"s": "x" * 50_001}}, token=token).json()
     assert code_of(body) == "BAD_INPUT"
-    body = post(client, {"query": query, "variables": {"s": "x" * (settings.GRAPHQL_MAX_SEARCH_CHARS + 1)}},
-                token=token).json()
+    body = post(
+        client,
+        {"query": query, "variables": {"s": "x" * (settings.GRAPHQL_MAX_SEARCH_CHARS + 1)}},
+        token=token,
+    ).json()
     assert code_of(body) == "BAD_INPUT"
     assert "errors" not in post(client, {"query": query, "variables": {"s": "Sở"}}, token=token).json()
 
@@ -159,7 +181,9 @@ def test_an_overlong_search_is_bad_input(client, reviewer, settings):
 @pytest.mark.parametrize("text", ["\ud800", "ab\x00c"])
 def test_lone_surrogates_and_nul_are_invalid_input(client, reviewer, text):
     _user, token = reviewer
-    raw = json.dumps({"query": "query($s: String) { orgUnits(search: $s) { totalCount } }", "variables": {"s": text}})
+    raw = json.dumps(
+        {"query": "query($s: String) { orgUnits(search: $s) { totalCount } }", "variables": {"s": text}}
+    )
     response = post(client, raw, raw=True, token=token)
     assert response.status_code == 200 and code_of(response) == "INVALID_INPUT"
     literal = json.dumps({"query": '{ orgUnits(search: "a\\u0000b") { totalCount } }'})
@@ -170,13 +194,17 @@ def test_a_node_id_with_a_trailing_nul_does_not_resolve(client, reviewer, small_
     _user, token = reviewer
     good = unit_id(small_tree["01-W1"])
     query = "query($id: ID!) { node(id: $id) { id } }"
-    assert post(client, {"query": query, "variables": {"id": good}}, token=token).json()["data"]["node"]["id"] == good
+    assert (
+        post(client, {"query": query, "variables": {"id": good}}, token=token).json()["data"]["node"]["id"]
+        == good
+    )
     body = post(client, {"query": query, "variables": {"id": good + "\x00"}}, token=token).json()
     assert code_of(body) == "INVALID_INPUT"
 
 
 def asgi_post(body: bytes, headers: list[tuple[bytes, bytes]], *, declared: int | None = None):
     """A POST through the real ASGI application; returns (status, JSON body, bytes the app asked to read)."""
+
     async def scenario():
         reads = {"count": 0}
         all_headers = [(b"content-type", b"application/json"), *headers]
@@ -235,14 +263,19 @@ def test_a_server_error_on_graphql_is_json_with_the_request_id(rf, monkeypatch):
 
 def test_mobile_login_over_websocket_answers_typed(reviewer):
     async def scenario():
-        ws = WebsocketCommunicator(application, URL, subprotocols=PROTOCOL,
-                                   headers=[(b"origin", b"http://testserver")])
+        ws = WebsocketCommunicator(
+            application, URL, subprotocols=PROTOCOL, headers=[(b"origin", b"http://testserver")]
+        )
         await ws.connect()
         await ws.send_json_to({"type": "connection_init", "payload": {}})
         await ws.receive_json_from()
-        mutation = ('mutation { mobileLogin(username: "noivu", password: "%s", deviceName: "phone") '
-                    "{ token errors { code } } }")
-        await ws.send_json_to({"id": "1", "type": "subscribe", "payload": {"query": mutation % "noivu-pw-2026"}})
+        mutation = (
+            'mutation { mobileLogin(username: "noivu", password: "%s", deviceName: "phone") '
+            "{ token errors { code } } }"
+        )
+        await ws.send_json_to(
+            {"id": "1", "type": "subscribe", "payload": {"query": mutation % "noivu-pw-2026"}}
+        )
         answer = await ws.receive_json_from()
         assert answer["type"] == "next" and "errors" not in answer["payload"], answer
         assert answer["payload"]["data"]["mobileLogin"]["token"]
@@ -257,6 +290,7 @@ def test_mobile_login_over_websocket_answers_typed(reviewer):
 
 # --- cost ----------------------------------------------------------------------------------------------
 
+
 def test_150_aliases_of_the_board_are_too_costly_and_run_no_sql(client, reviewer, small_tree):
     _user, token = reviewer
     query = BOARD_ALIASES_150.replace("$ID", unit_id(small_tree["01"]))
@@ -270,8 +304,14 @@ def test_150_aliases_of_the_board_are_too_costly_and_run_no_sql(client, reviewer
 
 def test_a_batch_sums_its_costs(client, reviewer, small_tree):
     _user, token = reviewer
-    twenty = "{ " + " ".join(f'b{i}: board(authorityId: "{unit_id(small_tree["01"])}", year: 2026) {{ unitCount }}'
-                             for i in range(20)) + " }"
+    twenty = (
+        "{ "
+        + " ".join(
+            f'b{i}: board(authorityId: "{unit_id(small_tree["01"])}", year: 2026) {{ unitCount }}'
+            for i in range(20)
+        )
+        + " }"
+    )
     with CaptureQueriesContext(connection) as queries:
         body = post(client, [{"query": twenty}] * 10, token=token).json()
     assert [code_of(item) for item in body] == ["QUERY_TOO_COSTLY"] * 10
@@ -279,6 +319,7 @@ def test_a_batch_sums_its_costs(client, reviewer, small_tree):
 
 
 # --- rate limits ---------------------------------------------------------------------------------------
+
 
 def test_a_token_over_its_budget_gets_429_with_retry_after_whatever_it_accepts(client, reviewer, settings):
     settings.RATE_LIMIT_COST_PER_MINUTE = 5
@@ -299,15 +340,32 @@ def test_anonymous_callers_are_limited_per_address_and_proxies_only_when_trusted
     settings.TRUSTED_PROXIES = ["10.0.0.1"]
     behind = {"REMOTE_ADDR": "10.0.0.1"}
     for _ in range(2):
-        assert post(client, {"query": "{ __typename }"}, HTTP_X_FORWARDED_FOR="203.0.113.5", **behind).status_code == 200
-    assert post(client, {"query": "{ __typename }"}, HTTP_X_FORWARDED_FOR="203.0.113.5", **behind).status_code == 429
+        assert (
+            post(
+                client, {"query": "{ __typename }"}, HTTP_X_FORWARDED_FOR="203.0.113.5", **behind
+            ).status_code
+            == 200
+        )
+    assert (
+        post(client, {"query": "{ __typename }"}, HTTP_X_FORWARDED_FOR="203.0.113.5", **behind).status_code
+        == 429
+    )
     # Another client behind the same proxy is someone else.
-    assert post(client, {"query": "{ __typename }"}, HTTP_X_FORWARDED_FOR="203.0.113.6", **behind).status_code == 200
+    assert (
+        post(client, {"query": "{ __typename }"}, HTTP_X_FORWARDED_FOR="203.0.113.6", **behind).status_code
+        == 200
+    )
     # An untrusted sender cannot pick its address with the header.
     for _ in range(2):
-        post(client, {"query": "{ __typename }"}, HTTP_X_FORWARDED_FOR="198.51.100.1", REMOTE_ADDR="192.0.2.9")
-    assert post(client, {"query": "{ __typename }"}, HTTP_X_FORWARDED_FOR="198.51.100.2",
-                REMOTE_ADDR="192.0.2.9").status_code == 429
+        post(
+            client, {"query": "{ __typename }"}, HTTP_X_FORWARDED_FOR="198.51.100.1", REMOTE_ADDR="192.0.2.9"
+        )
+    assert (
+        post(
+            client, {"query": "{ __typename }"}, HTTP_X_FORWARDED_FOR="198.51.100.2", REMOTE_ADDR="192.0.2.9"
+        ).status_code
+        == 429
+    )
 
 
 def test_sign_in_is_limited_per_address(client, reviewer, settings):
@@ -318,11 +376,14 @@ def test_sign_in_is_limited_per_address(client, reviewer, settings):
 
 # --- subscriptions ---------------------------------------------------------------------------------------
 
+
 def test_subscriptions_are_capped_per_connection(reviewer, small_tree, settings):
     settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS = 2
     _user, token = reviewer
     authority = unit_id(small_tree["01"])
-    subscription = f'subscription {{ boardUpdated(authorityId: "{authority}", year: 2026) {{ visitedUnits }} }}'
+    subscription = (
+        f'subscription {{ boardUpdated(authorityId: "{authority}", year: 2026) {{ visitedUnits }} }}'
+    )
 
     async def scenario():
         ws = WebsocketCommunicator(application, URL, subprotocols=PROTOCOL)
@@ -349,10 +410,14 @@ def test_node_ids_are_decoded_strictly(client, reviewer, small_tree):
     for lax in (good + "!!", " " + good, good + "\n", good.rstrip("=") + "=="):
         if lax == good:
             continue
-        assert post(client, {"query": query, "variables": {"id": lax}}, token=token).json()["data"]["node"] is None
+        assert (
+            post(client, {"query": query, "variables": {"id": lax}}, token=token).json()["data"]["node"]
+            is None
+        )
 
 
 # --- automatic persisted queries (Apollo APQ) ----------------------------------------------------------
+
 
 def test_a_hash_alone_asks_for_the_document_then_is_enough(client, reviewer):
     import hashlib

@@ -24,8 +24,11 @@ def free_port() -> int:
 
 
 def ask(port: int) -> int:
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql/", data=json.dumps(
-        {"query": "{ __typename }"}).encode(), headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/graphql/",
+        data=json.dumps({"query": "{ __typename }"}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status
@@ -46,12 +49,23 @@ def wait_up(port: int, process) -> None:
 
 
 def test_two_processes_share_one_budget(tmp_path):
-    env = {**os.environ, "TESTING": "1", "CACHE_PREFIX": f"ratelimit-test-{os.getpid()}-{time.time_ns()}",
-           "RATE_LIMIT_ANONYMOUS_COST_PER_MINUTE": "4"}
+    env = {
+        **os.environ,
+        "TESTING": "1",
+        "CACHE_PREFIX": f"ratelimit-test-{os.getpid()}-{time.time_ns()}",
+        "RATE_LIMIT_ANONYMOUS_COST_PER_MINUTE": "4",
+    }
     ports = [free_port(), free_port()]
-    servers = [subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-                                 "backend.asgi:application"], cwd=ROOT, env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for port in ports]
+    servers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "backend.asgi:application"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
     try:
         for port, server in zip(ports, servers, strict=True):
             wait_up(port, server)

@@ -16,8 +16,13 @@ pytestmark = pytest.mark.django_db
 def post(client, body, token=None):
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
     with CaptureQueriesContext(connection) as queries:
-        response = client.post("/graphql/", json.dumps(body), content_type="application/json",
-                               HTTP_ACCEPT="application/graphql-response+json", **headers)
+        response = client.post(
+            "/graphql/",
+            json.dumps(body),
+            content_type="application/json",
+            HTTP_ACCEPT="application/graphql-response+json",
+            **headers,
+        )
     return response, len(queries)
 
 
@@ -84,7 +89,9 @@ def test_document_size_limit(token):
 
 @override_settings(GRAPHQL_MAX_BATCH_OPERATIONS=3)
 def test_batch_limit_runs_nothing(token):
-    mutation = {"query": 'mutation { mobileLogin(username: "x", password: "y", deviceName: "z") { errors { code } } }'}
+    mutation = {
+        "query": 'mutation { mobileLogin(username: "x", password: "y", deviceName: "z") { errors { code } } }'
+    }
     response, queries = post(Client(), [mutation] * 4, token)
     assert response.status_code == 400 and codes(response) == ["TOO_MANY_OPERATIONS"] and queries == 0
     response, _ = post(Client(), [{"query": "{ me { id } }"}] * 3, token)
@@ -101,8 +108,11 @@ def test_introspection_off(token):
 
 
 def test_specification_rules_still_run(token):
-    for query in ("{ nope }", "{ me { ...Missing } }",
-                  "{ me { ...A } } fragment A on User { ...B } fragment B on User { ...A }"):
+    for query in (
+        "{ nope }",
+        "{ me { ...Missing } }",
+        "{ me { ...A } } fragment A on User { ...B } fragment B on User { ...A }",
+    ):
         response, queries = post(Client(), {"query": query}, token)
         assert response.status_code == 400, query
         assert codes(response) and set(codes(response)) == {"GRAPHQL_VALIDATION_FAILED"}, query

@@ -16,8 +16,9 @@ PRODUCTION = {
 def run_manage(*args, env_overrides):
     env = {key: value for key, value in os.environ.items() if key not in ("TESTING", "DEBUG", "SECRET_KEY")}
     env.update(env_overrides)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_check_deploy_passes_with_production_settings():
@@ -31,7 +32,9 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_production_turns_introspection_and_graphiql_off():
-    code = ("from django.conf import settings; "
-            "print(settings.GRAPHQL_INTROSPECTION, settings.GRAPHQL_GRAPHIQL, settings.SESSION_COOKIE_SECURE)")
+    code = (
+        "from django.conf import settings; "
+        "print(settings.GRAPHQL_INTROSPECTION, settings.GRAPHQL_GRAPHIQL, settings.SESSION_COOKIE_SECURE)"
+    )
     result = run_manage("shell", "-c", code, env_overrides=PRODUCTION)
     assert result.stdout.split()[-3:] == ["False", "False", "True"], result.stderr

@@ -25,7 +25,9 @@ def post(body, accept=None, content_type="application/json", **headers):
 def test_get_runs_queries_and_refuses_mutations():
     response = Client().get("/graphql/", {"query": "{ __typename }"}, HTTP_ACCEPT="application/json")
     assert response.status_code == 200 and response.json() == {"data": {"__typename": "Query"}}
-    response = Client().get("/graphql/", {"query": "mutation { logout { ok } }"}, HTTP_ACCEPT="application/json")
+    response = Client().get(
+        "/graphql/", {"query": "mutation { logout { ok } }"}, HTTP_ACCEPT="application/json"
+    )
     assert response.status_code == 405 and response["Allow"] == "POST"
     assert response.json()["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
 
@@ -36,19 +38,27 @@ def test_post_json_and_application_graphql():
     assert response.json() == {"data": {"__typename": "Query"}}
 
 
-@pytest.mark.parametrize("accept, media_type", [
-    (None, "application/json"), ("*/*", "application/json"), ("application/json", "application/json"),
-    (GRAPHQL_RESPONSE, GRAPHQL_RESPONSE), (f"{GRAPHQL_RESPONSE}, application/json;q=0.9", GRAPHQL_RESPONSE),
-    (f"application/json, {GRAPHQL_RESPONSE};q=0.5", "application/json"),
-])
+@pytest.mark.parametrize(
+    "accept, media_type",
+    [
+        (None, "application/json"),
+        ("*/*", "application/json"),
+        ("application/json", "application/json"),
+        (GRAPHQL_RESPONSE, GRAPHQL_RESPONSE),
+        (f"{GRAPHQL_RESPONSE}, application/json;q=0.9", GRAPHQL_RESPONSE),
+        (f"application/json, {GRAPHQL_RESPONSE};q=0.5", "application/json"),
+    ],
+)
 def test_media_type_follows_accept(accept, media_type):
     response = post({"query": "{ __typename }"}, accept=accept)
     assert response.status_code == 200
     assert response["Content-Type"] == f"{media_type}; charset=utf-8"
 
 
-@pytest.mark.parametrize("query, code", [("{ nope }", "GRAPHQL_VALIDATION_FAILED"), ("{", "GRAPHQL_PARSE_FAILED"),
-                                         ("", "BAD_REQUEST")])
+@pytest.mark.parametrize(
+    "query, code",
+    [("{ nope }", "GRAPHQL_VALIDATION_FAILED"), ("{", "GRAPHQL_PARSE_FAILED"), ("", "BAD_REQUEST")],
+)
 def test_unexecutable_documents(query, code):
     # application/graphql-response+json: 400; application/json: 200 with errors (and no data).
     strict = post({"query": query}, accept=GRAPHQL_RESPONSE)
@@ -70,8 +80,10 @@ def test_malformed_requests():
 
 def test_field_errors_keep_the_data_and_a_200():
     """A document that executed answers 200 even when a field failed (here: a non-null field resolved null)."""
-    response = post({"query": 'mutation { mobileLogin(username: "", password: "", deviceName: "") { errors { code } } }'},
-                    accept=GRAPHQL_RESPONSE)
+    response = post(
+        {"query": 'mutation { mobileLogin(username: "", password: "", deviceName: "") { errors { code } } }'},
+        accept=GRAPHQL_RESPONSE,
+    )
     assert response.status_code == 200
     assert {e["code"] for e in response.json()["data"]["mobileLogin"]["errors"]} == {"REQUIRED"}
 

@@ -35,12 +35,18 @@ def test_query_over_websocket_with_a_bearer_token(small_tree):
         await ws.send_json_to({"type": "ping"})
         assert await ws.receive_json_from() == {"type": "pong"}
         await ws.send_json_to({"id": "1", "type": "subscribe", "payload": {"query": "{ me { username } }"}})
-        assert await ws.receive_json_from() == {"id": "1", "type": "next",
-                                                "payload": {"data": {"me": {"username": "noivu-01"}}}}
+        assert await ws.receive_json_from() == {
+            "id": "1",
+            "type": "next",
+            "payload": {"data": {"me": {"username": "noivu-01"}}},
+        }
         assert await ws.receive_json_from() == {"id": "1", "type": "complete"}
         await ws.send_json_to({"id": "2", "type": "subscribe", "payload": {"query": "{ nope }"}})
         error = await ws.receive_json_from()
-        assert error["type"] == "error" and error["payload"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+        assert (
+            error["type"] == "error"
+            and error["payload"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+        )
         await ws.disconnect()
 
     async_to_sync(scenario)()
@@ -62,7 +68,9 @@ def test_protocol_violations_close_with_their_codes(small_tree):
         assert (await ws.receive_output())["code"] == 4429
         ws = communicator()
         await ws.connect()
-        await ws.send_json_to({"type": "connection_init", "payload": {"authorization": "Bearer cchc_revoked"}})
+        await ws.send_json_to(
+            {"type": "connection_init", "payload": {"authorization": "Bearer cchc_revoked"}}
+        )
         assert (await ws.receive_output())["code"] == 4403
 
     async_to_sync(scenario)()
@@ -89,16 +97,25 @@ def test_an_event_published_from_synchronous_code_reaches_the_subscriber():
     """publish() is what services and background workers call; with REDIS_URL set this crosses processes."""
 
     async def scenario():
-        ws = WebsocketCommunicator(AnnouncementConsumer.as_asgi(), "/graphql/",
-                                   subprotocols=["graphql-transport-ws"])
+        ws = WebsocketCommunicator(
+            AnnouncementConsumer.as_asgi(), "/graphql/", subprotocols=["graphql-transport-ws"]
+        )
         await open_acked(ws)
-        await ws.send_json_to({"id": "s", "type": "subscribe", "payload": {
-            "query": 'subscription { announcement(topic: "board:79") }'}})
+        await ws.send_json_to(
+            {
+                "id": "s",
+                "type": "subscribe",
+                "payload": {"query": 'subscription { announcement(topic: "board:79") }'},
+            }
+        )
         await ws.receive_nothing(timeout=0.3)  # the subscription joins its group
         await sync_to_async(publish)("board:79", {"text": "cập nhật"})
         await sync_to_async(publish)("board:01", {"text": "another province"})
         assert await ws.receive_json_from(timeout=3) == {
-            "id": "s", "type": "next", "payload": {"data": {"announcement": "cập nhật"}}}
+            "id": "s",
+            "type": "next",
+            "payload": {"data": {"announcement": "cập nhật"}},
+        }
         assert await ws.receive_nothing(timeout=0.3)
         await ws.send_json_to({"id": "s", "type": "complete"})
         await ws.disconnect()

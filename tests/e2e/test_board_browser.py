@@ -32,8 +32,16 @@ from tests import images
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 LIVE_TIMEOUT_MS = 15_000
 
 # Run by the server's Python (Django set up on the temporary database): a province with five units, a Home
@@ -116,36 +124,63 @@ def free_port() -> int:
 
 def server_env(tmp: Path) -> dict[str, str]:
     """The suite's environment with its own database, channel layer and files (nothing shared with the run)."""
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"REDIS_URL", "SQLITE_PATH", "ALLOWED_HOSTS", "STORAGE_BACKEND", "SECRET_KEY",
-                          "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"}}
-    env.update({
-        "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
-        "TESTING": "1",
-        "DEBUG": "1",
-        "MEDIA_ROOT": str(tmp / "media"),
-        "DJANGO_SETTINGS_MODULE": "backend.settings",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {
+            "REDIS_URL",
+            "SQLITE_PATH",
+            "ALLOWED_HOSTS",
+            "STORAGE_BACKEND",
+            "SECRET_KEY",
+            "SECURE_SSL_REDIRECT",
+            "SESSION_COOKIE_SECURE",
+            "CSRF_COOKIE_SECURE",
+        }
+    }
+    env.update(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
+            "TESTING": "1",
+            "DEBUG": "1",
+            "MEDIA_ROOT": str(tmp / "media"),
+            "DJANGO_SETTINGS_MODULE": "backend.settings",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     return env
 
 
 def run_setup(env: dict[str, str]) -> dict:
     python = sys.executable
-    migrate = subprocess.run([python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env,
-                             capture_output=True, text=True, timeout=180)
+    migrate = subprocess.run(
+        [python, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert migrate.returncode == 0, migrate.stderr[-3000:]
-    setup = subprocess.run([python, "-c", SETUP], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    setup = subprocess.run(
+        [python, "-c", SETUP], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert setup.returncode == 0, setup.stderr[-3000:]
     line = next(line for line in setup.stdout.splitlines() if line.startswith("SETUP="))
-    return json.loads(line[len("SETUP="):])
+    return json.loads(line[len("SETUP=") :])
 
 
 def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
     output = log.open("w")
-    server = subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-                              cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+    )
     output.close()  # the child keeps its own descriptor
     deadline = time.monotonic() + 40
     while time.monotonic() < deadline:
@@ -179,8 +214,9 @@ class Phone:
         self.session = requests.Session()
 
     def gql(self, query: str, **variables) -> dict:
-        response = self.session.post(f"{self.url}/graphql/", json={"query": query, "variables": variables},
-                                     timeout=30)
+        response = self.session.post(
+            f"{self.url}/graphql/", json={"query": query, "variables": variables}, timeout=30
+        )
         assert response.status_code == 200, response.text
         body = response.json()
         assert not body.get("errors"), body
@@ -193,8 +229,12 @@ class Phone:
 
     def upload_photo(self, photo_id: str, finding_id: str) -> None:
         photo = images.jpeg(images.photo("coffee", (640, 427)))
-        response = self.session.post(f"{self.url}/api/evidence", data={"id": photo_id, "findingId": finding_id},
-                                     files={"file": ("counter.jpg", photo, "image/jpeg")}, timeout=30)
+        response = self.session.post(
+            f"{self.url}/api/evidence",
+            data={"id": photo_id, "findingId": finding_id},
+            files={"file": ("counter.jpg", photo, "image/jpeg")},
+            timeout=30,
+        )
         assert response.status_code == 201, response.text
 
 
@@ -231,10 +271,22 @@ def test_the_board_follows_a_check_in_without_a_reload(live_board):
             page = context.new_page()
             problems: list[str] = []  # script errors, failed requests (the admin's pages have no favicon)
             page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-            page.on("console", lambda msg: problems.append(f"console: {msg.text} {msg.location.get('url')}")
-                    if msg.type == "error" and not msg.location.get("url", "").endswith("/favicon.ico") else None)
-            page.on("response", lambda response: problems.append(f"{response.status} {response.url}")
-                    if response.status >= 400 and not response.url.endswith("/favicon.ico") else None)
+            page.on(
+                "console",
+                lambda msg: (
+                    problems.append(f"console: {msg.text} {msg.location.get('url')}")
+                    if msg.type == "error" and not msg.location.get("url", "").endswith("/favicon.ico")
+                    else None
+                ),
+            )
+            page.on(
+                "response",
+                lambda response: (
+                    problems.append(f"{response.status} {response.url}")
+                    if response.status >= 400 and not response.url.endswith("/favicon.ico")
+                    else None
+                ),
+            )
 
             # Signed out: the board sends the browser to the portal's sign-in page, which brings it back.
             page.goto(f"{url}/board/")
@@ -249,8 +301,10 @@ def test_the_board_follows_a_check_in_without_a_reload(live_board):
             for name in seeded["names"]:
                 expect(rows).to_contain_text(name)
             expect(page.locator("h1")).to_contain_text("Bảng theo dõi tuân thủ")
-            page.wait_for_function("document.body.dataset.loaded === 'true' && "
-                                   "document.body.dataset.live === 'subscribed'", timeout=LIVE_TIMEOUT_MS)
+            page.wait_for_function(
+                "document.body.dataset.loaded === 'true' && document.body.dataset.live === 'subscribed'",
+                timeout=LIVE_TIMEOUT_MS,
+            )
             expect(page.locator("#month-chart svg polyline").first).to_be_attached()
             row = page.locator(f'tr[data-unit-id="{unit_id}"]')
             expect(row).to_have_attribute("data-visited", "false")
@@ -277,17 +331,24 @@ def test_the_board_follows_a_check_in_without_a_reload(live_board):
             recorded = phone.gql(FINDING, id=finding_id, v=visit_id, photos=[photo_id])["recordFinding"]
             assert recorded["errors"] == [], recorded
             for criterion in criteria:
-                answer = phone.gql(ANSWER, v=visit_id, c=criterion["code"],
-                                   r="FAIL" if criterion["code"] == "OSS-05" else "PASS")["answerCriterion"]
+                answer = phone.gql(
+                    ANSWER,
+                    v=visit_id,
+                    c=criterion["code"],
+                    r="FAIL" if criterion["code"] == "OSS-05" else "PASS",
+                )["answerCriterion"]
                 assert answer["errors"] == [], answer
             submitted = phone.gql(SUBMIT, v=visit_id)["submitVisit"]
             assert submitted["errors"] == [], submitted
             expect(row.locator(f'[data-field="{severity}"]')).to_have_text("1", timeout=LIVE_TIMEOUT_MS)
             # The pushed row is ranked afresh; the quiet refresh that follows re-ranks the others (no ties).
-            page.wait_for_function("""() => {
+            page.wait_for_function(
+                """() => {
                 const ranks = [...document.querySelectorAll('#board-rows [data-field="rank"]')].map(c => c.textContent);
                 return ranks.length === 5 && new Set(ranks).size === 5;
-            }""", timeout=LIVE_TIMEOUT_MS)
+            }""",
+                timeout=LIVE_TIMEOUT_MS,
+            )
             assert page.evaluate("window.boardPageMarker") == "not reloaded"
 
             # Drill-down: the unit's finding, with the thumbnail of its photo loaded through the session.
@@ -298,8 +359,11 @@ def test_the_board_follows_a_check_in_without_a_reload(live_board):
             expect(drill).to_contain_text("OSS-05")
             thumbnail = drill.locator("img").first
             expect(thumbnail).to_be_visible()
-            page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle(),
-                                   timeout=LIVE_TIMEOUT_MS)
+            page.wait_for_function(
+                "img => img.complete && img.naturalWidth > 0",
+                arg=thumbnail.element_handle(),
+                timeout=LIVE_TIMEOUT_MS,
+            )
 
             page.screenshot(path=str(ARTIFACTS / "board.png"), full_page=True)
             assert problems == []

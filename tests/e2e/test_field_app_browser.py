@@ -18,7 +18,13 @@ from tests.factories import OFFICE
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+]
 VIEWPORTS = {"phone": {"width": 360, "height": 780}, "desktop": {"width": 1280, "height": 900}}
 WAIT_MS = 15_000
 
@@ -53,9 +59,12 @@ def shot(page, name: str):
 def test_a_whole_visit_offline_then_sent_once(chromium, live_server, field, tmp_path, viewport):
     visit = field.visit
     context = chromium.new_context(
-        locale="vi-VN", viewport=VIEWPORTS[viewport], permissions=["geolocation"],
+        locale="vi-VN",
+        viewport=VIEWPORTS[viewport],
+        permissions=["geolocation"],
         geolocation={"latitude": OFFICE[0], "longitude": OFFICE[1], "accuracy": 8},
-        service_workers="allow")
+        service_workers="allow",
+    )
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
     page.on("dialog", lambda dialog: dialog.accept())
@@ -71,7 +80,9 @@ def test_a_whole_visit_offline_then_sent_once(chromium, live_server, field, tmp_
     page.locator("ul.visits").wait_for()
     shot(page, f"ready-{viewport}")
     page.get_by_role("link", name="Thiết bị").click()
-    assert page.locator("#devices .tag").inner_text() == "điện thoại này"  # this phone, among the user's devices
+    assert (
+        page.locator("#devices .tag").inner_text() == "điện thoại này"
+    )  # this phone, among the user's devices
     page.get_by_role("link", name="Cuộc kiểm tra").click()
     page.locator("ul.visits").wait_for()
 
@@ -133,9 +144,14 @@ def test_a_whole_visit_offline_then_sent_once(chromium, live_server, field, tmp_
     assert Evidence.objects.filter(finding=finding).count() == 1
 
     # The same operations sent again (as after an answer lost on the way back) create nothing twice.
-    page.evaluate(f"async (items) => (await {idb}).set('outbox', items.filter(i => i.kind !== 'PHOTO'))", queued)
+    page.evaluate(
+        f"async (items) => (await {idb}).set('outbox', items.filter(i => i.kind !== 'PHOTO'))", queued
+    )
     page.reload()
     page.locator("#nothing-unsent").wait_for()
     assert Answer.objects.filter(visit=visit).count() == count
-    assert Finding.objects.filter(visit=visit).count() == 1 and Evidence.objects.filter(finding=finding).count() == 1
+    assert (
+        Finding.objects.filter(visit=visit).count() == 1
+        and Evidence.objects.filter(finding=finding).count() == 1
+    )
     context.close()

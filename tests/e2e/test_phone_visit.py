@@ -40,7 +40,9 @@ SUBMIT = "mutation($visit: ID!) { submitVisit(visitId: $visit) { visit { status 
 
 def client(url: str, token: str | None = None) -> Client:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return Client(transport=RequestsHTTPTransport(url=f"{url}/graphql/", headers=headers, timeout=30), schema=SCHEMA)
+    return Client(
+        transport=RequestsHTTPTransport(url=f"{url}/graphql/", headers=headers, timeout=30), schema=SCHEMA
+    )
 
 
 def run(gql_client: Client, document: str, upload_files: bool = False, **variables):
@@ -63,23 +65,42 @@ def test_a_phone_runs_a_whole_visit_over_http(live_server, field):
     assert run(phone, BUNDLE, known=bundle["version"])["assignmentBundle"]["unchanged"] is True
 
     visit_id = assignment["visit"]["id"]
-    checked_in = run(phone, CHECK_IN, visit=visit_id, lat=NEAR[0], lon=NEAR[1], time=timezone.now().isoformat())
+    checked_in = run(
+        phone, CHECK_IN, visit=visit_id, lat=NEAR[0], lon=NEAR[1], time=timezone.now().isoformat()
+    )
     assert checked_in["checkIn"]["errors"] == [] and checked_in["checkIn"]["visit"]["status"] == "IN_PROGRESS"
     for criterion in criteria:
         result = "FAIL" if criterion["code"] == "OSS-05" else "PASS"
-        assert run(phone, ANSWER, visit=visit_id, code=criterion["code"], result=result)["answerCriterion"]["errors"] == []
+        assert (
+            run(phone, ANSWER, visit=visit_id, code=criterion["code"], result=result)["answerCriterion"][
+                "errors"
+            ]
+            == []
+        )
 
     # The finding names two photos; one is uploaded before it (background uploader), one after.
     finding_id, early, late = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
-    early_photo = images.jpeg(images.photo("coffee"), images.exif(captured_at=timezone.localtime().replace(
-        tzinfo=None, microsecond=0), offset="+07:00", gps=NEAR))
-    plain = requests.post(f"{url}/api/evidence", data={"id": early, "findingId": finding_id},
-                          files={"file": ("early.jpg", early_photo, "image/jpeg")},
-                          headers={"Authorization": f"Bearer {login['mobileLogin']['token']}"}, timeout=30)
+    early_photo = images.jpeg(
+        images.photo("coffee"),
+        images.exif(
+            captured_at=timezone.localtime().replace(tzinfo=None, microsecond=0), offset="+07:00", gps=NEAR
+        ),
+    )
+    plain = requests.post(
+        f"{url}/api/evidence",
+        data={"id": early, "findingId": finding_id},
+        files={"file": ("early.jpg", early_photo, "image/jpeg")},
+        headers={"Authorization": f"Bearer {login['mobileLogin']['token']}"},
+        timeout=30,
+    )
     assert plain.status_code == 201, plain.text
-    recorded = run(phone, FINDING, id=finding_id, visit=visit_id, code="OSS-05", photos=[early, late])["recordFinding"]
+    recorded = run(phone, FINDING, id=finding_id, visit=visit_id, code="OSS-05", photos=[early, late])[
+        "recordFinding"
+    ]
     assert recorded["errors"] == []
-    assert sorted((e["uuid"], e["stored"]) for e in recorded["finding"]["evidence"]) == sorted([(early, True), (late, False)])
+    assert sorted((e["uuid"], e["stored"]) for e in recorded["finding"]["evidence"]) == sorted(
+        [(early, True), (late, False)]
+    )
 
     late_photo = images.jpeg(images.photo("astronaut"))
     file = FileVar(io.BytesIO(late_photo), filename="late.jpg", content_type="image/jpeg")
@@ -96,9 +117,14 @@ def test_a_phone_runs_a_whole_visit_over_http(live_server, field):
     finding = Finding.objects.get(uuid=finding_id)
     assert finding.visit == visit and finding.deadline is not None
     assert {e.sha256 for e in Evidence.objects.filter(finding=finding)} == {
-        hashlib.sha256(early_photo).hexdigest(), hashlib.sha256(late_photo).hexdigest()}
-    served = requests.get(f"{url}/api/evidence/{early}/original", timeout=30,
-                          headers={"Authorization": f"Bearer {login['mobileLogin']['token']}"})
+        hashlib.sha256(early_photo).hexdigest(),
+        hashlib.sha256(late_photo).hexdigest(),
+    }
+    served = requests.get(
+        f"{url}/api/evidence/{early}/original",
+        timeout=30,
+        headers={"Authorization": f"Bearer {login['mobileLogin']['token']}"},
+    )
     assert served.status_code == 200 and served.content == early_photo
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"visit.check_in", "finding.create", "evidence.upload", "visit.submit"} <= actions

@@ -11,7 +11,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+]
 VIEWPORTS = {"phone": {"width": 360, "height": 760}, "desktop": {"width": 1280, "height": 860}}
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,8 +40,9 @@ def chromium(monkeypatch):
 @pytest.mark.parametrize("role", ["ward_head", "home_affairs"])
 def test_sign_in_home_and_sign_out(chromium, live_server, role_users, role, viewport):
     user = role_users[role]
-    context = chromium.new_context(locale="vi-VN", viewport=VIEWPORTS[viewport],
-                                   extra_http_headers={"Accept-Language": "vi"})
+    context = chromium.new_context(
+        locale="vi-VN", viewport=VIEWPORTS[viewport], extra_http_headers={"Accept-Language": "vi"}
+    )
     page = context.new_page()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 

@@ -28,7 +28,11 @@ def test_the_app_names_only_documents_of_the_contract():
 
 def test_the_worker_caches_the_whole_shell_so_the_app_opens_offline():
     shell = set(re.findall(r'"(/app/[^"]*)"', (APP / "sw.js").read_text()))
-    files = {f"/app/{p.relative_to(APP)}" for p in APP.rglob("*") if p.is_file() and p.name not in ("sw.js", "index.html")}
+    files = {
+        f"/app/{p.relative_to(APP)}"
+        for p in APP.rglob("*")
+        if p.is_file() and p.name not in ("sw.js", "index.html")
+    }
     files |= {"/app/"} | {f"/app/operations/{p.name}" for p in OPERATIONS}
     assert files <= shell, files - shell
 
@@ -38,14 +42,23 @@ def test_files_are_served_with_their_types_and_the_worker_may_control_the_app(cl
     assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
     assert page["Cache-Control"] == "no-cache"
     worker = client.get("/app/sw.js")
-    assert worker["Service-Worker-Allowed"] == "/app/" and worker["Content-Type"].startswith("text/javascript")
+    assert worker["Service-Worker-Allowed"] == "/app/" and worker["Content-Type"].startswith(
+        "text/javascript"
+    )
     manifest = client.get("/app/manifest.webmanifest")
     assert json.loads(b"".join(manifest.streaming_content))["start_url"] == "/app/"
     document = client.get("/app/operations/SyncBatch.graphql")
     assert b"syncBatch" in b"".join(document.streaming_content)
 
 
-@pytest.mark.parametrize("path", ["/app/../backend/settings.py", "/app/%2e%2e/manage.py", "/app/missing.js",
-                                  "/app/operations/..%2fschema.graphql"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/app/../backend/settings.py",
+        "/app/%2e%2e/manage.py",
+        "/app/missing.js",
+        "/app/operations/..%2fschema.graphql",
+    ],
+)
 def test_nothing_outside_the_app_is_served(client: Client, path):
     assert client.get(path).status_code == 404

@@ -17,8 +17,17 @@ def scene(world) -> World:
     snv, w01 = world.units["P1-SNV"], world.units["W01"]
     visit = Visit.objects.get(plan=plan, unit=snv, kind=VisitKind.PERIODIC)
     Visit.objects.filter(pk=visit.pk).update(status="submitted", checked_in_at=at(date(2027, 3, 3)))
-    add_finding(snv, "OSS-05", "major", date(2027, 3, 5), date(2027, 3, 26), visit=visit,
-                answered=date(2027, 3, 10), state="accepted", author=inspector)
+    add_finding(
+        snv,
+        "OSS-05",
+        "major",
+        date(2027, 3, 5),
+        date(2027, 3, 26),
+        visit=visit,
+        answered=date(2027, 3, 10),
+        state="accepted",
+        author=inspector,
+    )
     add_finding(w01, "OSS-10", "critical", date(2027, 3, 2), date(2027, 3, 9), author=inspector)
     add_finding(w01, "OSS-10", "minor", date(2027, 3, 20), date(2027, 5, 4), author=inspector)
     return world

@@ -74,7 +74,9 @@ def test_english_with_lang_en_and_it_is_remembered(world):
 
 def test_filters_sort_and_year_in_the_url(world):
     client = signed_in(world.reviewer)
-    response = client.get("/board/", {"kind": "DEPARTMENT", "sort": "NAME", "year": "2027", "severity": "MAJOR"})
+    response = client.get(
+        "/board/", {"kind": "DEPARTMENT", "sort": "NAME", "year": "2027", "severity": "MAJOR"}
+    )
     config = config_of(response)
     assert config["year"] == 2027
     assert config["filters"] == {"kind": "DEPARTMENT", "severity": "MAJOR", "sort": "NAME"}
@@ -112,8 +114,9 @@ def test_the_head_of_an_authority_with_units_under_it_gets_its_own_board(world):
     from inspections.models import OrgUnit, OrgUnitKind
 
     ward = world.units["W02"]
-    OrgUnit.objects.add_child(ward, instance=OrgUnit(code="W02-K1", kind=OrgUnitKind.WARD, name="Khu phố 1",
-                                                     parent=ward))
+    OrgUnit.objects.add_child(
+        ward, instance=OrgUnit(code="W02-K1", kind=OrgUnitKind.WARD, name="Khu phố 1", parent=ward)
+    )
     head = world.unit_people(OrgUnit.objects.get(pk=ward.pk))[0]
     response = signed_in(head).get("/board/")
     assert response.status_code == 200

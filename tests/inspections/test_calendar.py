@@ -13,14 +13,23 @@ from inspections.services.calendar import (
 )
 
 
-@pytest.mark.parametrize("day", [
-    date(2026, 1, 1),  # New Year
-    date(2026, 2, 16), date(2026, 2, 17), date(2026, 2, 20),  # Tết Bính Ngọ
-    date(2026, 4, 27),  # Hùng Kings (observed, the day itself is a Sunday)
-    date(2026, 4, 30), date(2026, 5, 1),  # Reunification, Labour Day
-    date(2026, 8, 31), date(2026, 9, 1), date(2026, 9, 2),  # National Day and the substitute day off
-    date(2026, 11, 21), date(2026, 11, 22),  # a weekend
-])
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2026, 1, 1),  # New Year
+        date(2026, 2, 16),
+        date(2026, 2, 17),
+        date(2026, 2, 20),  # Tết Bính Ngọ
+        date(2026, 4, 27),  # Hùng Kings (observed, the day itself is a Sunday)
+        date(2026, 4, 30),
+        date(2026, 5, 1),  # Reunification, Labour Day
+        date(2026, 8, 31),
+        date(2026, 9, 1),
+        date(2026, 9, 2),  # National Day and the substitute day off
+        date(2026, 11, 21),
+        date(2026, 11, 22),  # a weekend
+    ],
+)
 def test_days_off(day):
     assert not is_working_day(day)
 
@@ -45,7 +54,14 @@ def test_add_working_days_across_30_4_and_2_9():
 
 def test_helpers_agree():
     days = working_days_between(date(2026, 4, 27), date(2026, 5, 8))
-    assert days == [date(2026, 4, 28), date(2026, 4, 29), date(2026, 5, 4), date(2026, 5, 5), date(2026, 5, 6),
-                    date(2026, 5, 7), date(2026, 5, 8)]
+    assert days == [
+        date(2026, 4, 28),
+        date(2026, 4, 29),
+        date(2026, 5, 4),
+        date(2026, 5, 5),
+        date(2026, 5, 6),
+        date(2026, 5, 7),
+        date(2026, 5, 8),
+    ]
     assert count_working_days(date(2026, 4, 27), date(2026, 5, 8)) == 7
     assert next_working_day(date(2026, 4, 30)) == date(2026, 5, 4)

@@ -26,26 +26,53 @@ def surfaces(plan, visit_id, unit):
     plan_id = gid("Plan", plan.pk)
     unit_id = gid("OrgUnit", unit.pk)
     return [
-        ("list", "{ visits(first: 50) { totalCount edges { node { id kind plannedDate unit { code } } } } }", {}),
+        (
+            "list",
+            "{ visits(first: 50) { totalCount edges { node { id kind plannedDate unit { code } } } } }",
+            {},
+        ),
         ("surprise filter", "{ visits(first: 50, kind: SURPRISE) { totalCount edges { node { id } } } }", {}),
         ("status filter", "{ visits(first: 50, status: PLANNED) { totalCount } }", {}),
-        ("unit filter", "query($u: ID!) { visits(first: 50, unit: $u) { totalCount edges { node { id } } } }",
-         {"u": unit_id}),
+        (
+            "unit filter",
+            "query($u: ID!) { visits(first: 50, unit: $u) { totalCount edges { node { id } } } }",
+            {"u": unit_id},
+        ),
         ("plan filter", "query($p: ID!) { visits(first: 50, plan: $p) { totalCount } }", {"p": plan_id}),
-        ("node", "query($id: ID!) { node(id: $id) { id ... on Visit { kind plannedDate } } }", {"id": visit_id}),
+        (
+            "node",
+            "query($id: ID!) { node(id: $id) { id ... on Visit { kind plannedDate } } }",
+            {"id": visit_id},
+        ),
         ("visit", "query($id: ID!) { visit(id: $id) { id plannedDate } }", {"id": visit_id}),
         ("plan", "query($p: ID!) { plan(id: $p) { id visits(first: 50) { totalCount } } }", {"p": plan_id}),
-        ("coverage", "query($p: ID!) { planCoverage(planId: $p) { plannedUnits visitedUnits } }", {"p": plan_id}),
-        ("commitment", "query($p: ID!) { planCommitment(planId: $p) { commitment inputsDigest } }", {"p": plan_id}),
-        ("assign error", """mutation($id: ID!, $who: [ID!]!) { assignInspectors(visitId: $id, inspectorIds: $who) {
-            errors { field code message } } }""", {"id": visit_id, "who": []}),
+        (
+            "coverage",
+            "query($p: ID!) { planCoverage(planId: $p) { plannedUnits visitedUnits } }",
+            {"p": plan_id},
+        ),
+        (
+            "commitment",
+            "query($p: ID!) { planCommitment(planId: $p) { commitment inputsDigest } }",
+            {"p": plan_id},
+        ),
+        (
+            "assign error",
+            """mutation($id: ID!, $who: [ID!]!) { assignInspectors(visitId: $id, inspectorIds: $who) {
+            errors { field code message } } }""",
+            {"id": visit_id, "who": []},
+        ),
     ]
 
 
 def ask(client, token, query, variables):
     with CaptureQueriesContext(connection) as queries:
-        response = client.post("/graphql/", json.dumps({"query": query, "variables": variables}),
-                               content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+        response = client.post(
+            "/graphql/",
+            json.dumps({"query": query, "variables": variables}),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
     return response.status_code, response.content, len(queries)
 
 
@@ -56,13 +83,21 @@ def test_every_surface_hides_the_surprise_visit_until_check_in(world, who):
     head, staff = world.unit_people(hidden.unit)
     token = token_for(head if who == "head" else staff)
     client = Client()
-    client.post("/graphql/", json.dumps({"query": "{ me { id } }"}), content_type="application/json",
-                HTTP_AUTHORIZATION=f"Bearer {token}")  # the token's first use is not measured
+    client.post(
+        "/graphql/",
+        json.dumps({"query": "{ me { id } }"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )  # the token's first use is not measured
 
-    before = {name: ask(client, token, query, variables)
-              for name, query, variables in surfaces(plan, gid("Visit", hidden.pk), hidden.unit)}
-    as_missing = {name: ask(client, token, query, variables)
-                  for name, query, variables in surfaces(plan, MISSING_VISIT, hidden.unit)}
+    before = {
+        name: ask(client, token, query, variables)
+        for name, query, variables in surfaces(plan, gid("Visit", hidden.pk), hidden.unit)
+    }
+    as_missing = {
+        name: ask(client, token, query, variables)
+        for name, query, variables in surfaces(plan, MISSING_VISIT, hidden.unit)
+    }
     assert before["node"] == as_missing["node"] and before["visit"] == as_missing["visit"]
     assert before["assign error"] == as_missing["assign error"]
     assert b'"node":null' in before["node"][1]
@@ -70,8 +105,10 @@ def test_every_surface_hides_the_surprise_visit_until_check_in(world, who):
     # The whole world, seen from the unit, is the same as a world where the visit was never drawn.
     with transaction.atomic():
         Visit.objects.filter(pk=hidden.pk).delete()
-        without = {name: ask(client, token, query, variables)
-                   for name, query, variables in surfaces(plan, gid("Visit", hidden.pk), hidden.unit)}
+        without = {
+            name: ask(client, token, query, variables)
+            for name, query, variables in surfaces(plan, gid("Visit", hidden.pk), hidden.unit)
+        }
         transaction.set_rollback(True)  # the visit comes back
     for name in before:
         if name in ("node", "visit", "assign error"):
@@ -80,8 +117,10 @@ def test_every_surface_hides_the_surprise_visit_until_check_in(world, who):
 
     # Check-in reveals it everywhere the unit looks.
     Visit.objects.filter(pk=hidden.pk).update(status=VisitStatus.IN_PROGRESS, checked_in_at=timezone.now())
-    after = {name: ask(client, token, query, variables)
-             for name, query, variables in surfaces(plan, gid("Visit", hidden.pk), hidden.unit)}
+    after = {
+        name: ask(client, token, query, variables)
+        for name, query, variables in surfaces(plan, gid("Visit", hidden.pk), hidden.unit)
+    }
     assert gid("Visit", hidden.pk).encode() in after["list"][1]
     assert gid("Visit", hidden.pk).encode() in after["node"][1]
     assert b'"SURPRISE"' in after["node"][1]
@@ -100,8 +139,10 @@ def test_the_admin_hides_it_too(world, who):
     client.force_login(person)
     listing = client.get("/admin/inspections/visit/")
     assert listing.status_code == 200 and hidden not in listing.context["cl"].queryset
-    assert client.get(f"/admin/inspections/visit/{hidden.pk}/change/").status_code == \
-        client.get("/admin/inspections/visit/987654/change/").status_code
+    assert (
+        client.get(f"/admin/inspections/visit/{hidden.pk}/change/").status_code
+        == client.get("/admin/inspections/visit/987654/change/").status_code
+    )
     Visit.objects.filter(pk=hidden.pk).update(status=VisitStatus.IN_PROGRESS)
     assert hidden in client.get("/admin/inspections/visit/").context["cl"].queryset
 
@@ -141,7 +182,10 @@ def test_the_seed_is_nowhere_in_the_api_before_close(world):
             return ""
         parts = []
         for name, field in named.fields.items():
-            if any(arg.type.__class__ is GraphQLNonNull and arg.default_value is None for arg in field.args.values()):
+            if any(
+                arg.type.__class__ is GraphQLNonNull and arg.default_value is None
+                for arg in field.args.values()
+            ):
                 continue  # needs an argument we cannot invent
             inner = get_named_type(field.type)
             if isinstance(inner, GraphQLObjectType):
@@ -157,10 +201,15 @@ def test_the_seed_is_nowhere_in_the_api_before_close(world):
     assert isinstance(GraphQLList, type)
     plan_id = gid("Plan", plan.pk)
     roots = {
-        "plan": f'plan(id: "{plan_id}")', "planCommitment": f'planCommitment(planId: "{plan_id}")',
-        "verifyDraw": f'verifyDraw(planId: "{plan_id}")', "previewDraw": f'previewDraw(planId: "{plan_id}")',
-        "planCoverage": f'planCoverage(planId: "{plan_id}")', "plans": "plans(first: 20)",
-        "visits": "visits(first: 50)", "me": "me", "orgUnits": "orgUnits(first: 20)",
+        "plan": f'plan(id: "{plan_id}")',
+        "planCommitment": f'planCommitment(planId: "{plan_id}")',
+        "verifyDraw": f'verifyDraw(planId: "{plan_id}")',
+        "previewDraw": f'previewDraw(planId: "{plan_id}")',
+        "planCoverage": f'planCoverage(planId: "{plan_id}")',
+        "plans": "plans(first: 20)",
+        "visits": "visits(first: 50)",
+        "me": "me",
+        "orgUnits": "orgUnits(first: 20)",
     }
     token = token_for(world.admin)
     with override_settings(GRAPHQL_MAX_DEPTH=50, GRAPHQL_MAX_FIELDS=100000, GRAPHQL_MAX_DOCUMENT_BYTES=10**7):
@@ -168,13 +217,19 @@ def test_the_seed_is_nowhere_in_the_api_before_close(world):
             field = graphql_schema.query_type.fields[root_name]
             body = selection(field.type, 4)
             query = "{ " + call + (" " + body if body else "") + " }"
-            response = Client().post("/graphql/", json.dumps({"query": query}), content_type="application/json",
-                                     HTTP_AUTHORIZATION=f"Bearer {token}")
+            response = Client().post(
+                "/graphql/",
+                json.dumps({"query": query}),
+                content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {token}",
+            )
             assert response.status_code == 200, response.content[:500]
             assert "errors" not in response.json(), (root_name, response.json()["errors"][:2])
             assert seed not in response.content.decode(), root_name
     # No type in the schema even has a field for the secret itself.
     for type_ in graphql_schema.type_map.values():
         if isinstance(type_, GraphQLObjectType):
-            assert not any("seed" in name.lower() and name != "revealedSeed" for name in type_.fields), type_.name
+            assert not any("seed" in name.lower() and name != "revealedSeed" for name in type_.fields), (
+                type_.name
+            )
     assert date.today()  # the walk ran

@@ -27,10 +27,17 @@ WEIGHTS = [Decimal(w) for w in ("1", "1", "1", "1.5", "2", "2.5", "4", "1", "1",
 
 def inputs(count=4, weights=WEIGHTS, **changes) -> DrawInputs:
     base = DrawInputs(
-        plan=1, authority="79", period_start=date(2026, 1, 1), period_end=date(2026, 12, 31),
-        surprise_count=count, floor=Decimal("0.1"), ceiling=Decimal("0.95"),
+        plan=1,
+        authority="79",
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 12, 31),
+        surprise_count=count,
+        floor=Decimal("0.1"),
+        ceiling=Decimal("0.95"),
         units=tuple((f"U{i:02d}", w) for i, w in enumerate(weights)),
-        working_days=DAYS, capacity_per_day=2, booked=((date(2026, 3, 2), 2),),
+        working_days=DAYS,
+        capacity_per_day=2,
+        booked=((date(2026, 3, 2), 2),),
     )
     return replace(base, **changes)
 
@@ -81,8 +88,7 @@ def test_empirical_inclusion_matches_the_stated_probability():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.decimals(min_value=1, max_value=4, places=3), min_size=2, max_size=60),
-       st.data())
+@given(st.lists(st.decimals(min_value=1, max_value=4, places=3), min_size=2, max_size=60), st.data())
 def test_probabilities_sum_to_the_count_with_a_floor_and_never_certain(weights, data):
     n = len(weights)
     count = data.draw(st.integers(min_value=max(1, -(-n // 10)), max_value=n - 1))

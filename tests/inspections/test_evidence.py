@@ -38,8 +38,14 @@ def post_photo(token, data: bytes, *, evidence_id=None, finding_id=None, name="p
     upload = io.BytesIO(data)
     upload.name = name
     return (client or Client()).post(
-        UPLOAD_URL, {"id": str(evidence_id or uuid.uuid4()), "findingId": str(finding_id or uuid.uuid4()),
-                     "file": upload}, HTTP_AUTHORIZATION=f"Bearer {token}")
+        UPLOAD_URL,
+        {
+            "id": str(evidence_id or uuid.uuid4()),
+            "findingId": str(finding_id or uuid.uuid4()),
+            "file": upload,
+        },
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
 
 
 def stored_files(media) -> list:
@@ -50,10 +56,22 @@ def open_finding(field, *, evidence_ids=()):
     """Check in and record a finding on OSS-05 through the services, as the phone's first operations would."""
     visit = Visit.objects.get(pk=field.visit.pk)
     if visit.status == "planned":
-        check_in(visit, actor=field.inspector, latitude=NEAR[0], longitude=NEAR[1], accuracy_m=10,
-                 device_time=timezone.now())
-    return record_finding(visit, actor=field.inspector, client_id=uuid.uuid4(), criterion_code="OSS-05",
-                          text="Không niêm yết phí", evidence_ids=list(evidence_ids))
+        check_in(
+            visit,
+            actor=field.inspector,
+            latitude=NEAR[0],
+            longitude=NEAR[1],
+            accuracy_m=10,
+            device_time=timezone.now(),
+        )
+    return record_finding(
+        visit,
+        actor=field.inspector,
+        client_id=uuid.uuid4(),
+        criterion_code="OSS-05",
+        text="Không niêm yết phí",
+        evidence_ids=list(evidence_ids),
+    )
 
 
 # --- what is kept of a photo ----------------------------------------------------------------------------------
@@ -70,7 +88,9 @@ def test_a_phone_photo_is_kept_byte_for_byte_with_its_exif(field, media_storage)
     assert evidence.finding == finding and evidence.content_type == "image/jpeg"
     assert (evidence.width, evidence.height) == (600, 400)  # skimage's coffee
     assert evidence.captured_at == timezone.make_aware(CAPTURED)  # +07:00 is Vietnam's time
-    assert evidence.latitude == pytest.approx(GPS[0], abs=1e-6) and evidence.longitude == pytest.approx(GPS[1], abs=1e-6)
+    assert evidence.latitude == pytest.approx(GPS[0], abs=1e-6) and evidence.longitude == pytest.approx(
+        GPS[1], abs=1e-6
+    )
     with default_storage.open(evidence.file_name) as handle:
         assert handle.read() == data  # the original bytes, unchanged
     assert AuditEntry.objects.filter(action="evidence.upload", object_id=str(evidence.uuid)).count() == 1
@@ -82,20 +102,26 @@ def test_a_sideways_photo_gets_an_upright_thumbnail(field):
     stored = images.sideways(upright, 6)  # what the phone writes: 400 × 600 with orientation 6
     data = images.jpeg(stored, images.exif(orientation=6))
     evidence_id = post_photo(field.token, data, finding_id=finding.uuid).json()["evidence"]["id"]
-    response = Client().get(f"/api/evidence/{evidence_id}/thumbnail", HTTP_AUTHORIZATION=f"Bearer {field.token}")
+    response = Client().get(
+        f"/api/evidence/{evidence_id}/thumbnail", HTTP_AUTHORIZATION=f"Bearer {field.token}"
+    )
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     thumbnail = Image.open(io.BytesIO(response.content)).convert("RGB")
     assert thumbnail.size == (480, 320)  # landscape again, longest side 480
     expected = np.asarray(upright.resize(thumbnail.size), dtype=float)
-    wrong_way = np.asarray(stored.rotate(90, expand=True).resize(thumbnail.size), dtype=float)  # turned the wrong way
+    wrong_way = np.asarray(
+        stored.rotate(90, expand=True).resize(thumbnail.size), dtype=float
+    )  # turned the wrong way
     got = np.asarray(thumbnail, dtype=float)
     assert np.abs(got - expected).mean() < 8 < np.abs(got - wrong_way).mean()
     original = Evidence.objects.get(uuid=evidence_id)
     assert (original.width, original.height) == (400, 600)  # the original stays as the phone stored it
 
 
-@pytest.mark.parametrize("encode, content_type", [(images.png, "image/png"), (images.webp, "image/webp"),
-                                                  (images.heic, "image/heic")])
+@pytest.mark.parametrize(
+    "encode, content_type",
+    [(images.png, "image/png"), (images.webp, "image/webp"), (images.heic, "image/heic")],
+)
 def test_png_webp_and_heic_are_accepted(field, encode, content_type):
     finding = open_finding(field)
     data = encode(images.photo("astronaut"), images.exif(captured_at=CAPTURED, offset="+07:00"))
@@ -112,7 +138,11 @@ REFUSED = {
     "truncated JPEG": (lambda: phone_photo()[: len(phone_photo()) // 2], "TRUNCATED_IMAGE", 400),
     "SVG": (images.svg, "UNSUPPORTED_FORMAT", 400),
     "GIF": (lambda: images.gif(images.photo()), "UNSUPPORTED_FORMAT", 400),
-    "PNG declaring 100,000 × 100,000": (lambda: images.png_declaring(100_000, 100_000), "IMAGE_TOO_LARGE", 400),
+    "PNG declaring 100,000 × 100,000": (
+        lambda: images.png_declaring(100_000, 100_000),
+        "IMAGE_TOO_LARGE",
+        400,
+    ),
     "empty file": (lambda: b"", "EMPTY_FILE", 400),
 }
 
@@ -150,8 +180,11 @@ def test_uploads_need_a_signed_in_inspector_of_the_visit(field):
     other = field.world.inspectors[1]  # an inspector not on this visit
     response = post_photo(token_for(other), phone_photo(), finding_id=finding.uuid)
     assert response.status_code == 400 and response.json()["errors"][0]["code"] == "NOT_ASSIGNED"
-    bad = Client().post(UPLOAD_URL, {"id": "not-a-uuid", "findingId": str(finding.uuid)},
-                        HTTP_AUTHORIZATION=f"Bearer {field.token}")
+    bad = Client().post(
+        UPLOAD_URL,
+        {"id": "not-a-uuid", "findingId": str(finding.uuid)},
+        HTTP_AUTHORIZATION=f"Bearer {field.token}",
+    )
     assert [(e["field"], e["code"]) for e in bad.json()["errors"]] == [("id", "INVALID")]
     assert not Evidence.objects.exists()
 
@@ -171,7 +204,9 @@ def test_retries_and_the_same_file_twice_are_stored_once(field, media_storage):
     assert again.status_code == 200 and again.json()["evidence"]["id"] == str(evidence_id)
     assert Evidence.objects.count() == 1 and len(stored_files(media_storage)) == 2  # original and thumbnail
     # Other bytes under a used id are a conflict, and change nothing.
-    clash = post_photo(field.token, phone_photo("astronaut"), evidence_id=evidence_id, finding_id=finding.uuid)
+    clash = post_photo(
+        field.token, phone_photo("astronaut"), evidence_id=evidence_id, finding_id=finding.uuid
+    )
     assert clash.status_code == 400 and clash.json()["errors"][0]["code"] == "CONFLICT"
     assert Evidence.objects.get().sha256 == hashlib.sha256(data).hexdigest()
     assert AuditEntry.objects.filter(action="evidence.upload").count() == 1
@@ -180,13 +215,30 @@ def test_retries_and_the_same_file_twice_are_stored_once(field, media_storage):
 def test_a_photo_may_arrive_before_or_after_its_finding(field):
     early_id, late_id, finding_uuid = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     visit = Visit.objects.get(pk=field.visit.pk)
-    check_in(visit, actor=field.inspector, latitude=NEAR[0], longitude=NEAR[1], accuracy_m=10,
-             device_time=timezone.now())
+    check_in(
+        visit,
+        actor=field.inspector,
+        latitude=NEAR[0],
+        longitude=NEAR[1],
+        accuracy_m=10,
+        device_time=timezone.now(),
+    )
     # The photo first: kept under the finding's id, which does not exist yet.
-    assert post_photo(field.token, phone_photo("coffee"), evidence_id=early_id, finding_id=finding_uuid).status_code == 201
+    assert (
+        post_photo(
+            field.token, phone_photo("coffee"), evidence_id=early_id, finding_id=finding_uuid
+        ).status_code
+        == 201
+    )
     assert Evidence.objects.get(uuid=early_id).finding is None
-    finding = record_finding(visit, actor=field.inspector, client_id=finding_uuid, criterion_code="OSS-05",
-                             text="Không niêm yết phí", evidence_ids=[early_id, late_id])
+    finding = record_finding(
+        visit,
+        actor=field.inspector,
+        client_id=finding_uuid,
+        criterion_code="OSS-05",
+        text="Không niêm yết phí",
+        evidence_ids=[early_id, late_id],
+    )
     assert Evidence.objects.get(uuid=early_id).finding == finding
     assert Evidence.objects.get(uuid=late_id).stored_at is None  # a slot the upload will fill
     # Submitted: the slot it named still takes its photo; a new photo does not.
@@ -214,32 +266,47 @@ def multipart(token, operations, mapping, files):
 def test_graphql_multipart_upload(field):
     finding = open_finding(field)
     data, evidence_id = phone_photo(), str(uuid.uuid4())
-    operations = {"query": UPLOAD_GQL, "variables": {"id": evidence_id, "finding": str(finding.uuid), "file": None}}
+    operations = {
+        "query": UPLOAD_GQL,
+        "variables": {"id": evidence_id, "finding": str(finding.uuid), "file": None},
+    }
     response = multipart(field.token, operations, {"0": ["variables.file"]}, {"0": data})
     assert response.status_code == 200, response.content
     payload = response.json()["data"]["uploadEvidence"]
     assert payload["errors"] == [] and payload["created"] is True
     assert payload["evidence"]["sha256"] == hashlib.sha256(data).hexdigest() and payload["evidence"]["stored"]
     assert payload["evidence"]["thumbnailUrl"] == f"/api/evidence/{evidence_id}/thumbnail"
-    retry = multipart(field.token, operations, {"0": ["variables.file"]}, {"0": data}).json()["data"]["uploadEvidence"]
+    retry = multipart(field.token, operations, {"0": ["variables.file"]}, {"0": data}).json()["data"][
+        "uploadEvidence"
+    ]
     assert retry["created"] is False and Evidence.objects.count() == 1
     # The same typed errors as the plain endpoint, and nothing stored.
     operations["variables"]["id"] = str(uuid.uuid4())
     refused = multipart(field.token, operations, {"0": ["variables.file"]}, {"0": images.svg()})
     assert refused.json()["data"]["uploadEvidence"]["errors"] == [
-        {"field": "file", "code": "UNSUPPORTED_FORMAT", "message": "Photos must be JPEG, PNG, WebP or HEIC, not SVG."}]
+        {
+            "field": "file",
+            "code": "UNSUPPORTED_FORMAT",
+            "message": "Photos must be JPEG, PNG, WebP or HEIC, not SVG.",
+        }
+    ]
     assert Evidence.objects.count() == 1
 
 
-@pytest.mark.parametrize("mapping, files, message", [
-    ({"0": ["variables.file"]}, {}, "missing"),
-    ({"0": ["variables.nowhere.file"]}, {"0": b"x"}, "does not exist"),
-    ({"0": ["variables.id"]}, {"0": b"x"}, "must point at a null"),
-    (["variables.file"], {"0": b"x"}, "'map' must be"),
-])
+@pytest.mark.parametrize(
+    "mapping, files, message",
+    [
+        ({"0": ["variables.file"]}, {}, "missing"),
+        ({"0": ["variables.nowhere.file"]}, {"0": b"x"}, "does not exist"),
+        ({"0": ["variables.id"]}, {"0": b"x"}, "must point at a null"),
+        (["variables.file"], {"0": b"x"}, "'map' must be"),
+    ],
+)
 def test_a_malformed_multipart_request_is_a_400(field, mapping, files, message):
-    operations = {"query": UPLOAD_GQL, "variables": {"id": str(uuid.uuid4()), "finding": str(uuid.uuid4()),
-                                                     "file": None}}
+    operations = {
+        "query": UPLOAD_GQL,
+        "variables": {"id": str(uuid.uuid4()), "finding": str(uuid.uuid4()), "file": None},
+    }
     response = multipart(field.token, operations, mapping, files)
     assert response.status_code == 400 and message in response.json()["errors"][0]["message"]
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
@@ -266,8 +333,14 @@ def test_photos_are_served_only_to_those_who_may_see_the_finding(field):
     assert fetch(evidence_id, token_for(head)).status_code == 404  # not linked yet: only its sender sees it
     assert fetch(evidence_id, field.token).content == data
     open_finding(field)  # checks in
-    record_finding(Visit.objects.get(pk=field.visit.pk), actor=field.inspector, client_id=finding_uuid,
-                   criterion_code="OSS-06", text="Sổ theo dõi hồ sơ ghi thiếu", evidence_ids=[evidence_id])
+    record_finding(
+        Visit.objects.get(pk=field.visit.pk),
+        actor=field.inspector,
+        client_id=finding_uuid,
+        criterion_code="OSS-06",
+        text="Sổ theo dõi hồ sơ ghi thiếu",
+        evidence_ids=[evidence_id],
+    )
     for user in (field.inspector, head, staff, people.reviewer):
         response = fetch(evidence_id, token_for(user))
         assert response.status_code == 200 and response.content == data, user.username
@@ -279,8 +352,11 @@ def test_photos_are_served_only_to_those_who_may_see_the_finding(field):
     other_province_reviewer = make_user("noivu-khac", Role.HOME_AFFAIRS, None)
     assert fetch(evidence_id, token_for(other_province_reviewer)).status_code == 404
     assert fetch(evidence_id).status_code == 401
-    cached = Client().get(f"/api/evidence/{evidence_id}/original", HTTP_AUTHORIZATION=f"Bearer {field.token}",
-                          HTTP_IF_NONE_MATCH=f'"{hashlib.sha256(data).hexdigest()}"')
+    cached = Client().get(
+        f"/api/evidence/{evidence_id}/original",
+        HTTP_AUTHORIZATION=f"Bearer {field.token}",
+        HTTP_IF_NONE_MATCH=f'"{hashlib.sha256(data).hexdigest()}"',
+    )
     assert cached.status_code == 304 and cached.content == b""
     assert Client().get("/media/" + Evidence.objects.get(uuid=evidence_id).file_name).status_code == 404
 
@@ -307,9 +383,14 @@ def test_the_finding_lists_its_photos_with_their_urls(field):
     evidence_id = post_photo(field.token, phone_photo(), finding_id=finding.uuid).json()["evidence"]["id"]
     query = "{ findings(first: 5) { edges { node { evidence { uuid stored originalUrl thumbnailUrl } } } } }"
     edges = gql(Client(), query, token=field.token)["data"]["findings"]["edges"]
-    assert edges[0]["node"]["evidence"] == [{"uuid": evidence_id, "stored": True,
-                                             "originalUrl": f"/api/evidence/{evidence_id}/original",
-                                             "thumbnailUrl": f"/api/evidence/{evidence_id}/thumbnail"}]
+    assert edges[0]["node"]["evidence"] == [
+        {
+            "uuid": evidence_id,
+            "stored": True,
+            "originalUrl": f"/api/evidence/{evidence_id}/original",
+            "thumbnailUrl": f"/api/evidence/{evidence_id}/thumbnail",
+        }
+    ]
 
 
 # --- the admin reads the record, never changes it -------------------------------------------------------------
@@ -328,7 +409,9 @@ def test_administrators_read_the_audit_log_and_nobody_edits_it(field):
     actions = {entry.action for entry in listing.context["cl"].queryset}
     assert {"visit.check_in", "finding.create", "evidence.upload"} <= actions
     entry = AuditEntry.objects.first()
-    assert client.post(f"/admin/inspections/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert (
+        client.post(f"/admin/inspections/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    )
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
     # Staff of a unit may hold the view permission for evidence, never the audit log of the province.
     head, _staff = field.world.unit_people(field.visit.unit)
@@ -338,9 +421,12 @@ def test_administrators_read_the_audit_log_and_nobody_edits_it(field):
     client.force_login(head)
     assert client.get("/admin/inspections/auditentry/").status_code == 403
     evidence = client.get("/admin/inspections/evidence/")
-    assert evidence.status_code == 200 and evidence.context["cl"].queryset.count() == 1  # checked in: theirs now
-    other_head, _ = field.world.unit_people(next(u for c, u in field.world.units.items()
-                                                 if c.startswith("W") and u != field.visit.unit))
+    assert (
+        evidence.status_code == 200 and evidence.context["cl"].queryset.count() == 1
+    )  # checked in: theirs now
+    other_head, _ = field.world.unit_people(
+        next(u for c, u in field.world.units.items() if c.startswith("W") and u != field.visit.unit)
+    )
     other_head.is_staff = True
     other_head.save()
     other_head.user_permissions.add(Permission.objects.get(codename="view_evidence"))

@@ -38,14 +38,17 @@ def test_board_exports_hold_the_query_figures(scene):
     header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert header[:3] == ["Thứ hạng", "Mã", "Đơn vị"]  # Vietnamese by default
     assert [(r[0], r[1], r[5], r[8], r[10]) for r in rows] == [
-        (row.rank, row.unit.code, row.score, row.findings["critical"], row.findings["minor"]) for row in expected.rows]
+        (row.rank, row.unit.code, row.score, row.findings["critical"], row.findings["minor"])
+        for row in expected.rows
+    ]
     assert rows[[r[1] for r in rows].index("W01")][2] == "Đơn vị W01"  # Vietnamese text intact
     response, body = get(scene.reviewer, board_url(scene, "csv", year))
     assert response.status_code == 200 and body.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for Excel
     lines = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert [line[1] for line in lines[1:]] == [row.unit.code for row in expected.rows]
     assert [[float(v) if v.replace(".", "").isdigit() else v for v in line] for line in lines[1:]] == [
-        [float(v) if isinstance(v, (int, float)) else ("" if v is None else v) for v in row] for row in rows]
+        [float(v) if isinstance(v, (int, float)) else ("" if v is None else v) for v in row] for row in rows
+    ]
 
 
 def test_findings_exports_and_who_may_export(scene):
@@ -53,7 +56,10 @@ def test_findings_exports_and_who_may_export(scene):
     response, body = get(scene.reviewer, url)
     lines = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert sorted((line[0], line[2], line[5]) for line in lines[1:]) == [
-        ("P1-SNV", "OSS-05", "major"), ("W01", "OSS-10", "critical"), ("W01", "OSS-10", "minor")]
+        ("P1-SNV", "OSS-05", "major"),
+        ("W01", "OSS-10", "critical"),
+        ("W01", "OSS-10", "minor"),
+    ]
     workbook = openpyxl.load_workbook(io.BytesIO(get(scene.reviewer, url.replace(".csv", ".xlsx"))[1]))
     assert workbook.active.max_row == 4
     head = scene.unit_people(scene.units["W01"])[0]
@@ -69,8 +75,12 @@ def test_the_unit_report_renders_as_pdf_with_photos(scene, media_storage):
     # A photo on the finding, through the real upload path (the visit is reopened for the upload).
     Visit.objects.filter(pk=finding.visit_id).update(status="in_progress")
     assign_inspectors(finding.visit, [scene.inspectors[0]], actor=scene.reviewer)
-    store_photo(actor=scene.inspectors[0], evidence_id=uuid.uuid4(), finding_id=finding.uuid,
-                data=images.jpeg(images.photo("coffee")))
+    store_photo(
+        actor=scene.inspectors[0],
+        evidence_id=uuid.uuid4(),
+        finding_id=finding.uuid,
+        data=images.jpeg(images.photo("coffee")),
+    )
     assert Evidence.objects.filter(finding=finding).count() == 1
     url = f"/api/exports/units/{gid('OrgUnit', snv.pk)}/report.pdf?year=2027"
     response, body = get(scene.reviewer, url)
@@ -94,6 +104,8 @@ def test_no_export_reveals_a_hidden_surprise_visit(world, clock):
     before_check_in = Visit.objects.filter(pk=hidden.pk)
     day = hidden.planned_date.strftime("%d/%m/%Y")
     assert day not in report_html(head, hidden.unit, hidden.planned_date.year)
-    assert day not in report_html(world.reviewer, hidden.unit, hidden.planned_date.year)  # not done: not listed
+    assert day not in report_html(
+        world.reviewer, hidden.unit, hidden.planned_date.year
+    )  # not done: not listed
     before_check_in.update(status="in_progress", checked_in_at=timezone.now())
     assert day in report_html(head, hidden.unit, hidden.planned_date.year)

@@ -36,8 +36,14 @@ def codes(payload):
 
 
 def checkin(field, position, reason=None, accuracy=10.0, time=None):
-    variables = {"visit": gid("Visit", field.visit.pk), "lat": position[0], "lon": position[1], "acc": accuracy,
-                 "time": time or now_iso(), "reason": reason}
+    variables = {
+        "visit": gid("Visit", field.visit.pk),
+        "lat": position[0],
+        "lon": position[1],
+        "acc": accuracy,
+        "time": time or now_iso(),
+        "reason": reason,
+    }
     return gql(Client(), CHECK_IN, variables, token=field.token)["data"]["checkIn"]
 
 
@@ -60,8 +66,10 @@ def test_check_in_inside_the_geofence(field):
 def test_check_in_outside_is_refused_unless_a_reason_is_given(field):
     refused = checkin(field, FAR)
     assert codes(refused) == [("latitude", "OUT_OF_GEOFENCE")] and 3_000 < refused["distanceMeters"] < 4_000
-    assert field.refresh().status == VisitStatus.PLANNED and not AuditEntry.objects.filter(
-        action="visit.check_in").exists()
+    assert (
+        field.refresh().status == VisitStatus.PLANNED
+        and not AuditEntry.objects.filter(action="visit.check_in").exists()
+    )
     accepted = checkin(field, FAR, reason="Trụ sở tạm ở nhà văn hóa khu phố")
     assert accepted["errors"] == [] and accepted["flags"] == ["outside_geofence"]
     assert field.refresh().check_in_reason == "Trụ sở tạm ở nhà văn hóa khu phố"
@@ -74,8 +82,9 @@ def test_accuracy_widens_the_fence_and_a_wrong_clock_is_flagged(field):
     assert field.refresh().check_in_device_time is not None
 
 
-@pytest.mark.parametrize("lat, lon, field_name", [(91, 106.7, "latitude"), (10.7, 181, "longitude"),
-                                                  (-90.0001, 0, "latitude")])
+@pytest.mark.parametrize(
+    "lat, lon, field_name", [(91, 106.7, "latitude"), (10.7, 181, "longitude"), (-90.0001, 0, "latitude")]
+)
 def test_bad_coordinates_are_refused(field, lat, lon, field_name):
     result = checkin(field, (lat, lon))
     assert codes(result) == [(field_name, "OUT_OF_RANGE")] and field.refresh().status == VisitStatus.PLANNED
@@ -85,16 +94,32 @@ def test_nan_and_infinite_coordinates_are_refused(field):
     # JSON cannot carry NaN, so GraphQL never sees one; the service refuses it all the same.
     for lat in (math.nan, math.inf):
         with pytest.raises(ValidationError) as refused:
-            check_in(field.visit, actor=field.inspector, latitude=lat, longitude=106.7, accuracy_m=5,
-                     device_time=timezone.now())
+            check_in(
+                field.visit,
+                actor=field.inspector,
+                latitude=lat,
+                longitude=106.7,
+                accuracy_m=5,
+                device_time=timezone.now(),
+            )
         assert refused.value.error_dict["latitude"][0].code == "out_of_range"
     assert field.refresh().status == VisitStatus.PLANNED
 
 
 def test_only_assigned_inspectors_check_in(field):
     other = token_for(field.world.inspectors[1])
-    result = gql(Client(), CHECK_IN, {"visit": gid("Visit", field.visit.pk), "lat": NEAR[0], "lon": NEAR[1],
-                                      "acc": 5.0, "time": now_iso()}, token=other)["data"]["checkIn"]
+    result = gql(
+        Client(),
+        CHECK_IN,
+        {
+            "visit": gid("Visit", field.visit.pk),
+            "lat": NEAR[0],
+            "lon": NEAR[1],
+            "acc": 5.0,
+            "time": now_iso(),
+        },
+        token=other,
+    )["data"]["checkIn"]
     assert codes(result) == [("visitId", "NOT_FOUND")]  # a surprise visit they are not on does not exist
 
 
@@ -105,44 +130,101 @@ def test_a_whole_visit_from_answers_to_submission_and_correction(field):
     assert len(criteria) >= 15
     # A critical finding on 28 April 2026: 5 working days skip 30/4, 1/5 and the weekend -> 7 May 2026.
     finding_id = str(uuid.uuid4())
-    recorded = gql(client, FINDING, {"id": finding_id, "visit": visit_id, "code": "OSS-03", "text": "Thu tiền ngoài quy định",
-                                     "at": aware(2026, 4, 28).isoformat()}, token=field.token)["data"]["recordFinding"]
+    recorded = gql(
+        client,
+        FINDING,
+        {
+            "id": finding_id,
+            "visit": visit_id,
+            "code": "OSS-03",
+            "text": "Thu tiền ngoài quy định",
+            "at": aware(2026, 4, 28).isoformat(),
+        },
+        token=field.token,
+    )["data"]["recordFinding"]
     assert recorded["errors"] == [] and recorded["finding"]["severity"] == "CRITICAL"
     assert recorded["finding"]["deadline"] == "2026-05-07"
     assert Answer.objects.get(visit=field.visit, criterion__code="OSS-03").result == "fail"
     # The same finding sent again is the same finding; other content under its id is a conflict.
-    again = gql(client, FINDING, {"id": finding_id, "visit": visit_id, "code": "OSS-03", "text": "Thu tiền ngoài quy định",
-                                  "at": aware(2026, 4, 28).isoformat()}, token=field.token)["data"]["recordFinding"]
+    again = gql(
+        client,
+        FINDING,
+        {
+            "id": finding_id,
+            "visit": visit_id,
+            "code": "OSS-03",
+            "text": "Thu tiền ngoài quy định",
+            "at": aware(2026, 4, 28).isoformat(),
+        },
+        token=field.token,
+    )["data"]["recordFinding"]
     assert again["finding"]["id"] == recorded["finding"]["id"] and Finding.objects.count() == 1
-    clash = gql(client, FINDING, {"id": finding_id, "visit": visit_id, "code": "OSS-03", "text": "Khác"},
-                token=field.token)["data"]["recordFinding"]
+    clash = gql(
+        client,
+        FINDING,
+        {"id": finding_id, "visit": visit_id, "code": "OSS-03", "text": "Khác"},
+        token=field.token,
+    )["data"]["recordFinding"]
     assert codes(clash) == [("id", "CONFLICT")]
     # A criterion with a finding cannot pass.
-    assert codes(gql(client, ANSWER, {"visit": visit_id, "code": "OSS-03", "result": "PASS"},
-                     token=field.token)["data"]["answerCriterion"]) == [("result", "CRITERION_HAS_FINDING")]
+    assert codes(
+        gql(client, ANSWER, {"visit": visit_id, "code": "OSS-03", "result": "PASS"}, token=field.token)[
+            "data"
+        ]["answerCriterion"]
+    ) == [("result", "CRITERION_HAS_FINDING")]
     # Submission waits for every answer.
     incomplete = gql(client, SUBMIT, {"visit": visit_id}, token=field.token)["data"]["submitVisit"]
     assert codes(incomplete) == [(None, "INCOMPLETE")]
     for criterion in criteria:
         if criterion.code != "OSS-03":
-            assert gql(client, ANSWER, {"visit": visit_id, "code": criterion.code, "result": "PASS"},
-                       token=field.token)["data"]["answerCriterion"]["errors"] == []
+            assert (
+                gql(
+                    client,
+                    ANSWER,
+                    {"visit": visit_id, "code": criterion.code, "result": "PASS"},
+                    token=field.token,
+                )["data"]["answerCriterion"]["errors"]
+                == []
+            )
     submitted = gql(client, SUBMIT, {"visit": visit_id}, token=field.token)["data"]["submitVisit"]
     assert submitted["errors"] == [] and submitted["visit"]["status"] == "SUBMITTED"
 
     # Submitted: nothing of the record changes through any mutation...
     before = list(Finding.objects.values()), list(Answer.objects.order_by("pk").values("result", "note"))
-    assert codes(gql(client, ANSWER, {"visit": visit_id, "code": "OSS-01", "result": "FAIL"},
-                     token=field.token)["data"]["answerCriterion"]) == [(None, "VISIT_SUBMITTED")]
-    assert codes(gql(client, FINDING, {"id": str(uuid.uuid4()), "visit": visit_id, "code": "OSS-01", "text": "Muộn"},
-                     token=field.token)["data"]["recordFinding"]) == [(None, "VISIT_SUBMITTED")]
-    assert (list(Finding.objects.values()), list(Answer.objects.order_by("pk").values("result", "note"))) == before
+    assert codes(
+        gql(client, ANSWER, {"visit": visit_id, "code": "OSS-01", "result": "FAIL"}, token=field.token)[
+            "data"
+        ]["answerCriterion"]
+    ) == [(None, "VISIT_SUBMITTED")]
+    assert codes(
+        gql(
+            client,
+            FINDING,
+            {"id": str(uuid.uuid4()), "visit": visit_id, "code": "OSS-01", "text": "Muộn"},
+            token=field.token,
+        )["data"]["recordFinding"]
+    ) == [(None, "VISIT_SUBMITTED")]
+    assert (
+        list(Finding.objects.values()),
+        list(Answer.objects.order_by("pk").values("result", "note")),
+    ) == before
     # ...but a correction adds a version and keeps the old one.
-    corrected = gql(client, CORRECT, {"id": recorded["finding"]["id"], "text": "Thu 200.000đ ngoài quy định"},
-                    token=field.token)["data"]["correctFinding"]
-    assert corrected["errors"] == [] and corrected["finding"]["version"] == 2 and corrected["finding"]["isCurrent"]
-    assert corrected["finding"]["supersedes"] == {"id": recorded["finding"]["id"], "version": 1,
-                                                  "text": "Thu tiền ngoài quy định"}
+    corrected = gql(
+        client,
+        CORRECT,
+        {"id": recorded["finding"]["id"], "text": "Thu 200.000đ ngoài quy định"},
+        token=field.token,
+    )["data"]["correctFinding"]
+    assert (
+        corrected["errors"] == []
+        and corrected["finding"]["version"] == 2
+        and corrected["finding"]["isCurrent"]
+    )
+    assert corrected["finding"]["supersedes"] == {
+        "id": recorded["finding"]["id"],
+        "version": 1,
+        "text": "Thu tiền ngoài quy định",
+    }
     assert list(Finding.objects.filter(version=1).values()) == before[0]
     # The plan and its team were set up through the services (a COMMAND); the phone's work came through the API.
     actions = list(AuditEntry.objects.filter(surface="api").order_by("pk").values_list("action", flat=True))

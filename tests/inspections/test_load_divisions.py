@@ -13,8 +13,11 @@ from inspections.services.divisions import STANDARD_DEPARTMENTS
 
 
 def snapshot():
-    return sorted(OrgUnit.objects.values_list("code", "name", "kind", "path", "depth", "numchild", "parent_id",
-                                              "updated_at"))
+    return sorted(
+        OrgUnit.objects.values_list(
+            "code", "name", "kind", "path", "depth", "numchild", "parent_id", "updated_at"
+        )
+    )
 
 
 @pytest.mark.django_db
@@ -36,7 +39,9 @@ def test_whole_country_loads_once_and_a_second_run_changes_nothing():
     with CaptureQueriesContext(connection) as queries:
         call_command("load_divisions", stdout=StringIO())
     assert snapshot() == before
-    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    writes = [
+        q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
     assert writes == []
 
 

@@ -25,20 +25,27 @@ def row(unit):
 
 
 def update(user, unit, **variables):
-    return gql(Client(), UPDATE, {"id": gid(unit), **variables}, token=token_for(user))["data"]["updateOrgUnit"]
+    return gql(Client(), UPDATE, {"id": gid(unit), **variables}, token=token_for(user))["data"][
+        "updateOrgUnit"
+    ]
 
 
 def codes(payload):
     return sorted((e["field"], e["code"]) for e in payload["errors"])
 
 
-@pytest.mark.parametrize("geofence, expected", [
-    ({"latitude": 91, "longitude": 106.7, "radiusMeters": 100}, [("latitude", "OUT_OF_RANGE")]),
-    ({"latitude": 10.7, "longitude": -181, "radiusMeters": 100}, [("longitude", "OUT_OF_RANGE")]),
-    ({"latitude": 10.7, "longitude": 106.7, "radiusMeters": 0}, [("radiusMeters", "OUT_OF_RANGE")]),
-    ({"latitude": 95, "longitude": 200, "radiusMeters": 60000},
-     [("latitude", "OUT_OF_RANGE"), ("longitude", "OUT_OF_RANGE"), ("radiusMeters", "OUT_OF_RANGE")]),
-])
+@pytest.mark.parametrize(
+    "geofence, expected",
+    [
+        ({"latitude": 91, "longitude": 106.7, "radiusMeters": 100}, [("latitude", "OUT_OF_RANGE")]),
+        ({"latitude": 10.7, "longitude": -181, "radiusMeters": 100}, [("longitude", "OUT_OF_RANGE")]),
+        ({"latitude": 10.7, "longitude": 106.7, "radiusMeters": 0}, [("radiusMeters", "OUT_OF_RANGE")]),
+        (
+            {"latitude": 95, "longitude": 200, "radiusMeters": 60000},
+            [("latitude", "OUT_OF_RANGE"), ("longitude", "OUT_OF_RANGE"), ("radiusMeters", "OUT_OF_RANGE")],
+        ),
+    ],
+)
 def test_bad_geofence_answers_field_errors_and_writes_nothing(geofence, expected, role_users, small_tree):
     ward = small_tree["01-W2"]
     before = row(ward)
@@ -55,16 +62,28 @@ def test_address_too_long(role_users, small_tree):
 
 
 def test_non_numbers_are_refused_by_graphql_itself(role_users, small_tree):
-    response = Client().post("/graphql/", {"query": UPDATE, "variables": {
-        "id": gid(small_tree["01-W2"]), "geofence": {"latitude": "NaN", "longitude": 1, "radiusMeters": 1}}},
-        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token_for(role_users['admin'])}")
+    response = Client().post(
+        "/graphql/",
+        {
+            "query": UPDATE,
+            "variables": {
+                "id": gid(small_tree["01-W2"]),
+                "geofence": {"latitude": "NaN", "longitude": 1, "radiusMeters": 1},
+            },
+        },
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token_for(role_users['admin'])}",
+    )
     assert response.json()["errors"][0]["message"].startswith("Variable '$geofence' got invalid value")
 
 
 def test_home_affairs_sets_and_clears_a_geofence_in_its_province(role_users, small_tree):
     ward = small_tree["01-W2"]
-    payload = update(role_users["home_affairs"], ward, geofence={"latitude": 10.77, "longitude": 106.7,
-                                                                 "radiusMeters": 150})
+    payload = update(
+        role_users["home_affairs"],
+        ward,
+        geofence={"latitude": 10.77, "longitude": 106.7, "radiusMeters": 150},
+    )
     assert payload["errors"] == []
     assert payload["unit"]["geofence"] == {"latitude": 10.77, "longitude": 106.7, "radiusMeters": 150}
     payload = update(role_users["home_affairs"], ward, geofence=None)
@@ -78,8 +97,12 @@ def test_who_may_edit(role_users, small_tree):
     assert codes(update(staff, own_ward, address="x")) == [(None, "PERMISSION_DENIED")]
     # A unit the caller cannot see answers exactly like one that does not exist.
     hidden = update(staff, other_province, address="x")
-    missing = gql(Client(), UPDATE, {"id": base64.b64encode(b"OrgUnit:99999999").decode(), "address": "x"},
-                  token=token_for(staff))["data"]["updateOrgUnit"]
+    missing = gql(
+        Client(),
+        UPDATE,
+        {"id": base64.b64encode(b"OrgUnit:99999999").decode(), "address": "x"},
+        token=token_for(staff),
+    )["data"]["updateOrgUnit"]
     assert hidden == missing
     assert hidden["unit"] is None and codes(hidden) == [("id", "NOT_FOUND")]
     assert codes(update(role_users["home_affairs"], other_province, address="x")) == [("id", "NOT_FOUND")]

@@ -14,7 +14,19 @@ ORG_UNITS = "query { orgUnits(first: 100) { totalCount edges { node { code } } }
 ORG_UNIT = "query($id: ID!) { orgUnit(id: $id) { code } }"
 NODE = "query($id: ID!) { node(id: $id) { id ... on OrgUnit { code name } } }"
 
-ALL_CODES = {"01", "01-SNV", "01-TTR", "01-W1", "01-W2", "01-W1-X", "02", "02-SNV", "02-TTR", "02-W1", "02-W2"}
+ALL_CODES = {
+    "01",
+    "01-SNV",
+    "01-TTR",
+    "01-W1",
+    "01-W2",
+    "01-W1-X",
+    "02",
+    "02-SNV",
+    "02-TTR",
+    "02-W1",
+    "02-W2",
+}
 PROVINCE_01 = {code for code in ALL_CODES if code.startswith("01")}
 # The rule of DESIGN.md §3.2 as the issue states it, written out by hand for the small tree.
 EXPECTED = {
@@ -66,8 +78,12 @@ def test_hidden_node_answers_exactly_like_a_missing_one(role_users, small_tree):
     for node_id in (other_ward, missing, malformed):
         for query in (NODE, ORG_UNIT):
             with CaptureQueriesContext(connection) as queries:
-                response = client.post("/graphql/", {"query": query, "variables": {"id": node_id}},
-                                       content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+                response = client.post(
+                    "/graphql/",
+                    {"query": query, "variables": {"id": node_id}},
+                    content_type="application/json",
+                    HTTP_AUTHORIZATION=f"Bearer {token}",
+                )
             answers.append((query, response.status_code, response.content))
             counts.append((query, len(queries)))
     assert answers[0] == answers[2] == answers[4]
@@ -82,9 +98,15 @@ def test_parent_is_hidden_when_the_caller_may_not_see_it(role_users, small_tree)
     data = gql(Client(), "{ orgUnits(first: 5) { edges { node { code parent { code } } } } }", token=token)
     assert data["data"]["orgUnits"]["edges"] == [{"node": {"code": "01-W2", "parent": None}}]
     token = token_for(role_users["home_affairs"])
-    data = gql(Client(), "{ orgUnits(first: 20, kind: WARD) { edges { node { code parent { code } } } } }", token=token)
+    data = gql(
+        Client(),
+        "{ orgUnits(first: 20, kind: WARD) { edges { node { code parent { code } } } } }",
+        token=token,
+    )
     assert {(e["node"]["code"], e["node"]["parent"]["code"]) for e in data["data"]["orgUnits"]["edges"]} == {
-        ("01-W1", "01"), ("01-W1-X", "01-W1")}
+        ("01-W1", "01"),
+        ("01-W1-X", "01-W1"),
+    }
 
 
 @pytest.mark.parametrize("role", ["home_affairs", "ward_head", "district_head", "staff"])
@@ -103,8 +125,10 @@ def test_admin_changelist_shows_only_visible_units(role, role_users, small_tree)
     assert shown == EXPECTED[role]
     # A unit outside the scope answers like one that does not exist.
     outside = small_tree["02-W1"]
-    assert client.get(f"/admin/inspections/orgunit/{outside.pk}/change/").status_code == \
-        client.get("/admin/inspections/orgunit/99999999/change/").status_code
+    assert (
+        client.get(f"/admin/inspections/orgunit/{outside.pk}/change/").status_code
+        == client.get("/admin/inspections/orgunit/99999999/change/").status_code
+    )
 
 
 def test_subtree_and_ancestry_answer_in_one_query_at_any_depth(small_tree):

@@ -35,13 +35,17 @@ def test_risk_raises_weight_up_to_the_cap():
 
 def test_complaints_show_in_the_preview(world):
     OrgUnit.objects.filter(code="W03").update(citizen_complaints=10)
-    plan = create_plan(actor=world.reviewer, authority=world.province, title="x", year=2027,
-                       inspectors=world.inspectors)
+    plan = create_plan(
+        actor=world.reviewer, authority=world.province, title="x", year=2027, inspectors=world.inspectors
+    )
     _planning, rows = preview_draw(plan, actor=world.reviewer, today=date(2026, 12, 1))
     by_code = {row.unit.code: row for row in rows}
     assert by_code["W03"].weight == Decimal("2.000")
     assert by_code["W03"].probability > by_code["W04"].probability >= Decimal("0.1")
-    assert sum(row.probability for row in rows) == plan_draw_inputs(plan, today=date(2026, 12, 1)).inputs.surprise_count
+    assert (
+        sum(row.probability for row in rows)
+        == plan_draw_inputs(plan, today=date(2026, 12, 1)).inputs.surprise_count
+    )
 
 
 def test_coverage_counts_checked_in_visits_and_flags_risk(world):

@@ -52,8 +52,12 @@ MOVE = {
     "verify": """mutation($f: ID!, $v: Int) { verifyRemediation(findingId: $f, version: $v) {
         remediation { state version } errors { field code } } }""",
 }
-MOVE_FIELD = {"answer": "answerFinding", "accept": "acceptRemediation", "reject": "rejectRemediation",
-              "verify": "verifyRemediation"}
+MOVE_FIELD = {
+    "answer": "answerFinding",
+    "accept": "acceptRemediation",
+    "reject": "rejectRemediation",
+    "verify": "verifyRemediation",
+}
 
 
 class Case:
@@ -64,13 +68,25 @@ class Case:
         visit = Visit.objects.get(pk=field.visit.pk)
         self.head, self.staff = field.world.unit_people(visit.unit)
         self.inspector = field.inspector
-        check_in(visit, actor=self.inspector, latitude=NEAR[0], longitude=NEAR[1], accuracy_m=10,
-                 device_time=timezone.now())
+        check_in(
+            visit,
+            actor=self.inspector,
+            latitude=NEAR[0],
+            longitude=NEAR[1],
+            accuracy_m=10,
+            device_time=timezone.now(),
+        )
         for criterion in Criterion.objects.filter(template=Visit.objects.get(pk=visit.pk).template):
             if criterion.code != "OSS-05":
                 answer_criterion(visit, actor=self.inspector, criterion_code=criterion.code, result="pass")
-        self.finding = record_finding(visit, actor=self.inspector, client_id=uuid.uuid4(), criterion_code="OSS-05",
-                                      text="Không niêm yết phí", captured_at=captured_at)
+        self.finding = record_finding(
+            visit,
+            actor=self.inspector,
+            client_id=uuid.uuid4(),
+            criterion_code="OSS-05",
+            text="Không niêm yết phí",
+            captured_at=captured_at,
+        )
         submit_visit(visit, actor=self.inspector)
         self.id = gid("Finding", self.finding.pk)
 
@@ -79,12 +95,15 @@ class Case:
         return Remediation.objects.get(finding=self.finding)
 
     def move(self, name, user, version=None, **variables):
-        result = gql(Client(), MOVE[name], {"f": self.id, "v": version, **variables},
-                     token=token_for(user))["data"][MOVE_FIELD[name]]
+        result = gql(Client(), MOVE[name], {"f": self.id, "v": version, **variables}, token=token_for(user))[
+            "data"
+        ][MOVE_FIELD[name]]
         return [(e["field"], e["code"]) for e in result["errors"]], result["remediation"]
 
     def seen_by(self, user):
-        return gql(Client(), REMEDIATION, {"id": self.id}, token=token_for(user), HTTP_ACCEPT_LANGUAGE="en")["data"]
+        return gql(Client(), REMEDIATION, {"id": self.id}, token=token_for(user), HTTP_ACCEPT_LANGUAGE="en")[
+            "data"
+        ]
 
 
 @pytest.fixture
@@ -111,9 +130,13 @@ def test_submission_opens_a_remediation_and_tells_the_head(case):
 def test_only_the_head_or_the_assigned_staff_answers_and_the_head_stays_accountable(case):
     assert case.move("answer", case.staff)[0] == [(None, "PERMISSION_DENIED")]
     assert case.move("answer", case.inspector)[0] == [(None, "PERMISSION_DENIED")]
-    assign = gql(Client(), """mutation($f: ID!, $s: ID) { assignRemediation(findingId: $f, assigneeId: $s) {
+    assign = gql(
+        Client(),
+        """mutation($f: ID!, $s: ID) { assignRemediation(findingId: $f, assigneeId: $s) {
         remediation { assignee { username } } errors { field code } } }""",
-                 {"f": case.id, "s": gid("User", case.staff.pk)}, token=token_for(case.head))["data"]
+        {"f": case.id, "s": gid("User", case.staff.pk)},
+        token=token_for(case.head),
+    )["data"]
     assert assign["assignRemediation"]["errors"] == []
     errors, remediation = case.move("answer", case.staff)
     assert errors == [] and remediation["state"] == "ANSWERED"
@@ -147,21 +170,34 @@ def test_the_whole_cycle_with_a_rejection_kept_in_the_history(case):
     errors, remediation = case.move("verify", case.inspector)
     assert errors == [] and remediation["state"] == "CLOSED"
     assert [a["decision"] for a in case.seen_by(case.head)["node"]["remediation"]["answers"]] == [
-        "REJECTED", "ACCEPTED"]
+        "REJECTED",
+        "ACCEPTED",
+    ]
     assert case.move("answer", case.head)[0] == [("state", "NOT_ALLOWED")]
-    actions = list(AuditEntry.objects.filter(action__startswith="remediation.").order_by("pk")
-                   .values_list("action", flat=True))
-    assert actions == ["remediation.answer", "remediation.reject", "remediation.answer", "remediation.accept",
-                       "remediation.verify"]
+    actions = list(
+        AuditEntry.objects.filter(action__startswith="remediation.")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions == [
+        "remediation.answer",
+        "remediation.reject",
+        "remediation.answer",
+        "remediation.accept",
+        "remediation.verify",
+    ]
 
 
 def test_a_head_of_another_ward_gets_what_a_missing_finding_gets(case):
-    other_ward = next(u for c, u in case.field.world.units.items() if c.startswith("W") and u != case.finding.unit)
+    other_ward = next(
+        u for c, u in case.field.world.units.items() if c.startswith("W") and u != case.finding.unit
+    )
     other_head, _ = case.field.world.unit_people(other_ward)
     before = (case.remediation.state, case.remediation.version)
     errors, _ = case.move("answer", other_head)
-    missing = gql(Client(), MOVE["answer"], {"f": gid("Finding", 987654), "v": None},
-                  token=token_for(other_head))["data"]["answerFinding"]
+    missing = gql(
+        Client(), MOVE["answer"], {"f": gid("Finding", 987654), "v": None}, token=token_for(other_head)
+    )["data"]["answerFinding"]
     assert errors == [(e["field"], e["code"]) for e in missing["errors"]] == [("findingId", "NOT_FOUND")]
     assert case.seen_by(other_head) == {"node": None}
     assert (case.remediation.state, case.remediation.version) == before
@@ -195,7 +231,9 @@ def test_two_accepts_at_once_on_postgresql_one_wins(field):
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=accept, args=(user,)) for user in (case.inspector, case.field.world.reviewer)]
+    threads = [
+        threading.Thread(target=accept, args=(user,)) for user in (case.inspector, case.field.world.reviewer)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -215,8 +253,11 @@ def test_the_answer_carries_photos_checked_like_a_findings(case):
     def send(data: bytes, photo_id: str):
         part = io.BytesIO(data)
         part.name = "fix.jpg"
-        body = {"operations": json.dumps({"query": upload, "variables": {"id": photo_id, "file": None}}),
-                "map": json.dumps({"0": ["variables.file"]}), "0": part}
+        body = {
+            "operations": json.dumps({"query": upload, "variables": {"id": photo_id, "file": None}}),
+            "map": json.dumps({"0": ["variables.file"]}),
+            "0": part,
+        }
         return Client().post("/graphql/", body, HTTP_AUTHORIZATION=f"Bearer {token_for(case.head)}").json()
 
     refused = send(images.svg(), str(uuid.uuid4()))["data"]["uploadRemediationEvidence"]
@@ -227,20 +268,33 @@ def test_the_answer_carries_photos_checked_like_a_findings(case):
     assert case.move("answer", case.head, photos=[photo_id])[0] == []
     answer = case.seen_by(case.inspector)["node"]["remediation"]["answers"][0]
     assert answer["evidence"] == [{"sha256": Evidence.objects.get(uuid=photo_id).sha256}]
-    served = Client().get(f"/api/evidence/{photo_id}/original", HTTP_AUTHORIZATION=f"Bearer {token_for(case.inspector)}")
+    served = Client().get(
+        f"/api/evidence/{photo_id}/original", HTTP_AUTHORIZATION=f"Bearer {token_for(case.inspector)}"
+    )
     assert served.status_code == 200 and served.content == photo
 
 
 # --- deadlines and extensions ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("severity, found_on, deadline", [
-    ("critical", date(2026, 2, 12), date(2026, 2, 26)),  # Tết 2026: 14–22 February off; Fri 13 is day 1
-    ("major", date(2026, 4, 20), date(2026, 5, 14)),  # Hùng Kings (Sun 26/4, observed Mon 27/4), 30/4 and 1/5
-    ("critical", date(2026, 8, 28), date(2026, 9, 9)),  # 31/8 (swapped for Sat 22/8), 1/9 and 2/9, two weekends
-    ("critical", date(2026, 8, 17), date(2026, 8, 22)),  # Saturday 22/8/2026 is a working day (the swap)
-    ("minor", date(2026, 11, 20), date(2027, 1, 5)),  # weekends, 24/11 (Culture Day), then 1/1/2027
-])
+@pytest.mark.parametrize(
+    "severity, found_on, deadline",
+    [
+        ("critical", date(2026, 2, 12), date(2026, 2, 26)),  # Tết 2026: 14–22 February off; Fri 13 is day 1
+        (
+            "major",
+            date(2026, 4, 20),
+            date(2026, 5, 14),
+        ),  # Hùng Kings (Sun 26/4, observed Mon 27/4), 30/4 and 1/5
+        (
+            "critical",
+            date(2026, 8, 28),
+            date(2026, 9, 9),
+        ),  # 31/8 (swapped for Sat 22/8), 1/9 and 2/9, two weekends
+        ("critical", date(2026, 8, 17), date(2026, 8, 22)),  # Saturday 22/8/2026 is a working day (the swap)
+        ("minor", date(2026, 11, 20), date(2027, 1, 5)),  # weekends, 24/11 (Culture Day), then 1/1/2027
+    ],
+)
 def test_deadlines_in_working_days_match_the_calendar(severity, found_on, deadline):
     captured = timezone.make_aware(datetime(found_on.year, found_on.month, found_on.day, 9))
     assert deadline_for(severity, captured) == deadline
@@ -255,20 +309,36 @@ def test_one_extension_with_a_reason_granted_by_the_authority(case):
     later = (original + timedelta(days=20)).isoformat()
     asked = gql(Client(), request, {"f": case.id, "until": later, "reason": " "}, token=token_for(case.head))
     assert asked["data"]["requestExtension"]["errors"] == [{"field": "reason", "code": "REQUIRED"}]
-    by_staff = gql(Client(), request, {"f": case.id, "until": later, "reason": "Chờ in bảng"},
-                   token=token_for(case.staff))
+    by_staff = gql(
+        Client(),
+        request,
+        {"f": case.id, "until": later, "reason": "Chờ in bảng"},
+        token=token_for(case.staff),
+    )
     assert by_staff["data"]["requestExtension"]["errors"] == [{"field": None, "code": "PERMISSION_DENIED"}]
-    asked = gql(Client(), request, {"f": case.id, "until": later, "reason": "Chờ in bảng niêm yết"},
-                token=token_for(case.head))["data"]["requestExtension"]
+    asked = gql(
+        Client(),
+        request,
+        {"f": case.id, "until": later, "reason": "Chờ in bảng niêm yết"},
+        token=token_for(case.head),
+    )["data"]["requestExtension"]
     assert asked["errors"] == [] and asked["remediation"]["deadline"] == original.isoformat()
-    again = gql(Client(), request, {"f": case.id, "until": later, "reason": "Lần nữa"}, token=token_for(case.head))
-    assert again["data"]["requestExtension"]["errors"] == [{"field": None, "code": "EXTENSION_ALREADY_REQUESTED"}]
+    again = gql(
+        Client(), request, {"f": case.id, "until": later, "reason": "Lần nữa"}, token=token_for(case.head)
+    )
+    assert again["data"]["requestExtension"]["errors"] == [
+        {"field": None, "code": "EXTENSION_ALREADY_REQUESTED"}
+    ]
     by_inspector = gql(Client(), decide, {"f": case.id, "grant": True}, token=token_for(case.inspector))
     assert by_inspector["data"]["decideExtension"]["errors"] == [{"field": None, "code": "PERMISSION_DENIED"}]
-    granted = gql(Client(), decide, {"f": case.id, "grant": True},
-                  token=token_for(case.field.world.reviewer))["data"]["decideExtension"]
+    granted = gql(
+        Client(), decide, {"f": case.id, "grant": True}, token=token_for(case.field.world.reviewer)
+    )["data"]["decideExtension"]
     assert granted["errors"] == [] and granted["remediation"] == {
-        "deadline": later, "originalDeadline": original.isoformat(), "extensionGranted": True}
+        "deadline": later,
+        "originalDeadline": original.isoformat(),
+        "extensionGranted": True,
+    }
 
 
 # --- reminders and escalation --------------------------------------------------------------------------------
@@ -284,8 +354,9 @@ def at(day: date, hour: int = 8) -> datetime:
     return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
 
 
-def test_reminders_and_escalation_are_sent_once_whatever_the_scheduler_does(case, province_head, settings,
-                                                                              django_capture_on_commit_callbacks):
+def test_reminders_and_escalation_are_sent_once_whatever_the_scheduler_does(
+    case, province_head, settings, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     for person in (case.head, case.staff, case.field.world.reviewer):
         person.email = f"{person.username}@example.vn"
@@ -302,7 +373,10 @@ def test_reminders_and_escalation_are_sent_once_whatever_the_scheduler_does(case
 
     # Monday 7 December: three working days left (Tue, Wed, Thu).
     first, second = run(date(2026, 12, 7)), run(date(2026, 12, 7))
-    assert (first.reminders, first.notifications) == (1, 1) and (second.reminders, second.notifications) == (1, 0)
+    assert (first.reminders, first.notifications) == (1, 1) and (second.reminders, second.notifications) == (
+        1,
+        0,
+    )
     [reminder] = Notification.objects.filter(kind="reminder")
     assert reminder.recipient == case.head and reminder.title == "3 working day(s) left to fix a finding"
     assert [m.to for m in mail.outbox] == [[case.head.email]]
@@ -312,28 +386,45 @@ def test_reminders_and_escalation_are_sent_once_whatever_the_scheduler_does(case
     mail.outbox.clear()
     late = run(date(2026, 12, 11))
     assert late.escalations == 1 and run(date(2026, 12, 11)).notifications == 0
-    escalated = set(Notification.objects.filter(kind="escalation").values_list("recipient__username", flat=True))
+    escalated = set(
+        Notification.objects.filter(kind="escalation").values_list("recipient__username", flat=True)
+    )
     assert escalated == {case.head.username, province_head.username, case.field.world.reviewer.username}
     assert len(mail.outbox) == 3
     # Saturday and the next working days add nothing until REMEDIATION_ESCALATION_EVERY_WORKING_DAYS (5) pass.
-    assert sum(run(day).notifications for day in (date(2026, 12, 12), date(2026, 12, 14), date(2026, 12, 17))) == 0
+    assert (
+        sum(run(day).notifications for day in (date(2026, 12, 12), date(2026, 12, 14), date(2026, 12, 17)))
+        == 0
+    )
     assert run(date(2026, 12, 18)).notifications == 3  # 6 working days late: the second escalation
     # A closed finding: nothing more, ever.
     Remediation.objects.filter(pk=case.remediation.pk).update(state=RemediationState.CLOSED)
     assert run(date(2027, 1, 15)).notifications == 0
 
 
-def test_the_sweep_costs_the_same_statements_for_10_or_100_open_findings(case, django_capture_on_commit_callbacks):
-    Remediation.objects.filter(pk=case.remediation.pk).update(deadline=date(2026, 12, 10))  # due on 7/12 (reminder)
+def test_the_sweep_costs_the_same_statements_for_10_or_100_open_findings(
+    case, django_capture_on_commit_callbacks
+):
+    Remediation.objects.filter(pk=case.remediation.pk).update(
+        deadline=date(2026, 12, 10)
+    )  # due on 7/12 (reminder)
     finding = case.finding
 
     def add(count):
         for _ in range(count):
-            copy = Finding.objects.create(visit=finding.visit, unit=finding.unit, criterion=finding.criterion,
-                                          severity="minor", text="x", captured_at=finding.captured_at,
-                                          deadline=date(2027, 6, 1), created_by=finding.created_by)
-            Remediation.objects.create(finding=copy, unit=copy.unit, original_deadline=copy.deadline,
-                                       deadline=date(2027, 6, 1))
+            copy = Finding.objects.create(
+                visit=finding.visit,
+                unit=finding.unit,
+                criterion=finding.criterion,
+                severity="minor",
+                text="x",
+                captured_at=finding.captured_at,
+                deadline=date(2027, 6, 1),
+                created_by=finding.created_by,
+            )
+            Remediation.objects.create(
+                finding=copy, unit=copy.unit, original_deadline=copy.deadline, deadline=date(2027, 6, 1)
+            )
 
     counts = []
     for count in (10, 90):
@@ -350,14 +441,23 @@ def test_the_sweep_costs_the_same_statements_for_10_or_100_open_findings(case, d
 
 def test_notifications_query_and_mark_read(case):
     token = token_for(case.head)
-    listed = gql(Client(), "{ notifications(first: 5, unreadOnly: true) { totalCount edges { node { id kind title } } } }",
-                 token=token)["data"]["notifications"]
+    listed = gql(
+        Client(),
+        "{ notifications(first: 5, unreadOnly: true) { totalCount edges { node { id kind title } } } }",
+        token=token,
+    )["data"]["notifications"]
     assert listed["totalCount"] == 1 and listed["edges"][0]["node"]["kind"] == "finding"
     marked = gql(Client(), "mutation { markNotificationsRead { marked errors { code } } }", token=token)
     assert marked["data"]["markNotificationsRead"]["marked"] == 1
-    assert gql(Client(), "{ notifications(unreadOnly: true) { totalCount } }",
-               token=token)["data"]["notifications"]["totalCount"] == 0
-    other = gql(Client(), "{ notifications { totalCount } }", token=token_for(case.staff))["data"]["notifications"]
+    assert (
+        gql(Client(), "{ notifications(unreadOnly: true) { totalCount } }", token=token)["data"][
+            "notifications"
+        ]["totalCount"]
+        == 0
+    )
+    other = gql(Client(), "{ notifications { totalCount } }", token=token_for(case.staff))["data"][
+        "notifications"
+    ]
     assert other["totalCount"] == 0  # nobody reads another's notifications
 
 
@@ -372,11 +472,17 @@ def test_a_subscription_receives_the_notification_over_a_websocket(field):
         assert connected
         await ws.send_json_to({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})
         assert (await ws.receive_json_from(timeout=5))["type"] == "connection_ack"
-        await ws.send_json_to({"id": "n", "type": "subscribe", "payload": {
-            "query": "subscription { notificationReceived { kind title } }"}})
+        await ws.send_json_to(
+            {
+                "id": "n",
+                "type": "subscribe",
+                "payload": {"query": "subscription { notificationReceived { kind title } }"},
+            }
+        )
         await ws.receive_nothing(timeout=0.5)
-        await sync_to_async(lambda: service.answer(case.remediation, service.AnswerInput("Niêm yết lại"),
-                                                   actor=case.head))()
+        await sync_to_async(
+            lambda: service.answer(case.remediation, service.AnswerInput("Niêm yết lại"), actor=case.head)
+        )()
         await sync_to_async(lambda: service.reject(case.remediation, "Chưa đủ", actor=case.inspector))()
         message = await ws.receive_json_from(timeout=5)
         assert message["id"] == "n" and message["type"] == "next"
@@ -398,25 +504,52 @@ def test_the_scorecard_against_hand_counted_figures(case):
     service.accept(case.remediation, actor=case.inspector)
     service.verify(case.remediation, actor=case.inspector)
     # A second finding on the same criterion at the same unit, later the same year, left unanswered and late.
-    repeat = Finding.objects.create(visit=case.finding.visit, unit=case.finding.unit, criterion=case.finding.criterion,
-                                    severity="minor", text="Lại không niêm yết",
-                                    captured_at=case.finding.captured_at + timedelta(days=1),
-                                    deadline=timezone.localdate() - timedelta(days=1), created_by=case.inspector)
+    repeat = Finding.objects.create(
+        visit=case.finding.visit,
+        unit=case.finding.unit,
+        criterion=case.finding.criterion,
+        severity="minor",
+        text="Lại không niêm yết",
+        captured_at=case.finding.captured_at + timedelta(days=1),
+        deadline=timezone.localdate() - timedelta(days=1),
+        created_by=case.inspector,
+    )
     service.open_for([repeat])
     card = scorecard(case.head, year)
-    assert (card.received, card.answered_on_time, card.overdue_now, card.rejected_answers, card.repeat_findings) == (
-        2, 1, 1, 1, 1)
+    assert (
+        card.received,
+        card.answered_on_time,
+        card.overdue_now,
+        card.rejected_answers,
+        card.repeat_findings,
+    ) == (2, 1, 1, 1, 1)
     assert card.median_days_to_close is not None and card.median_days_to_close >= 0
     query = """query($h: ID!, $y: Int!) { headScorecard(headId: $h, year: $y) {
         received answeredOnTime onTimeRate overdueNow rejectedAnswers repeatFindings } }"""
-    seen = gql(Client(), query, {"h": gid("User", case.head.pk), "y": year},
-               token=token_for(case.field.world.reviewer))["data"]["headScorecard"]
-    assert seen == {"received": 2, "answeredOnTime": 1, "onTimeRate": 0.5, "overdueNow": 1, "rejectedAnswers": 1,
-                    "repeatFindings": 1}
-    other_ward = next(u for c, u in case.field.world.units.items() if c.startswith("W") and u != case.finding.unit)
+    seen = gql(
+        Client(),
+        query,
+        {"h": gid("User", case.head.pk), "y": year},
+        token=token_for(case.field.world.reviewer),
+    )["data"]["headScorecard"]
+    assert seen == {
+        "received": 2,
+        "answeredOnTime": 1,
+        "onTimeRate": 0.5,
+        "overdueNow": 1,
+        "rejectedAnswers": 1,
+        "repeatFindings": 1,
+    }
+    other_ward = next(
+        u for c, u in case.field.world.units.items() if c.startswith("W") and u != case.finding.unit
+    )
     outsider, _ = case.field.world.unit_people(other_ward)
-    assert gql(Client(), query, {"h": gid("User", case.head.pk), "y": year},
-               token=token_for(outsider))["data"]["headScorecard"] is None
+    assert (
+        gql(Client(), query, {"h": gid("User", case.head.pk), "y": year}, token=token_for(outsider))["data"][
+            "headScorecard"
+        ]
+        is None
+    )
 
 
 # --- every move by every role ------------------------------------------------------------------------------------
@@ -426,8 +559,10 @@ MOVES = {  # move: (the state it starts from, the call on the remediation the us
     "accept": ("answered", lambda user, r: service.accept(r, actor=user)),
     "reject": ("answered", lambda user, r: service.reject(r, "Chưa đủ", actor=user)),
     "verify": ("accepted", lambda user, r: service.verify(r, actor=user)),
-    "request extension": ("open", lambda user, r: service.request_extension(r, date(2030, 1, 2), "Chờ in",
-                                                                           actor=user)),
+    "request extension": (
+        "open",
+        lambda user, r: service.request_extension(r, date(2030, 1, 2), "Chờ in", actor=user),
+    ),
     "assign": ("open", lambda user, r: service.assign(r, None, actor=user)),
 }
 ALLOWED = {
@@ -448,17 +583,24 @@ def test_every_move_by_every_role(case, role):
     assigned_staff = make_user("staff-assigned", Role.UNIT_STAFF, case.finding.unit)
     other_ward = next(u for c, u in town.units.items() if c.startswith("W") and u != case.finding.unit)
     people = {
-        "head": case.head, "assigned staff": assigned_staff, "other staff": case.staff,
-        "visit inspector": case.inspector, "other inspector": town.inspectors[1], "home affairs": town.reviewer,
-        "administrator": town.admin, "other ward head": town.unit_people(other_ward)[0],
+        "head": case.head,
+        "assigned staff": assigned_staff,
+        "other staff": case.staff,
+        "visit inspector": case.inspector,
+        "other inspector": town.inspectors[1],
+        "home affairs": town.reviewer,
+        "administrator": town.admin,
+        "other ward head": town.unit_people(other_ward)[0],
     }
     user = people[role]
     for move, (state, call) in MOVES.items():
-        Remediation.objects.filter(pk=case.remediation.pk).update(state=state, assignee=assigned_staff,
-                                                                  extension_requested_at=None)
+        Remediation.objects.filter(pk=case.remediation.pk).update(
+            state=state, assignee=assigned_staff, extension_requested_at=None
+        )
         if state != "open":
             Remediation.objects.get(pk=case.remediation.pk).answers.get_or_create(
-                number=1, defaults={"plan_of_action": "x", "accountable": case.head, "drafted_by": case.head})
+                number=1, defaults={"plan_of_action": "x", "accountable": case.head, "drafted_by": case.head}
+            )
         before = Remediation.objects.filter(pk=case.remediation.pk).values().get()
         try:
             # The GraphQL layer's one lookup (NOT_FOUND for hidden and missing alike), then the move.
@@ -467,8 +609,11 @@ def test_every_move_by_every_role(case, role):
         except ValidationError as error:
             errors = error.error_dict.values() if hasattr(error, "error_dict") else [error.error_list]
             outcome = [e.code for group in errors for e in group][0]
-        expected = "done" if move in ALLOWED[role] else ("not_found" if role == "other ward head"
-                                                         else "permission_denied")
+        expected = (
+            "done"
+            if move in ALLOWED[role]
+            else ("not_found" if role == "other ward head" else "permission_denied")
+        )
         assert outcome == expected, (role, move)
         if outcome != "done":
             assert Remediation.objects.filter(pk=case.remediation.pk).values().get() == before, (role, move)

@@ -35,8 +35,21 @@ from inspections.models import (
 )
 from inspections.services.board import board
 
-SEEDED = [User, InspectionPlan, Visit, VisitAssignment, Finding, Evidence, Remediation, RemediationAnswer,
-          Notification, Camera, CameraKey, Snapshot, AuditEntry]
+SEEDED = [
+    User,
+    InspectionPlan,
+    Visit,
+    VisitAssignment,
+    Finding,
+    Evidence,
+    Remediation,
+    RemediationAnswer,
+    Notification,
+    Camera,
+    CameraKey,
+    Snapshot,
+    AuditEntry,
+]
 
 
 @pytest.fixture
@@ -97,8 +110,12 @@ def test_the_demo_fills_the_compliance_board_and_is_seeded_once(year_so_far):
     assert not originals.exclude(evidence__stored_at__isnull=False).exists()
     assert Evidence.objects.filter(answer__isnull=False).exists()  # photos of fixes
     assert set(Remediation.objects.values_list("state", flat=True)) == set(RemediationState.values)
-    assert Remediation.objects.filter(state__in=[RemediationState.OPEN, RemediationState.REJECTED],
-                                      deadline__lt=today).count() >= 3
+    assert (
+        Remediation.objects.filter(
+            state__in=[RemediationState.OPEN, RemediationState.REJECTED], deadline__lt=today
+        ).count()
+        >= 3
+    )
     extended = Remediation.objects.get(extension_granted=True)
     assert extended.deadline > extended.original_deadline
     assert Remediation.objects.filter(assignee__role=Role.UNIT_STAFF).exists()

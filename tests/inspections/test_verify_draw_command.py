@@ -18,18 +18,32 @@ def test_verify_draw_from_files(world, tmp_path, capsys):
     inputs.write_text(json.dumps(plan.published_inputs), encoding="utf-8")
     visits = tmp_path / "visits.json"
     visits.write_text(json.dumps({code: day.isoformat() for code, day in recorded_draw(plan).items()}))
-    call_command("verify_draw", inputs=str(inputs), seed=plan.revealed_seed, commitment=plan.commitment,
-                 digest=plan.inputs_digest, visits=str(visits))
+    call_command(
+        "verify_draw",
+        inputs=str(inputs),
+        seed=plan.revealed_seed,
+        commitment=plan.commitment,
+        digest=plan.inputs_digest,
+        visits=str(visits),
+    )
     report = json.loads(capsys.readouterr().out)
     assert report["matchesCommitment"] and report["matchesInputs"] and report["matchesVisits"]
     assert set(report["draw"]) == set(recorded_draw(plan))
     # A weight changed in the inputs file is caught.
     tampered = dict(plan.published_inputs)
-    tampered["units"] = [{**unit, "weight": "3.000"} if i == 0 else unit for i, unit in enumerate(tampered["units"])]
+    tampered["units"] = [
+        {**unit, "weight": "3.000"} if i == 0 else unit for i, unit in enumerate(tampered["units"])
+    ]
     inputs.write_text(json.dumps(tampered), encoding="utf-8")
     with pytest.raises(CommandError):
-        call_command("verify_draw", inputs=str(inputs), seed=plan.revealed_seed, commitment=plan.commitment,
-                     digest=plan.inputs_digest, visits=str(visits))
+        call_command(
+            "verify_draw",
+            inputs=str(inputs),
+            seed=plan.revealed_seed,
+            commitment=plan.commitment,
+            digest=plan.inputs_digest,
+            visits=str(visits),
+        )
     # And a wrong seed.
     inputs.write_text(json.dumps(plan.published_inputs), encoding="utf-8")
     with pytest.raises(CommandError):

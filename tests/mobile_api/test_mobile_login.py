@@ -50,11 +50,16 @@ def test_token_is_shown_once_and_stored_only_as_its_hash(inspector):
     # Nowhere in the database: scan every text column of every table.
     with connection.cursor() as cursor:
         for model in apps.get_models():
-            columns = [f.column for f in model._meta.concrete_fields if f.get_internal_type() in
-                       ("CharField", "TextField", "JSONField", "GenericIPAddressField")]
+            columns = [
+                f.column
+                for f in model._meta.concrete_fields
+                if f.get_internal_type() in ("CharField", "TextField", "JSONField", "GenericIPAddressField")
+            ]
             for column in columns:
-                cursor.execute(f'SELECT COUNT(*) FROM "{model._meta.db_table}" WHERE CAST("{column}" AS TEXT) LIKE %s',
-                               [f"%{token[5:]}%"])
+                cursor.execute(
+                    f'SELECT COUNT(*) FROM "{model._meta.db_table}" WHERE CAST("{column}" AS TEXT) LIKE %s',
+                    [f"%{token[5:]}%"],
+                )
                 assert cursor.fetchone()[0] == 0, (model, column)
 
 
@@ -80,9 +85,11 @@ def test_revoked_expired_malformed_and_inactive_tokens_are_refused(inspector):
     client = Client()
     revoked, expired, inactive = (login(client)["token"] for _ in range(3))
     DeviceSession.objects.filter(token_hash=hashlib.sha256(revoked.encode()).hexdigest()).update(
-        revoked_at=timezone.now())
+        revoked_at=timezone.now()
+    )
     DeviceSession.objects.filter(token_hash=hashlib.sha256(expired.encode()).hexdigest()).update(
-        expires_at=timezone.now() - timedelta(seconds=1))
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
     for token in (revoked, expired, "cchc_" + "A" * 43, "garbage"):
         refused(client, token)
     inspector.is_active = False
@@ -150,6 +157,8 @@ def test_lockout_per_address_across_usernames(inspector, small_tree):
     client = Client()
     for name in ("a", "b", "c"):
         login(client, username=name, password="wrong", REMOTE_ADDR="10.1.1.1")
-    assert error_codes(login(client, "canbo-01", "canbo-01-pw-2026", REMOTE_ADDR="10.1.1.1")) == [(None, "LOCKED_OUT")]
+    assert error_codes(login(client, "canbo-01", "canbo-01-pw-2026", REMOTE_ADDR="10.1.1.1")) == [
+        (None, "LOCKED_OUT")
+    ]
     # Another address is not affected.
     assert login(client, "canbo-01", "canbo-01-pw-2026", REMOTE_ADDR="10.2.2.2")["errors"] == []

@@ -27,14 +27,47 @@ def whole_visit(field):
     codes = list(Criterion.objects.filter(template__code="ONE_STOP_SHOP").values_list("code", flat=True))
     failing = {"OSS-01": str(uuid.uuid4()), "OSS-05": str(uuid.uuid4())}
     photos = {code: str(uuid.uuid4()) for code in failing}
-    ops = [op("check_in", {"visitId": visit_id, "latitude": NEAR[0], "longitude": NEAR[1], "accuracy": 8,
-                           "deviceTime": now_iso()})]
-    ops += [op("answer", {"visitId": visit_id, "criterionCode": code,
-                          "result": "fail" if code in failing else "pass", "note": ""}) for code in codes]
-    ops += [op("finding", {"visitId": visit_id, "findingId": finding_id, "criterionCode": code,
-                           "text": f"Vi phạm {code}", "capturedAt": now_iso()}) for code, finding_id in failing.items()]
-    ops += [op("evidence_link", {"evidenceId": photos[code], "findingId": finding_id})
-            for code, finding_id in failing.items()]
+    ops = [
+        op(
+            "check_in",
+            {
+                "visitId": visit_id,
+                "latitude": NEAR[0],
+                "longitude": NEAR[1],
+                "accuracy": 8,
+                "deviceTime": now_iso(),
+            },
+        )
+    ]
+    ops += [
+        op(
+            "answer",
+            {
+                "visitId": visit_id,
+                "criterionCode": code,
+                "result": "fail" if code in failing else "pass",
+                "note": "",
+            },
+        )
+        for code in codes
+    ]
+    ops += [
+        op(
+            "finding",
+            {
+                "visitId": visit_id,
+                "findingId": finding_id,
+                "criterionCode": code,
+                "text": f"Vi phạm {code}",
+                "capturedAt": now_iso(),
+            },
+        )
+        for code, finding_id in failing.items()
+    ]
+    ops += [
+        op("evidence_link", {"evidenceId": photos[code], "findingId": finding_id})
+        for code, finding_id in failing.items()
+    ]
     ops.append(op("submit", {"visitId": visit_id}))
     return ops
 
@@ -47,7 +80,9 @@ def snapshot():
     return {
         "visits": list(Visit.objects.order_by("pk").values("pk", "status", "checked_in_at", "submitted_at")),
         "answers": list(Answer.objects.order_by("pk").values("pk", "uuid", "criterion_id", "result", "note")),
-        "findings": list(Finding.objects.order_by("pk").values("pk", "uuid", "criterion_id", "text", "deadline")),
+        "findings": list(
+            Finding.objects.order_by("pk").values("pk", "uuid", "criterion_id", "text", "deadline")
+        ),
         "evidence": list(Evidence.objects.order_by("pk").values("pk", "uuid", "finding_id", "finding_uuid")),
         "operations": list(SyncOperation.objects.order_by("pk").values("pk", "uuid", "digest", "result")),
         "audit": AuditEntry.objects.count(),
@@ -66,7 +101,9 @@ def test_the_same_batch_three_times_and_shuffled_is_one_send(field):
         random.Random(seed).shuffle(shuffled)
         again = send(field, shuffled)
         assert snapshot() == once
-        assert sorted(again["results"], key=lambda r: r["id"]) == sorted(first["results"], key=lambda r: r["id"])
+        assert sorted(again["results"], key=lambda r: r["id"]) == sorted(
+            first["results"], key=lambda r: r["id"]
+        )
 
 
 def test_a_shuffled_first_send_does_what_the_ordered_one_does(field):
@@ -84,28 +121,45 @@ def test_a_batch_cut_in_the_middle_and_resent_completes_without_duplicates(field
     assert all(r["ok"] for r in partial["results"])
     resent = send(field, ops)
     assert all(r["ok"] for r in resent["results"])
-    assert Finding.objects.count() == 2 and Answer.objects.count() == Criterion.objects.filter(
-        template__code="ONE_STOP_SHOP").count()
+    assert (
+        Finding.objects.count() == 2
+        and Answer.objects.count() == Criterion.objects.filter(template__code="ONE_STOP_SHOP").count()
+    )
     assert SyncOperation.objects.count() == len(ops)
     assert Visit.objects.get(pk=field.visit.pk).status == "submitted"
 
 
 def test_one_bad_operation_does_not_spoil_the_others(field):
     visit_id = gid("Visit", field.visit.pk)
-    good_check_in = op("check_in", {"visitId": visit_id, "latitude": NEAR[0], "longitude": NEAR[1], "accuracy": 5,
-                                    "deviceTime": now_iso()})
+    good_check_in = op(
+        "check_in",
+        {
+            "visitId": visit_id,
+            "latitude": NEAR[0],
+            "longitude": NEAR[1],
+            "accuracy": 5,
+            "deviceTime": now_iso(),
+        },
+    )
     bad_answer = op("answer", {"visitId": visit_id, "criterionCode": "NOPE", "result": "pass"})
-    bad_finding = op("finding", {"visitId": visit_id, "criterionCode": "OSS-02", "text": "", "capturedAt": "hôm qua"})
+    bad_finding = op(
+        "finding", {"visitId": visit_id, "criterionCode": "OSS-02", "text": "", "capturedAt": "hôm qua"}
+    )
     hidden = op("answer", {"visitId": gid("Visit", 999999), "criterionCode": "OSS-02", "result": "pass"})
     good_answer = op("answer", {"visitId": visit_id, "criterionCode": "OSS-02", "result": "pass"})
-    results = {r["id"]: r for r in send(field, [bad_answer, good_check_in, bad_finding, hidden, good_answer])["results"]}
+    results = {
+        r["id"]: r
+        for r in send(field, [bad_answer, good_check_in, bad_finding, hidden, good_answer])["results"]
+    }
     assert results[good_check_in["id"]]["ok"] and results[good_answer["id"]]["ok"]
     assert results[bad_answer["id"]]["errors"] == [{"field": "criterionCode", "code": "UNKNOWN_CRITERION"}]
     assert results[bad_finding["id"]]["errors"][0]["code"] in ("REQUIRED", "INVALID")
     assert results[hidden["id"]]["errors"] == [{"field": "visitId", "code": "NOT_FOUND"}]
     assert not Finding.objects.exists() and Answer.objects.count() == 1
     # Reusing an operation id for different content is a conflict and changes nothing.
-    reused = dict(good_answer, payload=json.dumps({"visitId": visit_id, "criterionCode": "OSS-02", "result": "fail"}))
+    reused = dict(
+        good_answer, payload=json.dumps({"visitId": visit_id, "criterionCode": "OSS-02", "result": "fail"})
+    )
     conflict = send(field, [reused])["results"][0]
     assert conflict["errors"] == [{"field": "id", "code": "CONFLICT"}]
     assert Answer.objects.get().result == "pass"
@@ -114,24 +168,65 @@ def test_one_bad_operation_does_not_spoil_the_others(field):
 def test_photos_may_arrive_before_or_after_their_finding(field):
     visit_id = gid("Visit", field.visit.pk)
     early_photo, finding_id = str(uuid.uuid4()), str(uuid.uuid4())
-    send(field, [op("check_in", {"visitId": visit_id, "latitude": NEAR[0], "longitude": NEAR[1], "accuracy": 5,
-                                 "deviceTime": now_iso()})])
+    send(
+        field,
+        [
+            op(
+                "check_in",
+                {
+                    "visitId": visit_id,
+                    "latitude": NEAR[0],
+                    "longitude": NEAR[1],
+                    "accuracy": 5,
+                    "deviceTime": now_iso(),
+                },
+            )
+        ],
+    )
     linked_first = send(field, [op("evidence_link", {"evidenceId": early_photo, "findingId": finding_id})])
     assert linked_first["results"][0]["ok"]
     assert Evidence.objects.get(uuid=early_photo).finding is None
-    send(field, [op("finding", {"visitId": visit_id, "findingId": finding_id, "criterionCode": "OSS-04",
-                                "text": "Chưa niêm yết phí", "capturedAt": now_iso()})])
+    send(
+        field,
+        [
+            op(
+                "finding",
+                {
+                    "visitId": visit_id,
+                    "findingId": finding_id,
+                    "criterionCode": "OSS-04",
+                    "text": "Chưa niêm yết phí",
+                    "capturedAt": now_iso(),
+                },
+            )
+        ],
+    )
     assert str(Evidence.objects.get(uuid=early_photo).finding.uuid) == finding_id
 
 
 def test_sql_statements_per_operation_do_not_grow_with_the_batch(field):
     visit_id = gid("Visit", field.visit.pk)
-    send(field, [op("check_in", {"visitId": visit_id, "latitude": NEAR[0], "longitude": NEAR[1], "accuracy": 5,
-                                 "deviceTime": now_iso()})])
+    send(
+        field,
+        [
+            op(
+                "check_in",
+                {
+                    "visitId": visit_id,
+                    "latitude": NEAR[0],
+                    "longitude": NEAR[1],
+                    "accuracy": 5,
+                    "deviceTime": now_iso(),
+                },
+            )
+        ],
+    )
     codes = list(Criterion.objects.filter(template__code="ONE_STOP_SHOP").values_list("code", flat=True))
 
     def answers(selected):
-        return [op("answer", {"visitId": visit_id, "criterionCode": code, "result": "pass"}) for code in selected]
+        return [
+            op("answer", {"visitId": visit_id, "criterionCode": code, "result": "pass"}) for code in selected
+        ]
 
     counts = []
     for selected in (codes[:2], codes[2:6], codes[6:14]):  # batches of 2, 4 and 8 new answers

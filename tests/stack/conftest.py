@@ -42,9 +42,22 @@ class RedisServer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.workdir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                shutil.which("redis-server"),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         _wait_for(lambda: not _port_free(self.port))
 
     def stop(self) -> None:
@@ -84,8 +97,9 @@ def on_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-requires_postgres = pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-                                       reason="needs PostgreSQL (DATABASE_URL)")
+requires_postgres = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="needs PostgreSQL (DATABASE_URL)"
+)
 
 
 @pytest.fixture
@@ -95,8 +109,10 @@ def pg_observer(db):
     params.pop("cursor_factory", None)
     params.pop("prepare_threshold", None)
     params.pop("context", None)
-    observer = psycopg.connect(**{k: v for k, v in params.items() if k in
-                                  {"dbname", "user", "password", "host", "port"}}, autocommit=True)
+    observer = psycopg.connect(
+        **{k: v for k, v in params.items() if k in {"dbname", "user", "password", "host", "port"}},
+        autocommit=True,
+    )
     name = connection.settings_dict["NAME"]
 
     class Observer:
@@ -113,13 +129,15 @@ def pg_observer(db):
         def waiting_for_locks(self) -> int:
             return observer.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'",
-                [name]).fetchone()[0]
+                [name],
+            ).fetchone()[0]
 
         def terminate_backends(self) -> int:
             return observer.execute(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE datname = %s AND pid <> pg_backend_pid()", [name]).fetchone()[0]
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                [name],
+            ).fetchone()[0]
 
     yield Observer()
     observer.close()
-

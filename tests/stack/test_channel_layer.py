@@ -41,7 +41,9 @@ class AnnouncementConsumer(GraphQLWebSocketConsumer):
 
 
 async def subscribed(operation_id: str = "s") -> WebsocketCommunicator:
-    ws = WebsocketCommunicator(AnnouncementConsumer.as_asgi(), "/graphql/", subprotocols=["graphql-transport-ws"])
+    ws = WebsocketCommunicator(
+        AnnouncementConsumer.as_asgi(), "/graphql/", subprotocols=["graphql-transport-ws"]
+    )
     connected, _ = await ws.connect()
     assert connected
     await ws.send_json_to({"type": "connection_init", "payload": {}})
@@ -109,8 +111,12 @@ def test_a_committed_check_in_answers_normally_while_redis_is_down(field, redis_
     mutation answers its JSON result, and its retry finds the visit checked in (not a conflict)."""
     redis_layer.stop()
     variables = {"visit": gid("Visit", field.visit.pk), "lat": NEAR[0], "lon": NEAR[1], "time": now_iso()}
-    response = Client().post("/graphql/", json.dumps({"query": CHECK_IN, "variables": variables}),
-                             content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {field.token}")
+    response = Client().post(
+        "/graphql/",
+        json.dumps({"query": CHECK_IN, "variables": variables}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {field.token}",
+    )
     assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
     assert response.json()["data"]["checkIn"] == {"visit": {"status": "IN_PROGRESS"}, "errors": []}
     assert Visit.objects.get(pk=field.visit.pk).status == "in_progress"

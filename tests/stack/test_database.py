@@ -100,11 +100,28 @@ def test_one_sync_batch_at_two_servers_at_once_answers_the_first_result_twice(fi
     """The same batch reaching two server processes together (both find it not yet applied, then queue for
     the visit's row lock): the second answers the first's results instead of failing on a submitted visit."""
     visit_id = gid("Visit", field.visit.pk)
-    check_in = {"id": str(uuid.uuid4()), "kind": "CHECK_IN", "payload": json.dumps(
-        {"visitId": visit_id, "latitude": NEAR[0], "longitude": NEAR[1], "accuracy": 8, "deviceTime": now_iso()})}
+    check_in = {
+        "id": str(uuid.uuid4()),
+        "kind": "CHECK_IN",
+        "payload": json.dumps(
+            {
+                "visitId": visit_id,
+                "latitude": NEAR[0],
+                "longitude": NEAR[1],
+                "accuracy": 8,
+                "deviceTime": now_iso(),
+            }
+        ),
+    }
     codes = Criterion.objects.filter(template__code="ONE_STOP_SHOP").values_list("code", flat=True)
-    answers = [{"id": str(uuid.uuid4()), "kind": "ANSWER", "payload": json.dumps(
-        {"visitId": visit_id, "criterionCode": code, "result": "pass", "note": ""})} for code in codes]
+    answers = [
+        {
+            "id": str(uuid.uuid4()),
+            "kind": "ANSWER",
+            "payload": json.dumps({"visitId": visit_id, "criterionCode": code, "result": "pass", "note": ""}),
+        }
+        for code in codes
+    ]
     submit = {"id": str(uuid.uuid4()), "kind": "SUBMIT", "payload": json.dumps({"visitId": visit_id})}
     batch = [check_in, *answers, submit]
     locked, release = threading.Event(), threading.Event()

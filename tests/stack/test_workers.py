@@ -30,8 +30,13 @@ def process_env(**extra) -> dict:
 
 
 def manage(*args, **env) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "manage.py", *args], cwd=ROOT, env=process_env(**env),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=process_env(**env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def wait_until(predicate, seconds: float = 60.0) -> bool:
@@ -67,7 +72,9 @@ def processes():
         process.wait()
 
 
-def test_the_worker_lives_through_dropped_connections_and_runs_the_next_task(processes, pg_observer, tmp_path):
+def test_the_worker_lives_through_dropped_connections_and_runs_the_next_task(
+    processes, pg_observer, tmp_path
+):
     worker = manage("task_worker", "--interval", "0.2")
     processes.append(worker)
     first = quick.enqueue(str(tmp_path / "first"))
@@ -93,7 +100,9 @@ def test_the_scheduler_lives_through_dropped_connections(processes, pg_observer)
         time.sleep(0.5)
     connection.close()
     queued = DBTaskResult.objects.filter(task_path__endswith="remediation_sweep").count()
-    assert wait_until(lambda: DBTaskResult.objects.filter(task_path__endswith="remediation_sweep").count() > queued)
+    assert wait_until(
+        lambda: DBTaskResult.objects.filter(task_path__endswith="remediation_sweep").count() > queued
+    )
     assert scheduler.poll() is None
 
 
@@ -108,8 +117,13 @@ def test_a_task_of_a_killed_worker_is_reclaimed_and_run_again(processes, tmp_pat
     assert status_of(held.id) == "RUNNING"  # what django-tasks-db leaves behind
 
     # The scheduler's round puts it back (its age limit set to nothing here); a new worker runs it again.
-    reclaim = subprocess.run([sys.executable, "manage.py", "scheduler", "--once"], cwd=ROOT,
-                             env=process_env(TASK_RECLAIM_AFTER_SECONDS="0"), capture_output=True, timeout=120)
+    reclaim = subprocess.run(
+        [sys.executable, "manage.py", "scheduler", "--once"],
+        cwd=ROOT,
+        env=process_env(TASK_RECLAIM_AFTER_SECONDS="0"),
+        capture_output=True,
+        timeout=120,
+    )
     assert reclaim.returncode == 0, reclaim.stderr[-2000:]
     assert status_of(held.id) == "READY"
     processes.append(manage("task_worker", "--interval", "0.2"))

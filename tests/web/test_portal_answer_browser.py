@@ -25,14 +25,17 @@ def chromium(monkeypatch):
     sync_api = pytest.importorskip("playwright.sync_api")
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop runs in this thread
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=["--headless", "--no-sandbox", "--disable-gpu"])
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
         yield browser
         browser.close()
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_a_head_answers_with_a_photo_then_reads_the_rejection(chromium, live_server, submitted, tmp_path, viewport):
+def test_a_head_answers_with_a_photo_then_reads_the_rejection(
+    chromium, live_server, submitted, tmp_path, viewport
+):
     picture = tmp_path / "bang-phi.jpg"
     Image.fromarray(photographs.coffee()).save(picture, "JPEG", quality=85)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -36,9 +36,11 @@ def test_the_head_finds_the_finding_in_the_inbox_with_its_countdown(submitted):
 
 
 def test_another_wards_head_gets_what_a_missing_finding_gets(submitted):
-    other_head, _ = submitted.field.world.unit_people(submitted.field.world.units["W10"]
-                                                       if submitted.finding.unit.code != "W10"
-                                                       else submitted.field.world.units["W09"])
+    other_head, _ = submitted.field.world.unit_people(
+        submitted.field.world.units["W10"]
+        if submitted.finding.unit.code != "W10"
+        else submitted.field.world.units["W09"]
+    )
     client = signed_in(other_head)
     assert "Không niêm yết" not in client.get("/findings/").content.decode()
     hidden = client.get(f"/findings/{submitted.finding.uuid}/")
@@ -50,8 +52,15 @@ def test_another_wards_head_gets_what_a_missing_finding_gets(submitted):
 def test_the_head_answers_with_a_photo_and_sees_it_in_the_timeline(submitted):
     client = signed_in(submitted.head)
     url = f"/findings/{submitted.finding.uuid}/"
-    response = client.post(url, {"plan_of_action": "Niêm yết bảng phí tại quầy 1", "fix_done": "Đã dán bảng phí",
-                                 "fixed_on": "", "photos": [photo()]})
+    response = client.post(
+        url,
+        {
+            "plan_of_action": "Niêm yết bảng phí tại quầy 1",
+            "fix_done": "Đã dán bảng phí",
+            "fixed_on": "",
+            "photos": [photo()],
+        },
+    )
     assert response.status_code == 302 and response["Location"] == url
     remediation = Remediation.objects.get(finding=submitted.finding)
     assert remediation.state == RemediationState.ANSWERED
@@ -63,7 +72,9 @@ def test_the_head_answers_with_a_photo_and_sees_it_in_the_timeline(submitted):
 
 def test_an_answer_without_a_plan_is_refused_and_changes_nothing(submitted):
     client = signed_in(submitted.head)
-    response = client.post(f"/findings/{submitted.finding.uuid}/", {"plan_of_action": "  ", "photos": [photo()]})
+    response = client.post(
+        f"/findings/{submitted.finding.uuid}/", {"plan_of_action": "  ", "photos": [photo()]}
+    )
     assert response.status_code == 400 and 'role="alert"' in response.content.decode()
     remediation = Remediation.objects.get(finding=submitted.finding)
     assert remediation.state == RemediationState.OPEN and not remediation.answers.exists()
@@ -74,8 +85,11 @@ def test_an_answer_without_a_plan_is_refused_and_changes_nothing(submitted):
 def test_the_head_reads_why_an_answer_was_rejected(submitted):
     remediation = Remediation.objects.get(finding=submitted.finding)
     remediation = remediation_service.answer(
-        remediation, remediation_service.AnswerInput(plan_of_action="Sẽ niêm yết"), actor=submitted.head)
-    remediation_service.reject(remediation, "Chưa có ảnh bảng phí đã niêm yết", actor=submitted.field.inspector)
+        remediation, remediation_service.AnswerInput(plan_of_action="Sẽ niêm yết"), actor=submitted.head
+    )
+    remediation_service.reject(
+        remediation, "Chưa có ảnh bảng phí đã niêm yết", actor=submitted.field.inspector
+    )
     page = signed_in(submitted.head).get(f"/findings/{submitted.finding.uuid}/").content.decode()
     assert "Chưa có ảnh bảng phí đã niêm yết" in page and 'class="decision rejected"' in page
     assert 'id="answer"' in page  # rejected: the head answers again
@@ -91,9 +105,16 @@ def test_staff_not_assigned_read_but_do_not_answer(submitted):
 
 def placeholders(html: str, user, unit) -> str:
     """The page with what differs between two users by right (their name, unit, ids, tokens) blanked."""
-    for value, mark in ((user.display_name, "USER"), (user.username, "USER"), (unit.name, "UNIT"), (unit.code, "CODE")):
+    for value, mark in (
+        (user.display_name, "USER"),
+        (user.username, "USER"),
+        (unit.name, "UNIT"),
+        (unit.code, "CODE"),
+    ):
         html = html.replace(value, mark)
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken" value="TOKEN"', html)
+    return re.sub(
+        r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken" value="TOKEN"', html
+    )
 
 
 @pytest.mark.parametrize("path", ["/", "/findings/", "/findings/?state=overdue", "/findings/?state=answered"])
@@ -114,7 +135,8 @@ def test_a_drawn_units_head_learns_nothing_before_check_in(field, path):
 
 
 def test_a_fix_date_that_is_not_a_date_is_refused_and_changes_nothing(submitted):
-    response = signed_in(submitted.head).post(f"/findings/{submitted.finding.uuid}/",
-                                              {"plan_of_action": "Niêm yết", "fixed_on": "31/02/2026"})
+    response = signed_in(submitted.head).post(
+        f"/findings/{submitted.finding.uuid}/", {"plan_of_action": "Niêm yết", "fixed_on": "31/02/2026"}
+    )
     assert response.status_code == 400 and "Nhập một ngày." in response.content.decode()
     assert Remediation.objects.get(finding=submitted.finding).state == RemediationState.OPEN

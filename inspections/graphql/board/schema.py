@@ -23,16 +23,31 @@ def board_for(info, authority_id: str, year: int, quarter=None, **filters):
 
 class BoardQueries(graphene.ObjectType):
     board = graphene.Field(
-        Board, authority_id=graphene.ID(required=True), year=graphene.Int(required=True), quarter=graphene.Int(),
-        kind=OrgUnitKind(), area=CchcAreaEnum(), severity=SeverityEnum(), sort=BoardSort(default_value="rank"),
+        Board,
+        authority_id=graphene.ID(required=True),
+        year=graphene.Int(required=True),
+        quarter=graphene.Int(),
+        kind=OrgUnitKind(),
+        area=CchcAreaEnum(),
+        severity=SeverityEnum(),
+        sort=BoardSort(default_value="rank"),
         description="The compliance board of an authority: a row per unit under it, ranked. Null when you may "
-                    "not see it.")
+        "not see it.",
+    )
 
     @staticmethod
-    def resolve_board(root, info, authority_id, year, quarter=None, kind=None, area=None, severity=None,
-                      sort="rank"):
-        result = board_for(info, authority_id, year, quarter, kind=value_of(kind), area=value_of(area),
-                           severity=value_of(severity))
+    def resolve_board(
+        root, info, authority_id, year, quarter=None, kind=None, area=None, severity=None, sort="rank"
+    ):
+        result = board_for(
+            info,
+            authority_id,
+            year,
+            quarter,
+            kind=value_of(kind),
+            area=value_of(area),
+            severity=value_of(severity),
+        )
         if result is not None:
             result.rows.sort(key=service.SORTS[value_of(sort) or "rank"])
         return result
@@ -53,9 +68,13 @@ class BoardUpdate(graphene.ObjectType):
 
 
 class BoardSubscriptions(graphene.ObjectType):
-    board_updated = graphene.Field(BoardUpdate, authority_id=graphene.ID(required=True), year=graphene.Int(),
-                                   description="Pushes the rows of your board that changed (a check-in, a submitted "
-                                               "visit, a remediation move, a confirmed CCTV flag).")
+    board_updated = graphene.Field(
+        BoardUpdate,
+        authority_id=graphene.ID(required=True),
+        year=graphene.Int(),
+        description="Pushes the rows of your board that changed (a check-in, a submitted "
+        "visit, a remediation move, a confirmed CCTV flag).",
+    )
 
     @staticmethod
     async def subscribe_board_updated(root, info, authority_id, year=None):
@@ -77,8 +96,12 @@ class BoardSubscriptions(graphene.ObjectType):
             width = (authority.depth + 1) * OrgUnitModel.steplen
             result = service.board(user, authority, year)
             rows = [row for row in result.rows if row.unit.path == path[:width]]
-            return BoardUpdate(rows=rows, visited_units=result.visited_units, target_units=result.target_units,
-                               coverage=result.coverage)
+            return BoardUpdate(
+                rows=rows,
+                visited_units=result.visited_units,
+                target_units=result.target_units,
+                coverage=result.coverage,
+            )
 
         authority, topic = await authority_and_topic()
         if authority is None:

@@ -6,10 +6,15 @@ from apikit.types import CountableConnection
 from inspections.graphql.org.dataloaders import UserByIdLoader
 from inspections.graphql.org.types import OrgUnit, User
 
-BoardStatus = graphene.Enum("BoardStatus", [("GREEN", "green"), ("AMBER", "amber"), ("RED", "red")],
-                            description="Traffic light: red when something is overdue or the score is low.")
-BoardSort = graphene.Enum("BoardSort", [("RANK", "rank"), ("NAME", "name"), ("CODE", "code"),
-                                        ("OVERDUE", "overdue"), ("FINDINGS", "findings")])
+BoardStatus = graphene.Enum(
+    "BoardStatus",
+    [("GREEN", "green"), ("AMBER", "amber"), ("RED", "red")],
+    description="Traffic light: red when something is overdue or the score is low.",
+)
+BoardSort = graphene.Enum(
+    "BoardSort",
+    [("RANK", "rank"), ("NAME", "name"), ("CODE", "code"), ("OVERDUE", "overdue"), ("FINDINGS", "findings")],
+)
 
 
 class SeverityCounts(graphene.ObjectType):
@@ -110,5 +115,7 @@ class Board(graphene.ObjectType):
     def resolve_months(root, info):
         from inspections.services.board import series
 
-        target = root.target_units if root.quarter is None else None  # the yearly board knows the year's target
+        target = (
+            root.target_units if root.quarter is None else None
+        )  # the yearly board knows the year's target
         return series(info.context.user, root.authority, root.year, target=target)

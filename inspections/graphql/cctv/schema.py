@@ -11,11 +11,19 @@ from inspections.services.visibility import visible_units
 
 class CctvQueries(graphene.ObjectType):
     snapshot_review_queue = graphene.List(
-        graphene.NonNull(SnapshotReviewItem), required=True, unit=graphene.ID(), first=graphene.Int(default_value=50),
+        graphene.NonNull(SnapshotReviewItem),
+        required=True,
+        unit=graphene.ID(),
+        first=graphene.Int(default_value=50),
         description="Flagged snapshots to review at units you may see, most serious first, grouped per camera "
-                    "and flag. Empty for the inspected units.")
-    camera_health = graphene.List(graphene.NonNull(CameraHealthType), required=True, unit=graphene.ID(required=True),
-                                  description="Per camera of the unit: last snapshot and share of tamper flags.")
+        "and flag. Empty for the inspected units.",
+    )
+    camera_health = graphene.List(
+        graphene.NonNull(CameraHealthType),
+        required=True,
+        unit=graphene.ID(required=True),
+        description="Per camera of the unit: last snapshot and share of tamper flags.",
+    )
 
     @staticmethod
     def resolve_snapshot_review_queue(root, info, unit=None, first=50):

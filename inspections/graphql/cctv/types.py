@@ -15,13 +15,19 @@ from inspections.models import AnalysisStatus as AnalysisStatusChoices
 from inspections.models import Camera, Snapshot
 from inspections.services.snapshot_review import flag_label, reviewable_snapshots
 
-CctvFlag = graphene.Enum("CctvFlag", [(flag.upper(), flag) for flag in
-                                      ("queue_unstaffed", "covered", "displaced", "frozen", "dark", "blurred")],
-                         description="What the analysis raised, most serious first.")
-AnalysisStatus = choices_enum("SnapshotAnalysisStatus", AnalysisStatusChoices, "pending → analysed, or failed.")
+CctvFlag = graphene.Enum(
+    "CctvFlag",
+    [
+        (flag.upper(), flag)
+        for flag in ("queue_unstaffed", "covered", "displaced", "frozen", "dark", "blurred")
+    ],
+    description="What the analysis raised, most serious first.",
+)
+AnalysisStatus = choices_enum(
+    "SnapshotAnalysisStatus", AnalysisStatusChoices, "pending → analysed, or failed."
+)
 
 CctvError = error_type("CctvError", CctvErrorCode)
-
 
 
 class CameraType(DjangoObjectType):
@@ -57,8 +63,20 @@ class SnapshotType(DjangoObjectType):
         model = Snapshot
         name = "Snapshot"
         interfaces = (Node,)
-        fields = ("id", "captured_at", "in_working_hours", "staffed", "staffed_confidence", "people",
-                  "analyser_version", "analysis_ms", "review_state", "dismiss_reason", "reviewed_at", "finding")
+        fields = (
+            "id",
+            "captured_at",
+            "in_working_hours",
+            "staffed",
+            "staffed_confidence",
+            "people",
+            "analyser_version",
+            "analysis_ms",
+            "review_state",
+            "dismiss_reason",
+            "reviewed_at",
+            "finding",
+        )
 
     @classmethod
     def get_queryset(cls, queryset, info):
@@ -101,7 +119,9 @@ class SnapshotReviewItem(graphene.ObjectType):
     count = graphene.Int(required=True)
     first_at = graphene.DateTime(required=True)
     last_at = graphene.DateTime(required=True)
-    snapshot = graphene.Field(SnapshotType, required=True, description="The latest: confirm or dismiss by it.")
+    snapshot = graphene.Field(
+        SnapshotType, required=True, description="The latest: confirm or dismiss by it."
+    )
 
     @staticmethod
     def resolve_label(root, info):
@@ -117,4 +137,6 @@ class CameraHealthType(graphene.ObjectType):
     snapshots = graphene.Int(required=True, description="Over the last CCTV_HEALTH_DAYS days.")
     tampered = graphene.Int(required=True)
     failed = graphene.Int(required=True, description="Snapshots that could not be analysed.")
-    tamper_share = graphene.Float(required=True, description="Share of analysed snapshots with a tamper flag.")
+    tamper_share = graphene.Float(
+        required=True, description="Share of analysed snapshots with a tamper flag."
+    )

@@ -14,11 +14,18 @@ from inspections.services.visibility import visible_findings
 
 
 class FieldQueries(graphene.ObjectType):
-    checklist_templates = graphene.List(graphene.NonNull(ChecklistTemplateType), required=True,
-                                        description="Active checklist templates, newest version first.")
-    findings = DjangoConnectionField(FindingType, visit=graphene.ID(), unit=graphene.ID(),
-                                     current_only=graphene.Boolean(default_value=True),
-                                     description="Findings of visits the caller may see.")
+    checklist_templates = graphene.List(
+        graphene.NonNull(ChecklistTemplateType),
+        required=True,
+        description="Active checklist templates, newest version first.",
+    )
+    findings = DjangoConnectionField(
+        FindingType,
+        visit=graphene.ID(),
+        unit=graphene.ID(),
+        current_only=graphene.Boolean(default_value=True),
+        description="Findings of visits the caller may see.",
+    )
 
     @staticmethod
     def resolve_checklist_templates(root, info):

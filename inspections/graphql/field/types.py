@@ -28,7 +28,6 @@ AnswerResultEnum = choices_enum("AnswerResult", AnswerResultChoices, "pass, fail
 FieldError = error_type("FieldError", FieldErrorCode)
 
 
-
 class CriterionType(DjangoObjectType):
     area = graphene.Field(CchcAreaEnum, required=True)
     default_severity = graphene.Field(SeverityEnum, required=True)
@@ -89,8 +88,18 @@ class EvidenceType(DjangoObjectType):
     class Meta:
         model = Evidence
         name = "Evidence"
-        fields = ("uuid", "sha256", "size", "content_type", "width", "height", "captured_at", "latitude",
-                  "longitude", "created_at")
+        fields = (
+            "uuid",
+            "sha256",
+            "size",
+            "content_type",
+            "width",
+            "height",
+            "captured_at",
+            "latitude",
+            "longitude",
+            "created_at",
+        )
 
     @staticmethod
     def resolve_stored(root, info):
@@ -114,16 +123,29 @@ class FindingType(DjangoObjectType):
     evidence = graphene.List(graphene.NonNull(EvidenceType), required=True)
     supersedes = graphene.Field(lambda: FindingType)
     is_current = graphene.Boolean(required=True)
-    remediation = graphene.Field("inspections.graphql.remediation.types.RemediationType",
-                                 description="How the unit answers for it (after the visit is submitted).")
+    remediation = graphene.Field(
+        "inspections.graphql.remediation.types.RemediationType",
+        description="How the unit answers for it (after the visit is submitted).",
+    )
     source = graphene.String(required=True, description="visit or cctv.")
 
     class Meta:
         model = Finding
         name = "Finding"
         interfaces = (Node,)
-        fields = ("id", "uuid", "text", "recommendation", "latitude", "longitude", "captured_at", "deadline",
-                  "version", "correction_reason", "created_at")
+        fields = (
+            "id",
+            "uuid",
+            "text",
+            "recommendation",
+            "latitude",
+            "longitude",
+            "captured_at",
+            "deadline",
+            "version",
+            "correction_reason",
+            "created_at",
+        )
         connection_class = BatchedConnection
 
     @classmethod

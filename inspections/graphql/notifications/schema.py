@@ -8,8 +8,11 @@ from inspections.services.notifications import topic_for
 
 
 class NotificationQueries(graphene.ObjectType):
-    notifications = DjangoConnectionField(NotificationType, unread_only=graphene.Boolean(default_value=False),
-                                          description="Your notifications, newest first.")
+    notifications = DjangoConnectionField(
+        NotificationType,
+        unread_only=graphene.Boolean(default_value=False),
+        description="Your notifications, newest first.",
+    )
 
     @staticmethod
     def resolve_notifications(root, info, unread_only=False, **_kwargs):
@@ -22,7 +25,9 @@ class NotificationMutations(graphene.ObjectType):
 
 
 class NotificationSubscriptions(graphene.ObjectType):
-    notification_received = graphene.Field(NotificationType, description="Your new notifications, as they come.")
+    notification_received = graphene.Field(
+        NotificationType, description="Your new notifications, as they come."
+    )
 
     @staticmethod
     async def subscribe_notification_received(root, info):

@@ -27,4 +27,3 @@ class NotificationType(DjangoObjectType):
         from graphql_relay import to_global_id
 
         return to_global_id("Finding", root.finding_id) if root.finding_id else None
-

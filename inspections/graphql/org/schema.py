@@ -11,7 +11,9 @@ from inspections.models.org import fold_for_search
 
 class OrgQueries(graphene.ObjectType):
     me = graphene.Field(User, description="The signed-in user, or null.")
-    org_unit = graphene.Field(OrgUnit, id=graphene.ID(required=True), description="One unit the caller may see.")
+    org_unit = graphene.Field(
+        OrgUnit, id=graphene.ID(required=True), description="One unit the caller may see."
+    )
     org_units = DjangoConnectionField(
         OrgUnit,
         parent=graphene.ID(description="Only the direct children of this unit."),
@@ -45,7 +47,8 @@ class OrgQueries(graphene.ObjectType):
         if search:
             term = search.strip()
             units = units.filter(search_name__contains=fold_for_search(term)) | units.filter(
-                code__startswith=term)
+                code__startswith=term
+            )
         return units
 
 

@@ -75,8 +75,11 @@ class OrgUnit(DjangoObjectType):
     def resolve_geofence(root, info):
         if not root.has_geofence:
             return None
-        return Geofence(latitude=root.geofence_latitude, longitude=root.geofence_longitude,
-                        radius_meters=root.geofence_radius_m)
+        return Geofence(
+            latitude=root.geofence_latitude,
+            longitude=root.geofence_longitude,
+            radius_meters=root.geofence_radius_m,
+        )
 
 
 class User(DjangoObjectType):
@@ -121,7 +124,9 @@ class User(DjangoObjectType):
     @staticmethod
     def _private(root, info, value):
         viewer = info.context.user
-        return value if viewer.is_authenticated and (viewer.pk == root.pk or is_administrator(viewer)) else None
+        return (
+            value if viewer.is_authenticated and (viewer.pk == root.pk or is_administrator(viewer)) else None
+        )
 
     @classmethod
     def resolve_email(cls, root, info):

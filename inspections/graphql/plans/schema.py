@@ -34,16 +34,27 @@ class PlanQueries(graphene.ObjectType):
     plan = graphene.Field(Plan, id=graphene.ID(required=True))
     plans = DjangoConnectionField(Plan, authority=graphene.ID(), year=graphene.Int(), status=PlanStatus())
     plan_commitment = graphene.Field(
-        PlanCommitment, plan_id=graphene.ID(required=True),
+        PlanCommitment,
+        plan_id=graphene.ID(required=True),
         description="The commitment and published inputs of an approved plan, readable by everyone in the "
-                    "authority's tree.")
-    preview_draw = graphene.Field(DrawPreview, plan_id=graphene.ID(required=True),
-                                  description="Weights and inclusion probabilities before approval (no seed).")
+        "authority's tree.",
+    )
+    preview_draw = graphene.Field(
+        DrawPreview,
+        plan_id=graphene.ID(required=True),
+        description="Weights and inclusion probabilities before approval (no seed).",
+    )
     verify_draw = graphene.Field(DrawVerification, plan_id=graphene.ID(required=True))
     plan_coverage = graphene.Field(PlanCoverage, plan_id=graphene.ID(required=True))
     visit = graphene.Field(VisitNode, id=graphene.ID(required=True))
-    visits = DjangoConnectionField(VisitNode, plan=graphene.ID(), unit=graphene.ID(), kind=VisitKind(),
-                                   status=VisitStatus(), description="Visits the caller may see.")
+    visits = DjangoConnectionField(
+        VisitNode,
+        plan=graphene.ID(),
+        unit=graphene.ID(),
+        kind=VisitKind(),
+        status=VisitStatus(),
+        description="Visits the caller may see.",
+    )
 
     @staticmethod
     def resolve_plan(root, info, id):
@@ -67,9 +78,14 @@ class PlanQueries(graphene.ObjectType):
         if plan is None or not plan.commitment or not in_authority_tree(info.context.user, plan.authority):
             return None
         return PlanCommitment(
-            plan_id=plan_id, authority_code=plan.authority.code, status=str(plan.status), commitment=plan.commitment,
-            algorithm_version=plan.algorithm_version, inputs_digest=plan.inputs_digest,
-            published_inputs=plan.published_inputs, revealed_seed=plan.revealed_seed or None,
+            plan_id=plan_id,
+            authority_code=plan.authority.code,
+            status=str(plan.status),
+            commitment=plan.commitment,
+            algorithm_version=plan.algorithm_version,
+            inputs_digest=plan.inputs_digest,
+            published_inputs=plan.published_inputs,
+            revealed_seed=plan.revealed_seed or None,
             approved_at=plan.approved_at,
         )
 
@@ -87,11 +103,16 @@ class PlanQueries(graphene.ObjectType):
         inputs = planning.inputs
         share_batch(row.unit for row in rows)  # the units' parents and heads load once for all
         return DrawPreview(
-            unit_count=planning.unit_count, target_units=planning.target, periodic_count=planning.periodic_count,
-            surprise_count=inputs.surprise_count, working_days=len(inputs.working_days),
+            unit_count=planning.unit_count,
+            target_units=planning.target,
+            periodic_count=planning.periodic_count,
+            surprise_count=inputs.surprise_count,
+            working_days=len(inputs.working_days),
             capacity_per_day=inputs.capacity_per_day,
-            units=[DrawPreviewUnit(unit=row.unit, weight=float(row.weight), probability=float(row.probability))
-                   for row in rows],
+            units=[
+                DrawPreviewUnit(unit=row.unit, weight=float(row.weight), probability=float(row.probability))
+                for row in rows
+            ],
         )
 
     @staticmethod
@@ -103,9 +124,13 @@ class PlanQueries(graphene.ObjectType):
         result = verify_plan_draw(plan)
         if result is None:
             return DrawVerification(revealed=False)
-        return DrawVerification(revealed=True, matches_commitment=result.matches_commitment,
-                                matches_inputs=result.matches_inputs, matches_visits=result.matches_visits,
-                                ok=result.ok)
+        return DrawVerification(
+            revealed=True,
+            matches_commitment=result.matches_commitment,
+            matches_inputs=result.matches_inputs,
+            matches_visits=result.matches_visits,
+            ok=result.ok,
+        )
 
     @staticmethod
     def resolve_plan_coverage(root, info, plan_id):
@@ -113,10 +138,16 @@ class PlanQueries(graphene.ObjectType):
         if plan is None:
             return None
         coverage = plan_coverage(plan, viewer=info.context.user)
-        return PlanCoverage(unit_count=coverage.unit_count, target_units=coverage.target_units,
-                            planned_units=coverage.planned_units, visited_units=coverage.visited_units,
-                            working_days_left=coverage.working_days_left, visits_left=coverage.visits_left,
-                            at_risk=coverage.at_risk, ratio=coverage.ratio)
+        return PlanCoverage(
+            unit_count=coverage.unit_count,
+            target_units=coverage.target_units,
+            planned_units=coverage.planned_units,
+            visited_units=coverage.visited_units,
+            working_days_left=coverage.working_days_left,
+            visits_left=coverage.visits_left,
+            at_risk=coverage.at_risk,
+            ratio=coverage.ratio,
+        )
 
     @staticmethod
     def resolve_visit(root, info, id):

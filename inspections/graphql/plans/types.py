@@ -20,7 +20,6 @@ from inspections.services.visibility import can_see_unit, visible_plans, visible
 PlanError = error_type("PlanError", PlanErrorCode)
 
 
-
 class PlanCoverage(graphene.ObjectType):
     """Units visited (checked in) against the target, counting only visits the caller may see."""
 
@@ -50,13 +49,24 @@ class Plan(DjangoObjectType):
         model = InspectionPlan
         name = "Plan"
         interfaces = (Node,)
-        fields = ("id", "title", "year", "quarter", "commitment", "algorithm_version", "created_at",
-                  "approved_at", "closed_at")
+        fields = (
+            "id",
+            "title",
+            "year",
+            "quarter",
+            "commitment",
+            "algorithm_version",
+            "created_at",
+            "approved_at",
+            "closed_at",
+        )
         connection_class = BatchedConnection
 
     @classmethod
     def get_queryset(cls, queryset, info):
-        return queryset.filter(pk__in=visible_plans(info.context.user).values("pk")).select_related("authority")
+        return queryset.filter(pk__in=visible_plans(info.context.user).values("pk")).select_related(
+            "authority"
+        )
 
     @staticmethod
     def resolve_status(root, info):
@@ -127,7 +137,11 @@ class VisitNode(DjangoObjectType):
     @staticmethod
     def resolve_plan(root, info):
         plan = related(info, root, "plan", PlanByIdLoader)
-        return plan if can_see_unit(info.context.user, related(info, plan, "authority", OrgUnitByIdLoader)) else None
+        return (
+            plan
+            if can_see_unit(info.context.user, related(info, plan, "authority", OrgUnitByIdLoader))
+            else None
+        )
 
     @staticmethod
     def resolve_inspectors(root, info):
@@ -166,12 +180,21 @@ class DrawPreview(graphene.ObjectType):
 
 
 class DrawVerification(graphene.ObjectType):
-    revealed = graphene.Boolean(required=True, description="False until the plan closes and its seed is known.")
+    revealed = graphene.Boolean(
+        required=True, description="False until the plan closes and its seed is known."
+    )
     matches_commitment = graphene.Boolean()
     matches_inputs = graphene.Boolean()
     matches_visits = graphene.Boolean()
     ok = graphene.Boolean()
 
 
-__all__ = ["Plan", "VisitNode", "PlanCommitment", "DrawPreview", "DrawPreviewUnit", "DrawVerification",
-           "PlanCoverage"]
+__all__ = [
+    "Plan",
+    "VisitNode",
+    "PlanCommitment",
+    "DrawPreview",
+    "DrawPreviewUnit",
+    "DrawVerification",
+    "PlanCoverage",
+]

@@ -20,9 +20,15 @@ from inspections.services.visibility import can_see_unit
 
 class RemediationQueries(graphene.ObjectType):
     remediations = DjangoConnectionField(
-        RemediationType, state=RemediationState(), unit=graphene.ID(), overdue=graphene.Boolean(),
-        description="Remediation of findings you may see, earliest deadline first.")
-    head_scorecard = graphene.Field(HeadScorecard, head_id=graphene.ID(required=True), year=graphene.Int(required=True))
+        RemediationType,
+        state=RemediationState(),
+        unit=graphene.ID(),
+        overdue=graphene.Boolean(),
+        description="Remediation of findings you may see, earliest deadline first.",
+    )
+    head_scorecard = graphene.Field(
+        HeadScorecard, head_id=graphene.ID(required=True), year=graphene.Int(required=True)
+    )
 
     @staticmethod
     def resolve_remediations(root, info, state=None, unit=None, overdue=None, **_kwargs):

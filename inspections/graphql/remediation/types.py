@@ -15,11 +15,13 @@ from inspections.models import Remediation, RemediationAnswer
 from inspections.models import RemediationState as RemediationStateChoices
 from inspections.services.visibility import visible_findings
 
-RemediationState = choices_enum("RemediationState", RemediationStateChoices,
-                                "open → answered → accepted → closed; answered → rejected → answered.")
+RemediationState = choices_enum(
+    "RemediationState",
+    RemediationStateChoices,
+    "open → answered → accepted → closed; answered → rejected → answered.",
+)
 
 RemediationError = error_type("RemediationError", RemediationErrorCode)
-
 
 
 class RemediationAnswerType(DjangoObjectType):
@@ -32,8 +34,16 @@ class RemediationAnswerType(DjangoObjectType):
     class Meta:
         model = RemediationAnswer
         name = "RemediationAnswer"
-        fields = ("number", "plan_of_action", "fix_done", "fixed_on", "submitted_at", "decision", "decision_reason",
-                  "decided_at")
+        fields = (
+            "number",
+            "plan_of_action",
+            "fix_done",
+            "fixed_on",
+            "submitted_at",
+            "decision",
+            "decision_reason",
+            "decided_at",
+        )
 
     @staticmethod
     def resolve_accountable(root, info):
@@ -63,8 +73,19 @@ class RemediationType(DjangoObjectType):
         name = "Remediation"
         interfaces = (Node,)
         connection_class = BatchedConnection
-        fields = ("id", "version", "deadline", "original_deadline", "extension_reason", "extension_until",
-                  "extension_requested_at", "extension_granted", "first_answered_at", "accepted_at", "closed_at")
+        fields = (
+            "id",
+            "version",
+            "deadline",
+            "original_deadline",
+            "extension_reason",
+            "extension_until",
+            "extension_requested_at",
+            "extension_granted",
+            "first_answered_at",
+            "accepted_at",
+            "closed_at",
+        )
 
     @classmethod
     def get_queryset(cls, queryset, info):
@@ -106,5 +127,7 @@ class HeadScorecard(graphene.ObjectType):
     on_time_rate = graphene.Float()
     overdue_now = graphene.Int(required=True)
     rejected_answers = graphene.Int(required=True)
-    repeat_findings = graphene.Int(required=True, description="Same criterion at the same unit within 12 months.")
+    repeat_findings = graphene.Int(
+        required=True, description="Same criterion at the same unit within 12 months."
+    )
     median_days_to_close = graphene.Float()

@@ -10,8 +10,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--province", action="append", metavar="CODE",
-                            help="Official province code, e.g. 79 for Hồ Chí Minh City (repeatable).")
+        parser.add_argument(
+            "--province",
+            action="append",
+            metavar="CODE",
+            help="Official province code, e.g. 79 for Hồ Chí Minh City (repeatable).",
+        )
 
     def handle(self, *args, province=None, **options):
         try:

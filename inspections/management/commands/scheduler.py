@@ -32,8 +32,11 @@ def reclaim_stale_tasks() -> int:
     (killed, out of memory, host lost) without finishing it. The tasks are keyed, so running one again has the
     effect of running it once. Returns how many were reclaimed."""
     stale_before = timezone.now() - timedelta(seconds=settings.TASK_RECLAIM_AFTER_SECONDS)
-    reclaimed = DBTaskResult.objects.running().filter(started_at__lt=stale_before).update(
-        status="READY", started_at=None)
+    reclaimed = (
+        DBTaskResult.objects.running()
+        .filter(started_at__lt=stale_before)
+        .update(status="READY", started_at=None)
+    )
     if reclaimed:
         logger.warning("tasks_reclaimed", count=reclaimed)
     return reclaimed

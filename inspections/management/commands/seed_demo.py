@@ -34,8 +34,10 @@ def demo_password(username: str) -> str:
 
 
 class Command(BaseCommand):
-    help = ("Create demo users of every role in Hồ Chí Minh City, its current year so far and next year's plan "
-            "(needs `load_divisions --province 79`).")
+    help = (
+        "Create demo users of every role in Hồ Chí Minh City, its current year so far and next year's plan "
+        "(needs `load_divisions --province 79`)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
@@ -48,17 +50,23 @@ class Command(BaseCommand):
             raise CommandError("Load the province first: manage.py load_divisions --province 79")
         for code, (lat, lon, radius) in DEMO_GEOFENCES.items():
             OrgUnit.objects.filter(code=code).update(
-                geofence_latitude=lat, geofence_longitude=lon, geofence_radius_m=radius)
+                geofence_latitude=lat, geofence_longitude=lon, geofence_radius_m=radius
+            )
         rows = []
         for username, role, unit_code, (first, last), heads in DEMO_USERS:
             unit = OrgUnit.objects.get(code=unit_code) if unit_code else None
             user, _created = User.objects.update_or_create(
                 username=username,
-                defaults={"role": role, "unit": unit, "first_name": first, "last_name": last,
-                          # Home Affairs signs in to the web board through the admin's login page.
-                          "is_staff": role in (Role.ADMINISTRATOR, Role.HOME_AFFAIRS),
-                          "is_superuser": role == Role.ADMINISTRATOR,
-                          "email": f"{username}@demo.cchc.local"},
+                defaults={
+                    "role": role,
+                    "unit": unit,
+                    "first_name": first,
+                    "last_name": last,
+                    # Home Affairs signs in to the web board through the admin's login page.
+                    "is_staff": role in (Role.ADMINISTRATOR, Role.HOME_AFFAIRS),
+                    "is_superuser": role == Role.ADMINISTRATOR,
+                    "email": f"{username}@demo.cchc.local",
+                },
             )
             user.set_password(demo_password(username))
             user.save(update_fields=["password"])
@@ -77,16 +85,21 @@ class Command(BaseCommand):
 
         province = OrgUnit.objects.get(code=DEMO_PROVINCE)
         started = time.monotonic()
-        year = DemoYear(province, reviewer=User.objects.get(username="noivu"),
-                        inspector=User.objects.get(username="thanhtra"))
+        year = DemoYear(
+            province,
+            reviewer=User.objects.get(username="noivu"),
+            inspector=User.objects.get(username="thanhtra"),
+        )
         summary = year.build()
         if summary is None:
             self.stdout.write(f"Demo year {year.year}: the city's plan exists, left as it is.")
             return
         for line in summary.lines():
             self.stdout.write(line)
-        self.stdout.write(f"  (built in {time.monotonic() - started:.1f} s; unit heads and the extra inspectors "
-                          "have no password: set one in the admin to sign in as them)")
+        self.stdout.write(
+            f"  (built in {time.monotonic() - started:.1f} s; unit heads and the extra inspectors "
+            "have no password: set one in the admin to sign in as them)"
+        )
 
     def seed_plan(self):
         """Next year's approved plan of the city, with two periodic visits and its surprise draw."""
@@ -104,11 +117,23 @@ class Command(BaseCommand):
             return
         reviewer = User.objects.get(username="noivu")
         team = [User.objects.get(username="thanhtra")]
-        plan = create_plan(actor=reviewer, authority=province, title=f"Kế hoạch kiểm tra CCHC năm {year}", year=year,
-                           surprise_share=Decimal("1"), inspectors=team)
+        plan = create_plan(
+            actor=reviewer,
+            authority=province,
+            title=f"Kế hoạch kiểm tra CCHC năm {year}",
+            year=year,
+            surprise_share=Decimal("1"),
+            inspectors=team,
+        )
         first = next_working_day(date(year, 3, 3))
         add_periodic_visit(plan, OrgUnit.objects.get(code="79-STP"), first, actor=reviewer)
-        add_periodic_visit(plan, OrgUnit.objects.get(code="26743"), next_working_day(first + timedelta(days=1)),
-                           actor=reviewer)
+        add_periodic_visit(
+            plan,
+            OrgUnit.objects.get(code="26743"),
+            next_working_day(first + timedelta(days=1)),
+            actor=reviewer,
+        )
         approve_plan(plan, actor=reviewer)
-        self.stdout.write(f"Demo plan approved: {plan.title}, commitment {InspectionPlan.objects.get(pk=plan.pk).commitment}")
+        self.stdout.write(
+            f"Demo plan approved: {plan.title}, commitment {InspectionPlan.objects.get(pk=plan.pk).commitment}"
+        )

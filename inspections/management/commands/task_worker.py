@@ -34,7 +34,9 @@ class Command(BaseCommand):
     help = "Run background tasks (CCTV analysis, remediation sweeps), surviving database outages."
 
     def add_arguments(self, parser):
-        parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls of an empty queue.")
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="Seconds between polls of an empty queue."
+        )
         parser.add_argument("--queue-name", default="default", help="Queue to run ('*' for all).")
         parser.add_argument("--backend", default="default", help="Task backend alias.")
 
@@ -51,8 +53,16 @@ class Command(BaseCommand):
         logger.info("task_worker_started", worker_id=worker_id)
         while running["on"]:
             heartbeats.beat("worker")
-            worker = BeatingWorker(queue_names=queue_name.split(","), interval=0, batch=True, backend_name=backend,
-                            startup_delay=False, max_tasks=None, worker_id=worker_id, excluded_queue_names=[])
+            worker = BeatingWorker(
+                queue_names=queue_name.split(","),
+                interval=0,
+                batch=True,
+                backend_name=backend,
+                startup_delay=False,
+                max_tasks=None,
+                worker_id=worker_id,
+                excluded_queue_names=[],
+            )
             try:
                 worker.run()  # batch: runs every ready task, then returns
                 delay = 1.0

@@ -40,8 +40,10 @@ class Command(BaseCommand):
             "draw": {code: day.isoformat() for code, day in sorted(recomputed.items())},
         }
         if visits:
-            recorded = {code: date.fromisoformat(day)
-                        for code, day in json.loads(Path(visits).read_text(encoding="utf-8")).items()}
+            recorded = {
+                code: date.fromisoformat(day)
+                for code, day in json.loads(Path(visits).read_text(encoding="utf-8")).items()
+            }
             report["matchesVisits"] = recorded == recomputed
         self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
         if not all(value is not False for value in report.values()):

@@ -27,8 +27,13 @@ from inspections.services.visibility import visible_findings
 
 INBOX_PAGE_SIZE = 25  # rows per page of the inbox
 WAITING = (RemediationState.OPEN, RemediationState.REJECTED)
-STATES = [("", _("All")), ("waiting", _("To answer")), ("overdue", _("Overdue")),
-          (RemediationState.ANSWERED, _("Awaiting the inspectors")), (RemediationState.CLOSED, _("Closed"))]
+STATES = [
+    ("", _("All")),
+    ("waiting", _("To answer")),
+    ("overdue", _("Overdue")),
+    (RemediationState.ANSWERED, _("Awaiting the inspectors")),
+    (RemediationState.CLOSED, _("Closed")),
+]
 
 
 def visible_remediations(user):
@@ -46,8 +51,11 @@ def working_days_left(deadline, today) -> int:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    rows = (visible_remediations(request.user)
-            .select_related("finding__criterion", "unit", "assignee").order_by("deadline", "pk"))
+    rows = (
+        visible_remediations(request.user)
+        .select_related("finding__criterion", "unit", "assignee")
+        .order_by("deadline", "pk")
+    )
     state = request.GET.get("state", "waiting")
     if state == "waiting":
         rows = rows.waiting()
@@ -63,9 +71,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def remediation_of(user, finding_uuid) -> Remediation:
-    remediation = (visible_remediations(user).select_related("finding__criterion", "finding__visit", "unit__head",
-                                                            "assignee")
-                   .filter(finding__uuid=finding_uuid).first())
+    remediation = (
+        visible_remediations(user)
+        .select_related("finding__criterion", "finding__visit", "unit__head", "assignee")
+        .filter(finding__uuid=finding_uuid)
+        .first()
+    )
     if remediation is None:
         raise Http404
     return remediation
@@ -86,13 +97,21 @@ def finding_page(request: HttpRequest, finding_uuid: uuid.UUID) -> HttpResponse:
             errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
         else:
             return redirect("portal-finding", finding_uuid=finding_uuid)
-    answers = list(remediation.answers.select_related("drafted_by", "accountable", "decided_by")
-                   .prefetch_related("evidence").order_by("number"))
+    answers = list(
+        remediation.answers.select_related("drafted_by", "accountable", "decided_by")
+        .prefetch_related("evidence")
+        .order_by("number")
+    )
     context = {
-        "remediation": remediation, "finding": remediation.finding, "answers": answers,
+        "remediation": remediation,
+        "finding": remediation.finding,
+        "answers": answers,
         "photos": list(remediation.finding.evidence.exclude(stored_at=None)),
         "days_left": working_days_left(remediation.deadline, timezone.localdate()),
-        "may_answer": may_answer, "errors": errors, "general_errors": errors.get("__all__", []), "form": request.POST if errors else {},
+        "may_answer": may_answer,
+        "errors": errors,
+        "general_errors": errors.get("__all__", []),
+        "form": request.POST if errors else {},
     }
     return render(request, "portal/finding.html", context, status=400 if errors else 200)
 
@@ -110,7 +129,13 @@ def answer_from(request: HttpRequest, remediation: Remediation) -> None:
             store_answer_photo(actor=request.user, evidence_id=photo_id, data=read_upload(file))
             photo_ids.append(photo_id)
         remediation_service.answer(
-            remediation, remediation_service.AnswerInput(
-                plan_of_action=request.POST.get("plan_of_action", ""), fix_done=request.POST.get("fix_done", ""),
-                fixed_on=parse_date(fixed_on) if fixed_on else None, evidence_ids=tuple(photo_ids)),
-            actor=request.user, version=int(request.POST.get("version") or 0) or None)
+            remediation,
+            remediation_service.AnswerInput(
+                plan_of_action=request.POST.get("plan_of_action", ""),
+                fix_done=request.POST.get("fix_done", ""),
+                fixed_on=parse_date(fixed_on) if fixed_on else None,
+                evidence_ids=tuple(photo_ids),
+            ),
+            actor=request.user,
+            version=int(request.POST.get("version") or 0) or None,
+        )

@@ -44,18 +44,40 @@ def tiles_for(user) -> list[Tile]:
     """The places the role works in, first the one it needs most."""
     tiles = []
     if user.role in (Role.UNIT_HEAD, Role.UNIT_STAFF) or heads_a_unit(user):
-        tiles.append(Tile(_("Findings"), _("Answer the findings of your unit before their deadline."),
-                          reverse("portal-inbox")))
+        tiles.append(
+            Tile(
+                _("Findings"),
+                _("Answer the findings of your unit before their deadline."),
+                reverse("portal-inbox"),
+            )
+        )
     if user.role in (Role.HOME_AFFAIRS, Role.INSPECTOR) or is_administrator(user) or heads_a_unit(user):
-        tiles.append(Tile(_("Compliance board"), _("Coverage, findings and remediation of every unit."),
-                          reverse("board")))
+        tiles.append(
+            Tile(
+                _("Compliance board"),
+                _("Coverage, findings and remediation of every unit."),
+                reverse("board"),
+            )
+        )
     if user.role == Role.INSPECTOR:
-        tiles.append(Tile(_("Field app"), _("Visits, check-in, checklist and findings on your phone."), "/app/"))
+        tiles.append(
+            Tile(_("Field app"), _("Visits, check-in, checklist and findings on your phone."), "/app/")
+        )
     if is_administrator(user) or user.is_staff:
-        tiles.append(Tile(_("Administration"), _("Org tree, users, roles, checklists and cameras."),
-                          reverse("admin:index")))
-    tiles.append(Tile(_("Change password"), _("Choose a new password for your account."),
-                      reverse("portal-password-change")))
+        tiles.append(
+            Tile(
+                _("Administration"),
+                _("Org tree, users, roles, checklists and cameras."),
+                reverse("admin:index"),
+            )
+        )
+    tiles.append(
+        Tile(
+            _("Change password"),
+            _("Choose a new password for your account."),
+            reverse("portal-password-change"),
+        )
+    )
     return tiles
 
 
@@ -67,7 +89,8 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "role_label": Role(user.role).label if user.role in Role.values else "",
         "unit": user.unit,
-        "counts": remediation_counts(user) if user.role in (Role.UNIT_HEAD, Role.UNIT_STAFF) or heads_a_unit(user)
+        "counts": remediation_counts(user)
+        if user.role in (Role.UNIT_HEAD, Role.UNIT_STAFF) or heads_a_unit(user)
         else None,
         "tiles": tiles_for(user),
         "notifications": list(notifications[:RECENT_NOTIFICATIONS]),

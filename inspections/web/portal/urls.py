@@ -12,8 +12,14 @@ urlpatterns = [
     path("logout/", accounts.PortalLogoutView.as_view(), name="portal-logout"),
     path("password/", accounts.PortalPasswordChangeView.as_view(), name="portal-password-change"),
     path("password/changed/", accounts.PortalPasswordChangedView.as_view(), name="portal-password-changed"),
-    path("password/reset/<uidb64>/<token>/", accounts.PortalPasswordResetConfirmView.as_view(),
-         name="portal-password-reset-confirm"),
-    path("password/reset/done/", accounts.PortalPasswordResetCompleteView.as_view(),
-         name="portal-password-reset-complete"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        accounts.PortalPasswordResetConfirmView.as_view(),
+        name="portal-password-reset-confirm",
+    ),
+    path(
+        "password/reset/done/",
+        accounts.PortalPasswordResetCompleteView.as_view(),
+        name="portal-password-reset-complete",
+    ),
 ]

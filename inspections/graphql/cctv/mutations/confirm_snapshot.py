@@ -29,8 +29,12 @@ class ConfirmSnapshot(BaseMutation):
     def perform_mutation(cls, root, info, id, **data):
         user = info.context.user
         snapshot = get_visible(review.reviewable_snapshots(user), id, "Snapshot", field="id")
-        result = review.confirm(snapshot, actor=user, criterion_code=data.get("criterion_code"),
-                                severity=value_of(data.get("severity")), note=data.get("note") or "",
-                                device=device_of(info))
+        result = review.confirm(
+            snapshot,
+            actor=user,
+            criterion_code=data.get("criterion_code"),
+            severity=value_of(data.get("severity")),
+            note=data.get("note") or "",
+            device=device_of(info),
+        )
         return cls(finding=result.finding, snapshots=result.snapshots, created=result.created)
-

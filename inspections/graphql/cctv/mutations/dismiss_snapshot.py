@@ -26,4 +26,3 @@ class DismissSnapshot(BaseMutation):
         count = review.dismiss(snapshot, actor=user, reason=reason, device=device_of(info))
         snapshot.refresh_from_db()
         return cls(dismissed=count, snapshot=snapshot)
-

@@ -24,6 +24,13 @@ class AnswerCriterion(BaseMutation):
 
     @classmethod
     def perform_mutation(cls, root, info, visit_id, criterion_code, result, note="", id=None):
-        answer = answer_criterion(get_visit(info.context.user, visit_id), actor=info.context.user, criterion_code=criterion_code,
-                                  result=value_of(result), note=note or "", client_id=id, device=device_of(info))
+        answer = answer_criterion(
+            get_visit(info.context.user, visit_id),
+            actor=info.context.user,
+            criterion_code=criterion_code,
+            result=value_of(result),
+            note=note or "",
+            client_id=id,
+            device=device_of(info),
+        )
         return cls(answer=answer)

@@ -30,10 +30,20 @@ class CheckIn(BaseMutation):
     def perform_mutation(cls, root, info, visit_id, latitude, longitude, accuracy, device_time, reason=""):
         visit = get_visit(info.context.user, visit_id)
         try:
-            result = check_in(visit, actor=info.context.user, latitude=latitude, longitude=longitude,
-                              accuracy_m=accuracy, device_time=device_time, reason=reason or "",
-                              device=device_of(info))
+            result = check_in(
+                visit,
+                actor=info.context.user,
+                latitude=latitude,
+                longitude=longitude,
+                accuracy_m=accuracy,
+                device_time=device_time,
+                reason=reason or "",
+                device=device_of(info),
+            )
         except GeofenceError as refused:
             return cls(errors=cls.errors_from(refused), distance_meters=round(refused.distance_m, 1))
-        return cls(visit=result.visit, flags=result.flags,
-                   distance_meters=None if result.distance_m is None else round(result.distance_m, 1))
+        return cls(
+            visit=result.visit,
+            flags=result.flags,
+            distance_meters=None if result.distance_m is None else round(result.distance_m, 1),
+        )

@@ -24,7 +24,13 @@ class CorrectFinding(BaseMutation):
 
     @classmethod
     def perform_mutation(cls, root, info, id, reason, **data):
-        finding = correct_finding(get_finding(info.context.user, id), actor=info.context.user, reason=reason,
-                                  text=data.get("text"), severity=value_of(data.get("severity")),
-                                  recommendation=data.get("recommendation"), device=device_of(info))
+        finding = correct_finding(
+            get_finding(info.context.user, id),
+            actor=info.context.user,
+            reason=reason,
+            text=data.get("text"),
+            severity=value_of(data.get("severity")),
+            recommendation=data.get("recommendation"),
+            device=device_of(info),
+        )
         return cls(finding=finding)

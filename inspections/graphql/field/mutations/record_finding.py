@@ -30,9 +30,17 @@ class RecordFinding(BaseMutation):
     @classmethod
     def perform_mutation(cls, root, info, id, visit_id, criterion_code, text, **data):
         finding = record_finding(
-            get_visit(info.context.user, visit_id), actor=info.context.user, client_id=id, criterion_code=criterion_code,
-            text=text, severity=value_of(data.get("severity")), recommendation=data.get("recommendation") or "",
-            latitude=data.get("latitude"), longitude=data.get("longitude"), captured_at=data.get("captured_at"),
-            evidence_ids=data.get("evidence_ids") or [], device=device_of(info),
+            get_visit(info.context.user, visit_id),
+            actor=info.context.user,
+            client_id=id,
+            criterion_code=criterion_code,
+            text=text,
+            severity=value_of(data.get("severity")),
+            recommendation=data.get("recommendation") or "",
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+            captured_at=data.get("captured_at"),
+            evidence_ids=data.get("evidence_ids") or [],
+            device=device_of(info),
         )
         return cls(finding=finding)

@@ -20,4 +20,8 @@ class SubmitVisit(BaseMutation):
 
     @classmethod
     def perform_mutation(cls, root, info, visit_id):
-        return cls(visit=submit_visit(get_visit(info.context.user, visit_id), actor=info.context.user, device=device_of(info)))
+        return cls(
+            visit=submit_visit(
+                get_visit(info.context.user, visit_id), actor=info.context.user, device=device_of(info)
+            )
+        )

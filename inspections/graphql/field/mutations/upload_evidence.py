@@ -17,14 +17,20 @@ class UploadEvidence(BaseMutation):
         file = Upload(required=True)
 
     evidence = graphene.Field(EvidenceType)
-    created = graphene.Boolean(description="False when the photo was already there (a retry, or the same bytes).")
+    created = graphene.Boolean(
+        description="False when the photo was already there (a retry, or the same bytes)."
+    )
 
     class Meta:
         error_type_class = FieldError
 
     @classmethod
     def perform_mutation(cls, root, info, id, finding_id, file):
-        upload = store_photo(actor=info.context.user, evidence_id=id, finding_id=finding_id,
-                             data=read_upload(file), device=device_of(info))
+        upload = store_photo(
+            actor=info.context.user,
+            evidence_id=id,
+            finding_id=finding_id,
+            data=read_upload(file),
+            device=device_of(info),
+        )
         return cls(evidence=upload.evidence, created=upload.created)
-

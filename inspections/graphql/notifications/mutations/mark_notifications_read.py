@@ -25,4 +25,3 @@ class MarkNotificationsRead(BaseMutation):
         if ids is not None:
             rows = rows.filter(pk__in=[decode_id(i, "Notification") or 0 for i in ids])
         return cls(marked=rows.update(read_at=timezone.now()))
-

@@ -37,6 +37,7 @@ class OrgUnitUpdate(BaseMutation):
             changes["address"] = data["address"]
         if "geofence" in data:
             fence = data["geofence"]
-            changes["geofence"] = None if fence is None else (
-                fence.latitude, fence.longitude, fence.radius_meters)
+            changes["geofence"] = (
+                None if fence is None else (fence.latitude, fence.longitude, fence.radius_meters)
+            )
         return cls(unit=update_unit(unit, actor=user, **changes))

@@ -17,7 +17,9 @@ class CreatePlan(BaseMutation):
         quarter = graphene.Int(description="1–4 for a quarterly plan; omit for a yearly plan.")
         coverage_target = graphene.Float(description="Share of units to visit; default 0.3.")
         scope = CoverageScope(description="Direct subordinate units (default) or the whole subtree.")
-        surprise_share = graphene.Float(description="Share of the target made of surprise visits; default 0.5.")
+        surprise_share = graphene.Float(
+            description="Share of the target made of surprise visits; default 0.5."
+        )
         inspector_ids = graphene.List(graphene.NonNull(graphene.ID), description="The inspection team.")
 
     plan = graphene.Field(Plan)
@@ -31,9 +33,15 @@ class CreatePlan(BaseMutation):
         authority = get_unit(user, authority_id, "authority_id")
         inspectors = get_inspectors(user, data.get("inspector_ids") or [])
         plan = create_plan(
-            actor=user, authority=authority, title=title, year=year, quarter=data.get("quarter"),
-            coverage_target=_decimal(data.get("coverage_target")), scope=value_of(data.get("scope")),
-            surprise_share=_decimal(data.get("surprise_share")), inspectors=inspectors,
+            actor=user,
+            authority=authority,
+            title=title,
+            year=year,
+            quarter=data.get("quarter"),
+            coverage_target=_decimal(data.get("coverage_target")),
+            scope=value_of(data.get("scope")),
+            surprise_share=_decimal(data.get("surprise_share")),
+            inspectors=inspectors,
         )
         return cls(plan=plan)
 

@@ -19,8 +19,18 @@ class AnswerFinding(RemediationMove):
 
     @classmethod
     def perform_mutation(cls, root, info, finding_id, plan_of_action, version=None, **data):
-        answer = service.AnswerInput(plan_of_action=plan_of_action, fix_done=data.get("fix_done") or "",
-                                     fixed_on=data.get("fixed_on"), evidence_ids=tuple(data.get("evidence_ids") or ()))
-        return cls(remediation=service.answer(get_remediation(info.context.user, finding_id), answer,
-                                              actor=info.context.user, version=version, device=device_of(info)))
-
+        answer = service.AnswerInput(
+            plan_of_action=plan_of_action,
+            fix_done=data.get("fix_done") or "",
+            fixed_on=data.get("fixed_on"),
+            evidence_ids=tuple(data.get("evidence_ids") or ()),
+        )
+        return cls(
+            remediation=service.answer(
+                get_remediation(info.context.user, finding_id),
+                answer,
+                actor=info.context.user,
+                version=version,
+                device=device_of(info),
+            )
+        )

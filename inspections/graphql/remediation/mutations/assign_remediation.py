@@ -21,7 +21,14 @@ class AssignRemediation(RemediationMove):
         staff = None
         if assignee_id is not None:
             # Only the unit's staff can be named: anyone else is NOT_FOUND, as from the people one cannot see.
-            staff = get_visible(User.objects.filter(unit_id=remediation.unit_id, role=Role.UNIT_STAFF), assignee_id,
-                                "User", field="assignee_id")
-        return cls(remediation=service.assign(remediation, staff, actor=user, version=version,
-                                              device=device_of(info)))
+            staff = get_visible(
+                User.objects.filter(unit_id=remediation.unit_id, role=Role.UNIT_STAFF),
+                assignee_id,
+                "User",
+                field="assignee_id",
+            )
+        return cls(
+            remediation=service.assign(
+                remediation, staff, actor=user, version=version, device=device_of(info)
+            )
+        )

@@ -15,7 +15,12 @@ class DecideExtension(RemediationMove):
 
     @classmethod
     def perform_mutation(cls, root, info, finding_id, grant, version=None):
-        return cls(remediation=service.decide_extension(get_remediation(info.context.user, finding_id), grant,
-                                                        actor=info.context.user, version=version,
-                                                        device=device_of(info)))
-
+        return cls(
+            remediation=service.decide_extension(
+                get_remediation(info.context.user, finding_id),
+                grant,
+                actor=info.context.user,
+                version=version,
+                device=device_of(info),
+            )
+        )

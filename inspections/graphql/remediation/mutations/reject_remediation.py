@@ -15,6 +15,12 @@ class RejectRemediation(RemediationMove):
 
     @classmethod
     def perform_mutation(cls, root, info, finding_id, reason, version=None):
-        return cls(remediation=service.reject(get_remediation(info.context.user, finding_id), reason,
-                                              actor=info.context.user, version=version, device=device_of(info)))
-
+        return cls(
+            remediation=service.reject(
+                get_remediation(info.context.user, finding_id),
+                reason,
+                actor=info.context.user,
+                version=version,
+                device=device_of(info),
+            )
+        )

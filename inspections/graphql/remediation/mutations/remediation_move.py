@@ -17,4 +17,3 @@ class RemediationMove(BaseMutation):
     def __init_subclass_with_meta__(cls, **options):
         options.setdefault("error_type_class", RemediationError)
         super().__init_subclass_with_meta__(**options)
-

@@ -16,7 +16,13 @@ class RequestExtension(RemediationMove):
 
     @classmethod
     def perform_mutation(cls, root, info, finding_id, until, reason, version=None):
-        return cls(remediation=service.request_extension(get_remediation(info.context.user, finding_id), until, reason,
-                                                         actor=info.context.user, version=version,
-                                                         device=device_of(info)))
-
+        return cls(
+            remediation=service.request_extension(
+                get_remediation(info.context.user, finding_id),
+                until,
+                reason,
+                actor=info.context.user,
+                version=version,
+                device=device_of(info),
+            )
+        )

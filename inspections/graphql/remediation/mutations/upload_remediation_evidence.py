@@ -23,7 +23,7 @@ class UploadRemediationEvidence(BaseMutation):
 
     @classmethod
     def perform_mutation(cls, root, info, id, file):
-        upload = store_answer_photo(actor=info.context.user, evidence_id=id, data=read_upload(file),
-                                    device=device_of(info))
+        upload = store_answer_photo(
+            actor=info.context.user, evidence_id=id, data=read_upload(file), device=device_of(info)
+        )
         return cls(evidence=upload.evidence, created=upload.created)
-

@@ -14,6 +14,11 @@ class VerifyRemediation(RemediationMove):
 
     @classmethod
     def perform_mutation(cls, root, info, finding_id, version=None):
-        return cls(remediation=service.verify(get_remediation(info.context.user, finding_id), actor=info.context.user,
-                                              version=version, device=device_of(info)))
-
+        return cls(
+            remediation=service.verify(
+                get_remediation(info.context.user, finding_id),
+                actor=info.context.user,
+                version=version,
+                device=device_of(info),
+            )
+        )
