@@ -49,6 +49,7 @@ worker: migrate
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	TESTING=1 $(VENV)/bin/mypy
 
 test: install lint test-sqlite test-postgres
