@@ -2,6 +2,7 @@
 and real users of every role, built through the services). Each world has usernames of its own."""
 
 import importlib
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -145,3 +146,29 @@ def seeded_checklist(request):
     from django.apps import apps
 
     importlib.import_module("inspections.migrations.0004_seed_one_stop_shop_checklist").seed(apps, None)
+
+
+@pytest.fixture
+def chromium(monkeypatch):
+    """Debian's Chromium driven by Playwright (never its own browser download), headless; skipped with the
+    reason when it is not installed (`make browser` installs it as root)."""
+    executable = Path("/usr/bin/chromium")
+    if not executable.exists():
+        pytest.skip(f"{executable} is not installed (`make browser` installs Debian's chromium as root)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(executable),
+            headless=True,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+            ],
+        )
+        yield browser
+        browser.close()
