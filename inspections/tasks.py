@@ -1,16 +1,11 @@
 """Background work, through Django's Tasks API (the django-tasks backport; django-tasks-db by default, whose
-worker `manage.py db_worker` `make run` starts). The same code runs on any other Tasks backend."""
+worker `manage.py task_worker` `make run` starts). The same code runs on any other Tasks backend."""
 
 from django_tasks import task
 
+from inspections.services.snapshots import analyse_snapshot  # defined beside its work, so ingest can queue it
 
-@task()
-def analyse_snapshot(snapshot_id: int) -> list[str]:
-    """Analyse one CCTV snapshot; returns the flags it raised."""
-    from inspections.services.snapshots import run_analysis
-
-    snapshot = run_analysis(snapshot_id)
-    return list(snapshot.flags) if snapshot is not None else []
+__all__ = ["analyse_snapshot", "purge_snapshots", "remediation_sweep"]
 
 
 @task()

@@ -1,5 +1,5 @@
 """Snapshots from counter cameras: API keys, ingest (checked, once per camera and moment, answered fast), the
-analysis run by the task queue (``inspections.tasks.analyse_snapshot``) and the retention purge
+analysis run by the task queue (``analyse_snapshot``, below) and the retention purge
 (``inspections.tasks.purge_snapshots``).
 
 Privacy (Decree 13/2023/NĐ-CP): the bytes received wait in a private store (``INCOMING``, never served) only
@@ -19,6 +19,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from inspections.cctv.analysis import (
     CameraProfile,
@@ -158,9 +159,16 @@ def ingest(
 
 
 def enqueue_analysis(snapshot_id: int) -> None:
-    from inspections.tasks import analyse_snapshot
-
     analyse_snapshot.enqueue(snapshot_id)
+
+
+# Defined here, beside the work it runs, so that ingest can queue it without importing the tasks module (which
+# imports the services): Django's Tasks API finds it by this module's path.
+@task()
+def analyse_snapshot(snapshot_id: int) -> list[str]:
+    """Analyse one CCTV snapshot in the worker; returns the flags it raised."""
+    snapshot = run_analysis(snapshot_id)
+    return list(snapshot.flags) if snapshot is not None else []
 
 
 # --- analysis (in the worker) ---------------------------------------------------------------------------------
