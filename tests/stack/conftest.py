@@ -30,6 +30,18 @@ def _wait_for(predicate, seconds: float = 10.0) -> None:
     raise TimeoutError("condition not reached")
 
 
+def real_clock_env() -> dict:
+    """The environment without libfaketime: the year-ahead run moves the suite's clock, not the servers' (a
+    redis-server under a faked clock never answers in time)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FAKETIME")}
+    preload = " ".join(p for p in env.get("LD_PRELOAD", "").split() if "faketime" not in p)
+    if preload:
+        env["LD_PRELOAD"] = preload
+    else:
+        env.pop("LD_PRELOAD", None)
+    return env
+
+
 class RedisServer:
     """A real redis-server process on a loopback port; ``restart`` loses everything, as a crash would."""
 
@@ -57,6 +69,7 @@ class RedisServer:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            env=real_clock_env(),
         )
         _wait_for(lambda: not _port_free(self.port))
 
