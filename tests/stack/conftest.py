@@ -154,3 +154,13 @@ def pg_observer(db):
 
     yield Observer()
     observer.close()
+
+
+@pytest.fixture(autouse=True)
+def fresh_connections_afterwards():
+    """These tests terminate database backends and restart servers: the next test (of any folder) starts on
+    new connections instead of one the server has already closed."""
+    yield
+    from django.db import connections
+
+    connections.close_all()
