@@ -135,7 +135,19 @@ def field(world) -> Field:
 
 
 @pytest.fixture(autouse=True)
-def seeded_checklist(request):
+def healthy_connections():
+    """On PostgreSQL each test starts on a connection the pool has just checked, as a request does: one the server
+    closed behind the suite's back (the stack tests terminate backends; a restart would too) is handed back
+    first, so that the next test does not fail on it."""
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        if conn.vendor == "postgresql" and not conn.in_atomic_block:
+            conn.close()
+
+
+@pytest.fixture(autouse=True)
+def seeded_checklist(request, healthy_connections):
     """A transactional test (a live server, a browser) starts on a database flushed by the one before, which
     also removed what the migrations seeded: the one-stop-shop checklist is seeded again, as migration 0004 does
     (serialized_rollback would reload content types that the flush already recreated)."""
