@@ -5,6 +5,8 @@ import importlib
 from pathlib import Path
 
 import pytest
+from asgiref.testing import ApplicationCommunicator
+from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
 from inspections.models import OrgUnit, OrgUnitKind, Role, Visit
@@ -12,6 +14,18 @@ from inspections.services.divisions import find_province, load_divisions
 from inspections.services.plans import assign_inspectors
 from tests.clock import pinned
 from tests.factories import OFFICE, Field, World, approved_plan, make_user, surprise_visits, token_for
+
+# A WebSocket test waits for the server's answer up to 10 s instead of Channels' 1 s: on a loaded machine (CI's two
+# cores, the year-ahead run) a correct answer can take longer than a second. receive_nothing keeps its short wait.
+for _method in (
+    WebsocketCommunicator.connect,
+    WebsocketCommunicator.receive_from,
+    WebsocketCommunicator.receive_json_from,
+):
+    _method.__defaults__ = (10,)
+WebsocketCommunicator.disconnect.__defaults__ = (1000, 10)
+ApplicationCommunicator.receive_output.__defaults__ = (10,)
+ApplicationCommunicator.wait.__defaults__ = (10,)
 
 # A browser keeps its cookies by its own clock, which time-machine does not reach, nor a server in a child process:
 # tests that use either (through these fixtures) stay on the real clock, so that server, browser and test agree.
