@@ -96,6 +96,28 @@ def redis_layer(redis_server, settings):
     return redis_server
 
 
+CACHE_PREFIX = "cchc-stack"
+
+
+@pytest.fixture
+def redis_cache(redis_server, settings):
+    """Django's cache (the heartbeats', the rate limits') on the test's own Redis, as child processes given
+    ``redis_env`` have it."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_server.url,
+            "KEY_PREFIX": CACHE_PREFIX,
+        }
+    }
+    return redis_server
+
+
+def redis_env(server: RedisServer) -> dict:
+    """The environment that puts a child process's cache and channel layer on ``server``."""
+    return {"REDIS_URL": server.url, "CACHE_PREFIX": CACHE_PREFIX}
+
+
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
 
