@@ -422,9 +422,32 @@ def test_a_reference_frame_changed_in_storage_is_refused_by_the_analysis_and_the
     world.admin.save()
     admin_client = Client()
     admin_client.force_login(world.admin)
-    page = admin_client.get(f"/admin/inspections/camera/{camera.pk}/change/")
+    change = f"/admin/inspections/camera/{camera.pk}/change/"
+    page = admin_client.get(change)
     assert page.status_code == 200
     assert b"data:image/png" not in page.content and b"SHA-256" in page.content
+
+    # The administrator uploads the frame again: its hash is taken from the upload, and the preview is back.
+    upload = io.BytesIO(images.reference_jpeg())
+    upload.name = "reference-again.jpg"
+    form = {
+        "counter": camera.counter_id,
+        "name": camera.name,
+        "is_active": "on",
+        "reference_frame": upload,
+        "staff_zone": json.dumps(camera.staff_zone),
+        "citizen_zone": json.dumps(camera.citizen_zone),
+        "work_start": "07:30",
+        "work_end": "17:00",
+        "break_start": "11:30",
+        "break_end": "13:30",
+    }
+    assert admin_client.post(change, form).status_code == 302
+    again = Camera.objects.get(pk=camera.pk)
+    assert again.reference_frame.name != camera.reference_frame.name
+    assert again.reference_sha256 == hashlib.sha256(images.reference_jpeg()).hexdigest()
+    assert store.read(again.reference_frame.name) == images.reference_jpeg()
+    assert b"data:image/png" in admin_client.get(change).content
 
 
 def test_analysing_a_snapshot_twice_is_analysing_it_once(world, store):
