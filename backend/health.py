@@ -72,15 +72,24 @@ def _age_check(age: float | None, limit: int) -> dict:
 
 
 def oldest_waiting_task_age() -> float:
-    """Seconds the oldest task ready to run has waited (0 when none waits)."""
+    """Seconds the oldest task ready to run has waited (0 when none waits): since it was queued, or since the
+    moment it was deferred to (``run_after``) when that came later."""
+    from django.db.models import Case, F, When
+    from django.db.models.functions import Greatest
     from django.utils import timezone
-    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.models import DBTaskResult, get_date_max
 
     now = timezone.now()
     oldest = (
-        DBTaskResult.objects.filter(status="READY", run_after__lte=now)
-        .order_by("enqueued_at")
-        .values_list("enqueued_at", flat=True)
+        DBTaskResult.objects.ready()  # a task queued with no run_after has the far future there, not NULL
+        .annotate(
+            waiting_since=Case(
+                When(run_after=get_date_max(), then=F("enqueued_at")),
+                default=Greatest("enqueued_at", "run_after"),
+            )
+        )
+        .order_by("waiting_since")
+        .values_list("waiting_since", flat=True)
         .first()
     )
     return 0.0 if oldest is None else max(0.0, (now - oldest).total_seconds())

@@ -325,20 +325,36 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # No public MEDIA_URL is routed: evidence is served only through permission-checked views.
 MEDIA_URL = "/media-not-public/"
 STORAGE_BACKEND = env("STORAGE_BACKEND", "local")
-if STORAGE_BACKEND == "s3":
-    _default_storage = {
+
+
+def s3_storage(
+    bucket: str, endpoint_url: str | None, region: str | None, access_key: str, secret_key: str
+) -> dict:
+    """The default storage on S3-compatible object storage (django-storages): private objects, never overwritten
+    (a name already taken gets another), read back through the permission-checked views only."""
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": env("S3_BUCKET"),
-            "endpoint_url": env("S3_ENDPOINT_URL") or None,
-            "region_name": env("S3_REGION") or None,
-            "access_key": env("S3_ACCESS_KEY_ID"),
-            "secret_key": env("S3_SECRET_ACCESS_KEY"),
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            "access_key": access_key,
+            "secret_key": secret_key,
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
         },
     }
+
+
+if STORAGE_BACKEND == "s3":
+    _default_storage = s3_storage(
+        env("S3_BUCKET"),
+        env("S3_ENDPOINT_URL"),
+        env("S3_REGION"),
+        env("S3_ACCESS_KEY_ID"),
+        env("S3_SECRET_ACCESS_KEY"),
+    )
 else:
     _default_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

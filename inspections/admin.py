@@ -25,6 +25,7 @@ from inspections.models import (
     User,
     Visit,
 )
+from inspections.services.evidence import TamperedEvidence, read_verified_file
 from inspections.services.visibility import (
     unit_scope,
     visible_findings,
@@ -275,8 +276,13 @@ def zone_preview_html(camera) -> str:
     if camera is None or not camera.pk or not camera.reference_frame:
         return _("Upload a reference frame (the empty counter) to see the zones on it.")
     try:
-        with camera.reference_frame.open("rb") as handle:
-            frame = cv2.imdecode(np.frombuffer(handle.read(), np.uint8), cv2.IMREAD_COLOR)
+        data = read_verified_file(camera.reference_frame.name, camera.reference_sha256)
+    except TamperedEvidence:
+        return _(
+            "The reference frame in storage is not the one uploaded (its SHA-256 differs): upload it again."
+        )
+    try:
+        frame = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
         if frame is None:
             return _("The reference frame is not a readable image.")
         scale = 640 / frame.shape[1]

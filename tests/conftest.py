@@ -29,8 +29,9 @@ ApplicationCommunicator.wait.__defaults__ = (10,)
 
 # A browser keeps its cookies by its own clock, which time-machine does not reach, nor a server in a child process:
 # tests that use either (through these fixtures) stay on the real clock, so that server, browser and test agree.
-# They compare no dates, so the real date changes nothing in them.
-REAL_CLOCK_FIXTURES = {"chromium", "live_board"}
+# They compare no dates, so the real date changes nothing in them. ``processes`` (tests/stack/test_workers.py)
+# starts task workers and schedulers, whose heartbeats and task times the test reads.
+REAL_CLOCK_FIXTURES = {"chromium", "live_board", "processes"}
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,12 @@
 """Counter cameras of one-stop shops and their snapshots, with the automatic analysis and the review."""
 
+import hashlib
 from datetime import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,6 +17,37 @@ def validate_zone(value) -> None:
         check_zone(value)
     except ZoneError as error:
         raise ValidationError(str(error), code="invalid_zone") from error
+
+
+class HashedFieldFile(FieldFile):
+    """A stored file whose SHA-256 is recorded on its instance from the bytes being saved, whichever way they come
+    (an admin upload, ``field.save(name, content)``), so every later read can check them."""
+
+    def save(self, name, content, save=True):
+        digest = hashlib.sha256()
+        for chunk in content.chunks():  # from the start; the storage reads it from the start again
+            digest.update(chunk)
+        setattr(self.instance, self.field.sha256_field, digest.hexdigest())
+        super().save(name, content, save)
+
+    def delete(self, save=True):
+        setattr(self.instance, self.field.sha256_field, "")
+        super().delete(save)
+
+
+class HashedFileField(models.FileField):
+    """A FileField that keeps the SHA-256 of its file in the model's ``sha256_field``."""
+
+    attr_class = HashedFieldFile
+
+    def __init__(self, *args, sha256_field: str = "", **kwargs):
+        self.sha256_field = sha256_field
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["sha256_field"] = self.sha256_field
+        return name, path, args, kwargs
 
 
 class Counter(models.Model):
@@ -48,8 +81,15 @@ class Camera(models.Model):
     work_end = models.TimeField(_("closes at"), default=time(17, 0))
     break_start = models.TimeField(_("lunch break from"), null=True, blank=True, default=time(11, 30))
     break_end = models.TimeField(_("lunch break until"), null=True, blank=True, default=time(13, 30))
-    reference_frame = models.FileField(
-        _("reference frame (empty scene, JPEG)"), upload_to="cameras/references/", blank=True
+    reference_frame = HashedFileField(
+        _("reference frame (empty scene, JPEG)"),
+        upload_to="cameras/references/",
+        blank=True,
+        sha256_field="reference_sha256",
+    )
+    # Checked on every read of the reference frame (analysis, the admin's preview).
+    reference_sha256 = models.CharField(
+        _("SHA-256 of the reference frame"), max_length=64, blank=True, editable=False
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)

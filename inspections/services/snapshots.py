@@ -173,7 +173,7 @@ def analyse_snapshot(snapshot_id: int) -> list[str]:
 
 # --- analysis (in the worker) ---------------------------------------------------------------------------------
 
-_profiles: dict[tuple[int, str, str], CameraProfile] = {}
+_profiles: dict[tuple[int, str, str, str], CameraProfile] = {}
 _profiles_lock = threading.Lock()
 
 
@@ -182,11 +182,12 @@ def camera_profile(camera: Camera) -> CameraProfile | None:
     name = camera.reference_frame.name if camera.reference_frame else None
     if not name:
         return None
-    key = (camera.pk, name, repr((camera.staff_zone, camera.citizen_zone)))
+    key = (camera.pk, name, camera.reference_sha256, repr((camera.staff_zone, camera.citizen_zone)))
     with _profiles_lock:
         profile = _profiles.get(key)
     if profile is None:
-        reference = prepare_reference(read_verified_file(name))
+        # Checked like every stored file: a reference changed in storage fails the analysis (TamperedEvidence).
+        reference = prepare_reference(read_verified_file(name, camera.reference_sha256))
         profile = CameraProfile(camera.staff_zone, camera.citizen_zone, reference)
         with _profiles_lock:
             for stale in [k for k in _profiles if k[0] == camera.pk]:

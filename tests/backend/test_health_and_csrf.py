@@ -62,3 +62,56 @@ def test_cookie_less_and_bearer_requests_are_not_csrf_checked(small_tree):
         "/graphql/", json.dumps({"query": "{ me { username } }"}), content_type="application/json"
     )
     assert response.status_code == 200
+
+
+# --- /healthz/system: the deployment's background work --------------------------------------------------------
+
+
+@pytest.fixture
+def background_beating(settings):
+    """Both background roles beat now; the ages a test does not look at are set out of its way."""
+    from inspections.services import heartbeats
+
+    settings.HEALTH_WORKER_MAX_AGE_SECONDS = 3600
+    settings.HEALTH_SCHEDULER_MAX_AGE_SECONDS = 3600
+    settings.HEALTH_TASK_MAX_WAIT_SECONDS = 3600
+    for role in heartbeats.ROLES:
+        heartbeats.beat(role)
+    return heartbeats
+
+
+def system_checks() -> tuple[int, dict]:
+    response = Client().get("/healthz/system")
+    return response.status_code, {name: check["status"] for name, check in response.json()["checks"].items()}
+
+
+def test_healthz_system_answers_503_when_the_oldest_waiting_task_waited_too_long(
+    background_beating, settings, clock
+):
+    from inspections.tasks import remediation_sweep
+
+    settings.HEALTH_TASK_MAX_WAIT_SECONDS = 60
+    remediation_sweep.enqueue()  # no worker runs it
+    assert system_checks() == (
+        200,
+        {"worker": "ok", "scheduler": "ok", "oldest_waiting_task": "ok"},
+    )
+    clock.shift(120)
+    for role in background_beating.ROLES:
+        background_beating.beat(role)  # the processes are alive, the queue is not moving
+    assert system_checks() == (
+        503,
+        {"worker": "ok", "scheduler": "ok", "oldest_waiting_task": "error"},
+    )
+    assert Client().get("/healthz").status_code == 200  # this process is fine
+
+
+def test_healthz_system_answers_503_when_the_scheduler_stopped_beating(background_beating, settings, clock):
+    settings.HEALTH_SCHEDULER_MAX_AGE_SECONDS = 60
+    assert system_checks()[0] == 200
+    clock.shift(120)
+    background_beating.beat("worker")  # the worker goes on; the scheduler's last beat is two minutes old
+    status, checks = system_checks()
+    assert status == 503 and checks == {"worker": "ok", "scheduler": "error", "oldest_waiting_task": "ok"}
+    body = Client().get("/healthz/system").json()
+    assert body["checks"]["scheduler"]["age_s"] >= 120 and body["checks"]["scheduler"]["max_age_s"] == 60

@@ -25,7 +25,7 @@ from inspections.models import (
     Snapshot,
 )
 from inspections.services.plans import risk_signals
-from inspections.services.snapshots import issue_key, revoke_keys
+from inspections.services.snapshots import analyse_snapshot, issue_key, revoke_keys
 from tests import images
 from tests.factories import World, approved_plan, gid, gql, surprise_visits, token_for
 
@@ -384,7 +384,7 @@ def test_the_inspected_unit_learns_nothing_from_snapshot_review(world, immediate
     assert [(e["field"], e["code"]) for e in denied["confirmSnapshot"]["errors"]] == [("id", "NOT_FOUND")]
 
 
-def test_snapshot_images_are_served_to_reviewers_after_a_hash_check(world, immediate, media_storage):
+def test_snapshot_images_are_served_to_reviewers_after_a_hash_check(world, immediate, store):
     site = Site(world, "W01")
     jpeg = scene("covered").jpeg
     site.send(jpeg, MONDAY_10AM)
@@ -393,12 +393,83 @@ def test_snapshot_images_are_served_to_reviewers_after_a_hash_check(world, immed
     served = Client().get(f"/api/cameras/snapshots/{snapshot.pk}/image", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert served.status_code == 200 and hashlib.sha256(served.content).hexdigest() == snapshot.sha256
     assert snapshot.received_sha256 == hashlib.sha256(jpeg).hexdigest()
-    path = media_storage / snapshot.file_name
-    path.write_bytes(jpeg[:-10] + b"\x00" * 10)
+    store.write(snapshot.file_name, jpeg[:-10] + b"\x00" * 10)
     tampered = Client().get(
         f"/api/cameras/snapshots/{snapshot.pk}/image", HTTP_AUTHORIZATION=f"Bearer {token}"
     )
     assert tampered.status_code == 409
+
+
+def test_a_reference_frame_changed_in_storage_is_refused_by_the_analysis_and_the_admin(world, store):
+    from inspections.services import snapshots
+
+    snapshots._profiles.clear()  # a cold worker: the reference is read from storage, not from this process
+    site = Site(world, "W01")
+    camera = Camera.objects.get(pk=site.camera.pk)
+    assert camera.reference_sha256 == hashlib.sha256(images.reference_jpeg()).hexdigest()
+    assert store.read(camera.reference_frame.name) == images.reference_jpeg()
+    changed = bytearray(images.reference_jpeg())
+    changed[len(changed) // 2] ^= 0xFF  # one flipped byte: still a picture, no longer the one uploaded
+    store.write(camera.reference_frame.name, bytes(changed))
+
+    site.send(scene("queue", 0).jpeg, MONDAY_10AM)
+    snapshot = Snapshot.objects.get()
+    analyse_snapshot.call(snapshot.pk)
+    snapshot.refresh_from_db()
+    assert snapshot.status == "failed" and snapshot.flags == []
+
+    world.admin.is_staff = world.admin.is_superuser = True
+    world.admin.save()
+    admin_client = Client()
+    admin_client.force_login(world.admin)
+    change = f"/admin/inspections/camera/{camera.pk}/change/"
+    page = admin_client.get(change)
+    assert page.status_code == 200
+    assert b"data:image/png" not in page.content and b"SHA-256" in page.content
+
+    # The administrator uploads the frame again: its hash is taken from the upload, and the preview is back.
+    upload = io.BytesIO(images.reference_jpeg())
+    upload.name = "reference-again.jpg"
+    form = {
+        "counter": camera.counter_id,
+        "name": camera.name,
+        "is_active": "on",
+        "reference_frame": upload,
+        "staff_zone": json.dumps(camera.staff_zone),
+        "citizen_zone": json.dumps(camera.citizen_zone),
+        "work_start": "07:30",
+        "work_end": "17:00",
+        "break_start": "11:30",
+        "break_end": "13:30",
+    }
+    assert admin_client.post(change, form).status_code == 302
+    again = Camera.objects.get(pk=camera.pk)
+    assert again.reference_frame.name != camera.reference_frame.name
+    assert again.reference_sha256 == hashlib.sha256(images.reference_jpeg()).hexdigest()
+    assert store.read(again.reference_frame.name) == images.reference_jpeg()
+    assert b"data:image/png" in admin_client.get(change).content
+
+
+def test_analysing_a_snapshot_twice_is_analysing_it_once(world, store):
+    """A reclaimed task runs again what its dead worker may have finished: the second run changes nothing."""
+    site = Site(world, "W01")
+    jpeg = scene("queue", 0).jpeg
+    site.send(jpeg, MONDAY_10AM)  # pending: no worker ran yet
+    snapshot = Snapshot.objects.get()
+    incoming = snapshot.file_name
+    first = analyse_snapshot.call(snapshot.pk)
+    analysed = Snapshot.objects.values().get(pk=snapshot.pk)
+    files, audit = store.names(), list(AuditEntry.objects.values_list("pk", flat=True))
+    assert analysed["status"] == "analysed" and first == ["queue_unstaffed"]
+    assert incoming not in files and files.count(analysed["file_name"]) == 1
+
+    again = analyse_snapshot.call(snapshot.pk)  # the same task, reclaimed and run again
+
+    assert again == first
+    assert Snapshot.objects.values().get(pk=snapshot.pk) == analysed  # the same result, analysed once
+    assert Snapshot.objects.count() == 1
+    assert store.names() == files  # nothing stored again, nothing deleted
+    assert list(AuditEntry.objects.values_list("pk", flat=True)) == audit
 
 
 def test_the_admin_draws_the_zones_on_the_reference_frame(world):
@@ -487,13 +558,13 @@ def test_citizens_faces_are_unrecognisable_in_the_stored_picture(
     assert not any(path.read_bytes() == jpeg for path in media_storage.rglob("*.jpg"))
 
 
-def test_the_original_waits_in_the_private_store_and_is_never_served(world, media_storage):
+def test_the_original_waits_in_the_private_store_and_is_never_served(world, store):
     site = Site(world, "W01")
     jpeg = scene("queue").jpeg
     site.send(jpeg, MONDAY_10AM)  # no worker ran: still pending
     snapshot = Snapshot.objects.get()
     assert snapshot.file_name.startswith("snapshots/incoming/")
-    assert (media_storage / snapshot.file_name).read_bytes() == jpeg
+    assert store.read(snapshot.file_name) == jpeg
     token = token_for(world.inspectors[0])
     served = Client().get(f"/api/cameras/snapshots/{snapshot.pk}/image", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert served.status_code == 409 and served.json()["errors"][0]["code"] == "NOT_READY"
@@ -522,7 +593,7 @@ def test_every_view_of_a_snapshot_picture_is_in_the_audit_log(world, immediate, 
 
 
 def test_the_purge_keeps_confirmed_snapshots_and_files_kept_snapshots_share(
-    world, immediate, media_storage, settings
+    world, immediate, store, settings
 ):
     from inspections.services.snapshots import purge_snapshots
     from inspections.tasks import purge_snapshots as purge_task
@@ -554,9 +625,9 @@ def test_the_purge_keeps_confirmed_snapshots_and_files_kept_snapshots_share(
     with_now = purge_snapshots(now=MONDAY_10AM + timedelta(hours=1))
     assert (with_now.snapshots, with_now.files) == (2, 1)
     assert set(Snapshot.objects.values_list("pk", flat=True)) == {confirmed.pk, recent.pk}
-    assert (media_storage / confirmed.file_name).exists()  # evidence of a finding
-    assert (media_storage / recent.file_name).exists()  # shared with the purged one, used by a kept one
-    assert not (media_storage / alone.file_name).exists()
+    assert confirmed.file_name in store.names()  # evidence of a finding
+    assert recent.file_name in store.names()  # shared with the purged one, used by a kept one
+    assert alone.file_name not in store.names()
     served = Client().get(
         f"/api/cameras/snapshots/{recent.pk}/image",
         HTTP_AUTHORIZATION=f"Bearer {token_for(world.inspectors[0])}",

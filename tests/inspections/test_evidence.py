@@ -77,7 +77,7 @@ def open_finding(field, *, evidence_ids=()):
 # --- what is kept of a photo ----------------------------------------------------------------------------------
 
 
-def test_a_phone_photo_is_kept_byte_for_byte_with_its_exif(field, media_storage):
+def test_a_phone_photo_is_kept_byte_for_byte_with_its_exif(field, store):
     finding = open_finding(field)
     data = phone_photo()
     response = post_photo(field.token, data, finding_id=finding.uuid)
@@ -93,6 +93,8 @@ def test_a_phone_photo_is_kept_byte_for_byte_with_its_exif(field, media_storage)
     )
     with default_storage.open(evidence.file_name) as handle:
         assert handle.read() == data  # the original bytes, unchanged
+    assert store.read(evidence.file_name) == data  # as the store holds them
+    assert store.names() == sorted([evidence.file_name, evidence.thumbnail_name])
     assert AuditEntry.objects.filter(action="evidence.upload", object_id=str(evidence.uuid)).count() == 1
 
 
@@ -192,7 +194,7 @@ def test_uploads_need_a_signed_in_inspector_of_the_visit(field):
 # --- idempotency and deduplication ---------------------------------------------------------------------------
 
 
-def test_retries_and_the_same_file_twice_are_stored_once(field, media_storage):
+def test_retries_and_the_same_file_twice_are_stored_once(field, store):
     finding = open_finding(field)
     data, evidence_id = phone_photo(), uuid.uuid4()
     first = post_photo(field.token, data, evidence_id=evidence_id, finding_id=finding.uuid)
@@ -202,7 +204,7 @@ def test_retries_and_the_same_file_twice_are_stored_once(field, media_storage):
     # The same bytes under a new id (the phone lost track): the finding keeps one photo.
     again = post_photo(field.token, data, finding_id=finding.uuid)
     assert again.status_code == 200 and again.json()["evidence"]["id"] == str(evidence_id)
-    assert Evidence.objects.count() == 1 and len(stored_files(media_storage)) == 2  # original and thumbnail
+    assert Evidence.objects.count() == 1 and len(store.names()) == 2  # original and thumbnail
     # Other bytes under a used id are a conflict, and change nothing.
     clash = post_photo(
         field.token, phone_photo("astronaut"), evidence_id=evidence_id, finding_id=finding.uuid
@@ -320,7 +322,7 @@ def fetch(evidence_id, token=None, kind="original"):
     return Client().get(f"/api/evidence/{evidence_id}/{kind}", **headers)
 
 
-def test_photos_are_served_only_to_those_who_may_see_the_finding(field):
+def test_photos_are_served_only_to_those_who_may_see_the_finding(field, store):
     people = field.world
     head, staff = people.unit_people(field.visit.unit)
     other_ward = next(u for code, u in people.units.items() if code.startswith("W") and u != field.visit.unit)
@@ -362,19 +364,20 @@ def test_photos_are_served_only_to_those_who_may_see_the_finding(field):
 
 
 @pytest.mark.parametrize("kind", ["original", "thumbnail"])
-def test_a_changed_file_on_disk_is_detected_and_not_served(field, media_storage, kind):
+def test_a_changed_file_on_disk_is_detected_and_not_served(field, store, kind):
     finding = open_finding(field)
     evidence_id = post_photo(field.token, phone_photo(), finding_id=finding.uuid).json()["evidence"]["id"]
     evidence = Evidence.objects.get(uuid=evidence_id)
-    path = media_storage / (evidence.file_name if kind == "original" else evidence.thumbnail_name)
-    tampered = bytearray(path.read_bytes())
+    name = evidence.file_name if kind == "original" else evidence.thumbnail_name
+    assert fetch(evidence_id, field.token, kind).status_code == 200
+    tampered = bytearray(store.read(name))
     tampered[len(tampered) // 2] ^= 0xFF  # one flipped byte, the picture still decodes
-    path.write_bytes(bytes(tampered))
+    store.write(name, bytes(tampered))
     response = fetch(evidence_id, field.token, kind)
     assert response.status_code == 409 and response.json()["errors"][0]["code"] == "EVIDENCE_TAMPERED"
     assert bytes(tampered) not in response.content
     assert AuditEntry.objects.filter(action="evidence.tampered", object_id=evidence_id).count() == 1
-    path.unlink()  # gone altogether: the same answer
+    store.delete(name)  # gone altogether: the same answer
     assert fetch(evidence_id, field.token, kind).status_code == 409
 
 

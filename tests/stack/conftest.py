@@ -12,6 +12,8 @@ import psycopg
 import pytest
 from django.db import connection
 
+from tests.servers import real_clock_env
+
 REDIS_PORTS = range(6390, 6400)  # this suite's own ports, apart from the shared server's 6379
 REDIS_DB = 5
 
@@ -28,18 +30,6 @@ def _wait_for(predicate, seconds: float = 10.0) -> None:
             return
         time.sleep(0.05)
     raise TimeoutError("condition not reached")
-
-
-def real_clock_env() -> dict:
-    """The environment without libfaketime: the year-ahead run moves the suite's clock, not the servers' (a
-    redis-server under a faked clock never answers in time)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FAKETIME")}
-    preload = " ".join(p for p in env.get("LD_PRELOAD", "").split() if "faketime" not in p)
-    if preload:
-        env["LD_PRELOAD"] = preload
-    else:
-        env.pop("LD_PRELOAD", None)
-    return env
 
 
 class RedisServer:
@@ -104,6 +94,28 @@ def redis_layer(redis_server, settings):
 
     settings.CHANNEL_LAYERS = redis_channel_layers(redis_server.url)
     return redis_server
+
+
+CACHE_PREFIX = "cchc-stack"
+
+
+@pytest.fixture
+def redis_cache(redis_server, settings):
+    """Django's cache (the heartbeats', the rate limits') on the test's own Redis, as child processes given
+    ``redis_env`` have it."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_server.url,
+            "KEY_PREFIX": CACHE_PREFIX,
+        }
+    }
+    return redis_server
+
+
+def redis_env(server: RedisServer) -> dict:
+    """The environment that puts a child process's cache and channel layer on ``server``."""
+    return {"REDIS_URL": server.url, "CACHE_PREFIX": CACHE_PREFIX}
 
 
 def on_postgres() -> bool:

@@ -5,6 +5,8 @@ from pathlib import Path
 
 from django_tasks import task
 
+from apikit.events import publish
+
 
 @task()
 def hold_once(marker: str) -> str:
@@ -20,5 +22,13 @@ def hold_once(marker: str) -> str:
 
 @task()
 def quick(marker: str) -> str:
+    Path(marker).write_text("ran")
+    return "ran"
+
+
+@task()
+def announce(marker: str) -> str:
+    """Publishes a board event (through Redis, when it answers), then leaves its marker."""
+    publish("board:79", {"text": marker})
     Path(marker).write_text("ran")
     return "ran"

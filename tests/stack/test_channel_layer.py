@@ -12,7 +12,7 @@ from django.test import Client
 
 from apikit.events import publish
 from apikit.websocket import GraphQLWebSocketConsumer
-from inspections.models import Visit
+from inspections.models import AuditEntry, Visit
 from tests.factories import NEAR, gid, now_iso
 
 # The consumer reads the database (rate limits, sign-in): allowed, though these tests are about the layer.
@@ -98,9 +98,29 @@ def test_a_publish_while_redis_is_down_is_dropped_not_raised(redis_layer):
     publish("board:79", {"text": "không ai nghe"})  # returns: logged and dropped
 
 
+@pytest.mark.django_db(transaction=True)  # the view runs in another thread, on a connection of its own
+def test_healthz_answers_while_a_subscriber_waits_on_redis_and_reports_redis_gone(redis_layer):
+    """A subscriber blocked in its read on the Redis layer (as on any server with a board open) does not hold
+    up /healthz, which still asks Redis itself: 200 while it answers, 503 once it is stopped."""
+
+    def healthz() -> tuple[int, dict]:
+        response = Client().get("/healthz")
+        return response.status_code, {n: c["status"] for n, c in response.json()["checks"].items()}
+
+    async def scenario():
+        ws = await subscribed()
+        assert await ws.receive_nothing(timeout=1)  # idle: its read waits on Redis
+        assert await sync_to_async(healthz)() == (200, {"database": "ok", "channel_layer": "ok"})
+        await sync_to_async(redis_layer.stop)()
+        assert await sync_to_async(healthz)() == (503, {"database": "ok", "channel_layer": "error"})
+        await ws.disconnect()
+
+    async_to_sync(scenario)()
+
+
 CHECK_IN = """mutation($visit: ID!, $lat: Float!, $lon: Float!, $time: DateTime!) {
   checkIn(visitId: $visit, latitude: $lat, longitude: $lon, accuracy: 8, deviceTime: $time) {
-    visit { status } errors { field code }
+    visit { status } distanceMeters flags errors { field code }
   }
 }"""
 
@@ -111,15 +131,26 @@ def test_a_committed_check_in_answers_normally_while_redis_is_down(field, redis_
     mutation answers its JSON result, and its retry finds the visit checked in (not a conflict)."""
     redis_layer.stop()
     variables = {"visit": gid("Visit", field.visit.pk), "lat": NEAR[0], "lon": NEAR[1], "time": now_iso()}
-    response = Client().post(
-        "/graphql/",
-        json.dumps({"query": CHECK_IN, "variables": variables}),
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {field.token}",
-    )
+
+    def send():
+        return Client().post(
+            "/graphql/",
+            json.dumps({"query": CHECK_IN, "variables": variables}),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {field.token}",
+        )
+
+    response = send()
     assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
-    assert response.json()["data"]["checkIn"] == {"visit": {"status": "IN_PROGRESS"}, "errors": []}
+    answer = response.json()["data"]["checkIn"]
+    assert answer["visit"] == {"status": "IN_PROGRESS"} and answer["errors"] == []
     assert Visit.objects.get(pk=field.visit.pk).status == "in_progress"
+
+    # The phone never saw that answer (as after the old HTML 500) and sends the same mutation again.
+    retry = send()
+    assert retry.status_code == 200 and retry["Content-Type"].startswith("application/json")
+    assert retry.json()["data"]["checkIn"] == answer  # the same result, not CONFLICT
+    assert AuditEntry.objects.filter(action="visit.check_in").count() == 1  # checked in once
 
 
 @pytest.fixture(autouse=True)
