@@ -183,6 +183,8 @@ def chromium(monkeypatch):
     if not executable.exists():
         pytest.skip(f"{executable} is not installed (`make browser` installs Debian's chromium as root)")
     sync_api = pytest.importorskip("playwright.sync_api")
+    from django.db import connections
+
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_api.sync_playwright() as playwright:
@@ -197,5 +199,11 @@ def chromium(monkeypatch):
                 "--disable-background-networking",
             ],
         )
+        # Inside Playwright's sync API the ORM runs in another context, with connection wrappers of its own (Django
+        # keeps them per context): start them on connections the pool has just checked (one left from an earlier
+        # browser test may since have been terminated) and hand them back afterwards (or the test database
+        # stays in use at the end of the run).
+        connections.close_all()
         yield browser
         browser.close()
+        connections.close_all()
