@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "graphene_django",
+    "django_htmx",
     "treebeard",
     "axes",
     "channels",
@@ -82,6 +83,8 @@ MIDDLEWARE = [
     # Marks the request's audit rows with their surface (API, portal or admin; a command when no request).
     "inspections.web.audit.AuditSurfaceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.htmx: the portal answers an htmx request with the part of the page it swaps.
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mobile_api.auth.LockoutResponseMiddleware",
 ]

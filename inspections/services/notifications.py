@@ -76,3 +76,12 @@ def deliver() -> int:
         logger.exception("notification_publish_failed", count=len(sent))
     logger.info("notifications_delivered", count=len(sent), emails=len(messages))
     return len(sent)
+
+
+def mark_read(user: User, ids=None) -> int:
+    """Mark the user's unread notifications read (only those of ``ids`` when given); returns how many.
+    Another user's notification is never touched, whatever id is sent."""
+    rows = Notification.objects.filter(recipient=user, read_at=None)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    return rows.update(read_at=timezone.now())

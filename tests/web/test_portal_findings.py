@@ -112,6 +112,7 @@ def placeholders(html: str, user, unit) -> str:
         (unit.code, "CODE"),
     ):
         html = html.replace(value, mark)
+    html = re.sub(r'"X-CSRFToken": "[^"]+"', '"X-CSRFToken": "TOKEN"', html)
     return re.sub(
         r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken" value="TOKEN"', html
     )
