@@ -110,3 +110,4 @@ class RemediationErrorCode(Enum):
     NOT_ALLOWED = "not_allowed"
     CONFLICT = "conflict"
     EXTENSION_ALREADY_REQUESTED = "extension_already_requested"
+    NO_DRAFT = "no_draft"

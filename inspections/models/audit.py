@@ -26,6 +26,8 @@ class AuditAction(models.TextChoices):
     EVIDENCE_TAMPERED = "evidence.tampered", _("Stored photo found altered")
     REMEDIATION_ASSIGN = "remediation.assign", _("Remediation assigned")
     REMEDIATION_ANSWER = "remediation.answer", _("Finding answered")
+    REMEDIATION_DRAFT_SAVE = "remediation.draft_save", _("Answer drafted")
+    REMEDIATION_DRAFT_SUBMIT = "remediation.draft_submit", _("Drafted answer submitted by the head")
     REMEDIATION_ACCEPT = "remediation.accept", _("Answer accepted")
     REMEDIATION_REJECT = "remediation.reject", _("Answer rejected")
     REMEDIATION_VERIFY = "remediation.verify", _("Fix verified")
