@@ -21,7 +21,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from inspections.error_codes import RemediationErrorCode, fail
-from inspections.models import Remediation, RemediationState, Role, Severity, User
+from inspections.models import (
+    Evidence,
+    Remediation,
+    RemediationDraft,
+    RemediationState,
+    Role,
+    Severity,
+    User,
+)
 from inspections.services import people
 from inspections.services import remediation as remediation_service
 from inspections.services.calendar import count_working_days
@@ -171,13 +179,24 @@ def finding_context(request: HttpRequest, remediation: Remediation, errors=None,
         .order_by("number")
     )
     errors = errors or {}
+    may_answer = remediation.state in WAITING and remediation_service.may_draft(user, remediation)
+    draft = draft_of(remediation) if may_answer else None
+    if form is None and draft is not None:
+        form = {
+            "plan_of_action": draft.plan_of_action,
+            "fix_done": draft.fix_done,
+            "fixed_on": draft.fixed_on.isoformat() if draft.fixed_on else "",
+        }
     return {
         "remediation": remediation,
         "finding": remediation.finding,
         "answers": answers,
         "photos": list(remediation.finding.evidence.exclude(stored_at=None)),
         "days_left": working_days_left(remediation.deadline, timezone.localdate()),
-        "may_answer": remediation.state in WAITING and remediation_service.may_draft(user, remediation),
+        "may_answer": may_answer,
+        "drafting": may_answer and not head,  # a staff member's answer is a draft for the head
+        "draft": draft,
+        "draft_photos": draft_photos(draft),
         "may_assign": head and remediation.state in (*WAITING, RemediationState.ANSWERED),
         "staff": unit_staff(remediation) if head else [],
         "may_ask_extension": head
@@ -212,27 +231,45 @@ def render_finding(request: HttpRequest, remediation: Remediation, errors: dict)
 
 def answer_from(request: HttpRequest, remediation: Remediation) -> None:
     """The photos first (each checked as evidence), then the answer that takes them, in one transaction: a
-    refused answer keeps none of its photos attached."""
+    refused answer keeps none of its photos attached.
+
+    The head answers (or, with a draft waiting, submits it as edited on the page); the staff member the head
+    assigned saves a draft the head reads (the service decides which by who acts)."""
     fixed_on = request.POST.get("fixed_on") or None
     if fixed_on is not None and parse_date(fixed_on) is None:
         raise fail(RemediationErrorCode.INVALID, _("Enter a date."), "fixed_on")
+    draft = draft_of(remediation)
+    kept = [
+        photo.uuid for photo in draft_photos(draft) if str(photo.uuid) in request.POST.getlist("keep_photo")
+    ]
     with transaction.atomic():
-        photo_ids = []
+        photo_ids = list(kept)
         for file in request.FILES.getlist("photos"):
             photo_id = uuid.uuid4()
             store_answer_photo(actor=request.user, evidence_id=photo_id, data=read_upload(file))
             photo_ids.append(photo_id)
-        remediation_service.answer(
-            remediation,
-            remediation_service.AnswerInput(
-                plan_of_action=request.POST.get("plan_of_action", ""),
-                fix_done=request.POST.get("fix_done", ""),
-                fixed_on=parse_date(fixed_on) if fixed_on else None,
-                evidence_ids=tuple(photo_ids),
-            ),
-            actor=request.user,
-            version=int(request.POST.get("version") or 0) or None,
+        data = remediation_service.AnswerInput(
+            plan_of_action=request.POST.get("plan_of_action", ""),
+            fix_done=request.POST.get("fix_done", ""),
+            fixed_on=parse_date(fixed_on) if fixed_on else None,
+            evidence_ids=tuple(photo_ids),
         )
+        if draft is not None and remediation_service.is_unit_head(request.user, remediation):
+            remediation_service.submit_draft(
+                remediation, data, actor=request.user, version=version_of(request)
+            )
+        else:
+            remediation_service.answer(remediation, data, actor=request.user, version=version_of(request))
+
+
+def draft_of(remediation: Remediation) -> RemediationDraft | None:
+    return RemediationDraft.objects.select_related("drafted_by").filter(remediation=remediation).first()
+
+
+def draft_photos(draft: RemediationDraft | None) -> list[Evidence]:
+    if draft is None:
+        return []
+    return list(Evidence.objects.filter(uuid__in=draft.evidence_ids).exclude(stored_at=None).order_by("pk"))
 
 
 def version_of(request: HttpRequest) -> int | None:
