@@ -456,6 +456,8 @@ DRAW_RISK_FACTORS = {
 }
 # Visits one inspector makes in one day (count): caps the draw's dates and assignments.
 VISITS_PER_INSPECTOR_PER_DAY = 2
+# Inspectors a visit's team has in the proposal of assignments (people per visit).
+INSPECTORS_PER_VISIT = 2
 # Working days before a surprise visit's date from which its assigned inspectors see it (days).
 SURPRISE_LEAD_WORKING_DAYS = 1
 

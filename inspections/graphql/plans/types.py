@@ -198,3 +198,20 @@ __all__ = [
     "DrawVerification",
     "PlanCoverage",
 ]
+
+
+class InspectorLoad(graphene.ObjectType):
+    """An inspector of the authority and the visits already booked for them."""
+
+    inspector = graphene.Field(User, required=True)
+    upcoming_visits = graphene.Int(required=True, description="Assigned visits from today not yet submitted.")
+    visits_this_year = graphene.Int(required=True, description="Assigned visits planned this year.")
+
+
+class ProposedAssignment(graphene.ObjectType):
+    """Inspectors proposed for a visit not yet assigned (nothing is written: send it edited to
+    assignInspectorsBulk)."""
+
+    visit = graphene.Field(VisitNode, required=True)
+    inspectors = graphene.List(graphene.NonNull(User), required=True)
+    short = graphene.Int(required=True, description="Inspectors missing for a full team (no one free).")
