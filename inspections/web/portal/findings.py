@@ -30,7 +30,7 @@ from inspections.models import (
     Severity,
     User,
 )
-from inspections.services import people
+from inspections.services import org as org_service
 from inspections.services import remediation as remediation_service
 from inspections.services.calendar import count_working_days
 from inspections.services.evidence import read_upload, store_answer_photo
@@ -147,9 +147,9 @@ def remediation_of(user, finding_uuid) -> Remediation:
     return remediation
 
 
-def unit_staff(remediation: Remediation) -> list[User]:
+def unit_staff(remediation: Remediation, user) -> list[User]:
     """The staff a head may hand the drafting to."""
-    return people.unit_staff(remediation.unit)
+    return org_service.unit_staff(remediation.unit, viewer=user)
 
 
 def may_decide_extension(user, remediation: Remediation) -> bool:
@@ -198,7 +198,7 @@ def finding_context(request: HttpRequest, remediation: Remediation, errors=None,
         "draft": draft,
         "draft_photos": draft_photos(draft),
         "may_assign": head and remediation.state in (*WAITING, RemediationState.ANSWERED),
-        "staff": unit_staff(remediation) if head else [],
+        "staff": unit_staff(remediation, user) if head else [],
         "may_ask_extension": head
         and remediation.state in WAITING
         and remediation.extension_requested_at is None,
@@ -287,7 +287,7 @@ def assign(request: HttpRequest, finding_uuid: uuid.UUID) -> HttpResponse:
     staff_id = request.POST.get("assignee") or ""
     staff = None
     if staff_id:
-        staff = next((s for s in unit_staff(remediation) if str(s.pk) == staff_id), None)
+        staff = next((s for s in unit_staff(remediation, request.user) if str(s.pk) == staff_id), None)
         if staff is None:
             return render_finding(
                 request, remediation, {"assign": {"assignee_id": [_("Assign a staff member of the unit.")]}}

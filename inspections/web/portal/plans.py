@@ -94,7 +94,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
             year = int(request.POST.get("year") or 0)
             quarter = int(request.POST["quarter"]) if request.POST.get("quarter") else None
             team_ids = set(request.POST.getlist("inspectors"))
-            team = [i for i in people.inspectors_for(authority) if str(i.pk) in team_ids]
+            team = [i for i in plans_service.authority_inspectors(authority) if str(i.pk) in team_ids]
             plan = plans_service.create_plan(
                 actor=request.user,
                 authority=authority,
@@ -111,7 +111,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
             errors = errors_of(error)
         else:
             return redirect("portal-plan", plan_id=plan.pk)
-    inspectors = {a.pk: people.inspectors_for(a) for a in authorities[:1]}
+    inspectors = {a.pk: plans_service.authority_inspectors(a) for a in authorities[:1]}
     context = {
         "authorities": authorities,
         "inspectors": next(iter(inspectors.values()), []),
@@ -223,7 +223,7 @@ def plan_context(request: HttpRequest, plan: InspectionPlan, errors=None) -> dic
             (_("Findings (CSV)"), f"/api/exports/findings.csv?{year_query}"),
         ],
         "report_query": f"year={plan.year}",
-        "team_choices": people.inspectors_for(plan.authority) if manage and draft else [],
+        "team_choices": plans_service.inspector_loads(plan.authority, actor=user) if manage and draft else [],
         "team_ids": set(plan.inspectors.values_list("pk", flat=True)),
         "errors": errors or {},
         "form": request.POST if errors else {},
@@ -268,7 +268,7 @@ def add_periodic(request: HttpRequest, plan_id: int) -> HttpResponse:
 def set_team(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = managed_plan_of(request.user, plan_id)
     chosen = set(request.POST.getlist("inspectors"))
-    team = [i for i in people.inspectors_for(plan.authority) if str(i.pk) in chosen]
+    team = [i for i in plans_service.authority_inspectors(plan.authority) if str(i.pk) in chosen]
     try:
         plans_service.update_plan(plan, actor=request.user, inspectors=team)
     except ValidationError as error:
@@ -283,10 +283,14 @@ def preview(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = managed_plan_of(request.user, plan_id)
     if plan.status != PlanStatus.DRAFT:
         return redirect("portal-plan", plan_id=plan.pk)
-    planning, rows = plans_service.preview_draw(plan, actor=request.user)
+    return render(request, "portal/plan_preview.html", preview_context(plan, request.user, {}))
+
+
+def preview_context(plan: InspectionPlan, user, errors: dict) -> dict:
+    planning, rows = plans_service.preview_draw(plan, actor=user)
     rows.sort(key=lambda row: (-row.probability, row.unit.code))
-    context = {"plan": plan, "planning": planning, "rows": rows, "errors": {}}
-    return render(request, "portal/plan_preview.html", context)
+    percents = [(row, (row.probability * 100).quantize(Decimal("0.1"))) for row in rows]
+    return {"plan": plan, "planning": planning, "rows": percents, "errors": errors}
 
 
 @require_POST
@@ -296,9 +300,7 @@ def approve(request: HttpRequest, plan_id: int) -> HttpResponse:
     try:
         plans_service.approve_plan(plan, actor=request.user)
     except ValidationError as error:
-        planning, rows = plans_service.preview_draw(plan, actor=request.user)
-        rows.sort(key=lambda row: (-row.probability, row.unit.code))
-        context = {"plan": plan, "planning": planning, "rows": rows, "errors": errors_of(error)}
+        context = preview_context(plan, request.user, errors_of(error))
         return render(request, "portal/plan_preview.html", context, status=400)
     return redirect("portal-plan", plan_id=plan.pk)
 
@@ -322,64 +324,74 @@ class AssignmentRow:
     visit: Visit
     chosen: set[int]
     conflicted: set[int]  # inspectors who belong to the inspected unit or a unit under it
+    errors: list[str]
+    short: int = 0  # inspectors the proposal could not find free that day
 
 
-def conflicted(visit: Visit, inspectors: list[User]) -> set[int]:
-    return {i.pk for i in inspectors if i.unit is not None and i.unit.path.startswith(visit.unit.path)}
-
-
-def assignment_rows(plan: InspectionPlan, user, proposal: dict[int, list[int]] | None) -> list[AssignmentRow]:
-    visits = list(
+def plan_visits(plan: InspectionPlan, user) -> list[Visit]:
+    return list(
         visible_visits(user)
         .filter(plan=plan)
         .select_related("unit")
         .prefetch_related("inspectors")
         .order_by("planned_date", "unit__code")
     )
-    team = list(plan.inspectors.select_related("unit"))
-    return [
-        AssignmentRow(
-            visit=visit,
-            chosen=set(proposal.get(visit.pk, []))
-            if proposal is not None
-            else {i.pk for i in visit.inspectors.all()},
-            conflicted=conflicted(visit, team),
-        )
-        for visit in visits
-    ]
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def assignments(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The whole plan's assignment on one page: the current one, or a proposal by capacity that never names an
-    inspector of the inspected unit; edited, then saved at once (all or nothing)."""
+    inspector of the inspected unit (for the visits nobody is assigned to yet); edited, then saved at once,
+    all or nothing."""
     plan = managed_plan_of(request.user, plan_id)
-    team = list(plan.inspectors.select_related("unit").order_by("last_name", "first_name"))
-    errors: dict = {}
-    proposal = None
+    team = list(plan.inspectors.select_related("unit").order_by("last_name", "first_name", "pk"))
+    if not team:
+        team = plans_service.authority_inspectors(plan.authority)
+    visits = plan_visits(plan, request.user)
+    chosen = {visit.pk: {i.pk for i in visit.inspectors.all()} for visit in visits}
+    short: dict[int, int] = {}
+    errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        wanted = {
-            visit.pk: [i for i in team if str(i.pk) in set(request.POST.getlist(f"visit-{visit.pk}"))]
-            for visit in visible_visits(request.user).filter(plan=plan)
-        }
+        by_id = {str(i.pk): i for i in team}
+        wanted = [
+            (visit, [by_id[pk] for pk in request.POST.getlist(f"visit-{visit.pk}") if pk in by_id])
+            for visit in visits
+        ]
+        wanted = [(visit, inspectors) for visit, inspectors in wanted if inspectors or chosen[visit.pk]]
         try:
-            plans_service.assign_inspectors_in_bulk(plan, wanted, actor=request.user)
+            plans_service.assign_inspectors_bulk(plan, wanted, actor=request.user)
         except ValidationError as error:
             errors = errors_of(error)
-            proposal = {visit_id: [i.pk for i in chosen] for visit_id, chosen in wanted.items()}
+            chosen.update({visit.pk: {i.pk for i in inspectors} for visit, inspectors in wanted})
         else:
             return redirect("portal-plan", plan_id=plan.pk)
-    elif request.GET.get("propose"):
-        proposal = {
-            visit.pk: [i.pk for i in chosen]
-            for visit, chosen in plans_service.propose_assignments(plan, actor=request.user).items()
+        row_errors = {
+            wanted[int(name.split(".")[1])][0].pk: messages
+            for name, messages in errors.items()
+            if name.startswith("assignments.")
         }
+    else:
+        row_errors = {}
+        if request.GET.get("propose"):
+            for proposal in plans_service.propose_assignments(plan, actor=request.user):
+                chosen[proposal.visit.pk] = {i.pk for i in proposal.inspectors}
+                short[proposal.visit.pk] = proposal.short
+    rows = [
+        AssignmentRow(
+            visit=visit,
+            chosen=chosen[visit.pk],
+            conflicted={i.pk for i in team if plans_service.has_conflict_of_interest(i, visit.unit)},
+            errors=row_errors.get(visit.pk, []),
+            short=short.get(visit.pk, 0),
+        )
+        for visit in visits
+    ]
     context = {
         "plan": plan,
         "team": team,
-        "rows": assignment_rows(plan, request.user, proposal),
-        "proposed": proposal is not None and request.method == "GET",
-        "errors": errors,
+        "rows": rows,
+        "proposed": bool(request.GET.get("propose")) and request.method == "GET",
+        "errors": {name: m for name, m in errors.items() if not name.startswith("assignments.")},
     }
     return render(request, "portal/plan_assignments.html", context, status=400 if errors else 200)
