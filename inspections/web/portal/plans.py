@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from graphql_relay import to_global_id
 
 from inspections.error_codes import PlanErrorCode, fail
-from inspections.models import InspectionPlan, PlanStatus, User, Visit
+from inspections.models import InspectionPlan, PlanStatus, Visit
 from inspections.services import people
 from inspections.services import plans as plans_service
 from inspections.services.calendar import is_working_day
