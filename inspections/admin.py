@@ -83,20 +83,32 @@ class OrgUnitAdmin(TreeAdmin):
         return super().is_filtered(request) or not unit_scope(request.user).everything
 
 
+def _one_name(fields: tuple) -> tuple:
+    names = ("first_name", "last_name")
+    if not any(name in fields for name in names):
+        return fields
+    return ("full_name", *(name for name in fields if name not in names))
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "first_name", "last_name", "role", "unit", "is_active")
+    list_display = ("username", "full_name", "role", "unit", "is_active")
     list_filter = ("role", ProvinceFilter, "is_active", "is_staff")
     list_select_related = ("unit",)
-    search_fields = ("username", "first_name", "last_name", "email", "unit__name", "unit__code")
+    search_fields = ("username", "full_name", "email", "unit__name", "unit__code")
+    ordering = ("username",)
     autocomplete_fields = ("unit",)
+    # Django's sets, with the one full name (family name first) where it has first and last names.
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(
+            (title, {**options, "fields": _one_name(options["fields"])})
+            for title, options in DjangoUserAdmin.fieldsets
+        ),
         (_("Role and unit"), {"fields": ("role", "unit", "language", "phone")}),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
-        (_("Role and unit"), {"fields": ("role", "unit", "language")}),
+        (_("Role and unit"), {"fields": ("full_name", "role", "unit", "language")}),
     )
 
     def get_queryset(self, request):

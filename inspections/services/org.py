@@ -115,5 +115,5 @@ def unit_staff(unit: OrgUnit, *, viewer: User) -> list[User]:
     return list(
         User.objects.filter(unit=unit, role=Role.UNIT_STAFF, is_active=True)
         .select_related("unit")
-        .order_by("last_name", "first_name", "pk")
+        .order_by("full_name", "pk")
     )

@@ -133,9 +133,7 @@ def add_wards(parent: OrgUnit, start: int, stop: int) -> list[OrgUnit]:
     wards = list(OrgUnit.objects.filter(parent=parent, code__in=[w.code for w in wards]))
     User.objects.bulk_create(
         [
-            User(
-                username=f"head-{w.code}", first_name="Trưởng", last_name=w.code, role=Role.UNIT_HEAD, unit=w
-            )
+            User(username=f"head-{w.code}", full_name=f"Trưởng {w.code}", role=Role.UNIT_HEAD, unit=w)
             for w in wards
         ]
     )
@@ -146,12 +144,12 @@ def add_wards(parent: OrgUnit, start: int, stop: int) -> list[OrgUnit]:
     return wards
 
 
-def a_plan(world, title="Kế hoạch kiểm tra", authority=None) -> InspectionPlan:
+def a_plan(world, title="Kế hoạch kiểm tra", authority=None, year=2027) -> InspectionPlan:
     return create_plan(
         actor=world.reviewer,
         authority=authority or world.province,
         title=title,
-        year=2027,
+        year=year,
         inspectors=world.inspectors,
     )
 
@@ -334,12 +332,12 @@ def snapshot_review_queue(world):
 
 
 def plans(world):
-    """Plans of the province, each with the same two ward visits."""
+    """Plans of the province (one a year: periods never overlap), each with the same two ward visits."""
     wards = add_wards(district(world, "D1"), 0, 2)
 
     def build(start, stop):
         for i in range(start, stop):
-            add_visits(world, a_plan(world, title=f"Kế hoạch {i}"), wards)
+            add_visits(world, a_plan(world, title=f"Kế hoạch {i}", year=2027 + i), wards)
 
     return build, token_for(world.reviewer), PLANS, {"authority": gid("OrgUnit", world.province.pk)}
 

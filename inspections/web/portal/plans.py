@@ -206,7 +206,7 @@ def plan_context(request: HttpRequest, plan: InspectionPlan, errors=None) -> dic
         "plan": plan,
         "period": plans_service.period_of(plan),
         "visits": visits,
-        "team": list(plan.inspectors.order_by("last_name", "first_name")),
+        "team": list(plan.inspectors.order_by("full_name", "pk")),
         "coverage": plan_coverage(plan, viewer=user),
         "may_manage": manage,
         "draft": draft,
@@ -345,7 +345,7 @@ def assignments(request: HttpRequest, plan_id: int) -> HttpResponse:
     inspector of the inspected unit (for the visits nobody is assigned to yet); edited, then saved at once,
     all or nothing."""
     plan = managed_plan_of(request.user, plan_id)
-    team = list(plan.inspectors.select_related("unit").order_by("last_name", "first_name", "pk"))
+    team = list(plan.inspectors.select_related("unit").order_by("full_name", "pk"))
     if not team:
         team = plans_service.authority_inspectors(plan.authority)
     visits = plan_visits(plan, request.user)
