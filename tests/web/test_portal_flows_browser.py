@@ -109,7 +109,7 @@ def test_a_head_asks_for_more_time_and_home_affairs_decides(chromium, live_serve
 
     reviewer = Person(chromium, live_server, submitted.field.world.reviewer, viewport)
     reviewer.shot("home-home-affairs")
-    reviewer.page.get_by_role("link", name="Đề nghị gia hạn").click()
+    reviewer.page.locator("a.tile", has_text="Đề nghị gia hạn").click()
     reviewer.shot("extension-inbox")
     reviewer.page.get_by_text("Không niêm yết mức phí tại quầy").click()
     reviewer.shot("extension-decide")

@@ -1,13 +1,24 @@
 """The unit's side of remediation in the portal: staff drafts the head edits and sends, assigning from the unit's
 staff, asking for more time and Home Affairs deciding it, the inbox's filters, notifications and the scorecard."""
 
+import io
 import re
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from PIL import Image
+from skimage import data as photographs
 
-from inspections.models import Notification, Remediation, RemediationState, Severity
+from inspections.models import (
+    Evidence,
+    Notification,
+    Remediation,
+    RemediationDraft,
+    RemediationState,
+    Severity,
+)
 from inspections.services import remediation as remediation_service
 from inspections.services.calendar import add_working_days
 from tests.factories import make_user
@@ -19,6 +30,12 @@ def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def photo(name="bang-phi.jpg") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.fromarray(photographs.coffee()).save(buffer, "JPEG", quality=85)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
 def remediation_of(submitted) -> Remediation:
@@ -167,3 +184,23 @@ def test_the_head_reads_their_scorecard_and_staff_have_none(submitted):
     received = re.search(r"<strong>(\d+)</strong><span>kết luận nhận được", page)
     assert received and received.group(1) == "1"
     assert signed_in(submitted.staff).get("/scorecard/").status_code == 404
+
+
+def test_the_head_sees_the_drafts_photo_and_sends_it_with_the_answer(submitted):
+    remediation_service.assign(remediation_of(submitted), submitted.staff, actor=submitted.head)
+    url = f"/findings/{submitted.finding.uuid}/"
+    staff = signed_in(submitted.staff)
+    assert staff.post(url, {"plan_of_action": "Dán bảng phí", "photos": [photo()]}).status_code == 302
+    (photo_id,) = RemediationDraft.objects.get(remediation=remediation_of(submitted)).evidence_ids
+    head = signed_in(submitted.head)
+    assert head.get(f"/api/evidence/{photo_id}/thumbnail").status_code == 200
+    other_head, _ = submitted.field.world.unit_people(
+        submitted.field.world.units["W10" if submitted.finding.unit.code != "W10" else "W09"]
+    )
+    assert signed_in(other_head).get(f"/api/evidence/{photo_id}/thumbnail").status_code == 404
+    assert f'name="keep_photo" value="{photo_id}" checked' in head.get(url).content.decode()
+    assert head.post(url, {"plan_of_action": "Dán bảng phí", "keep_photo": photo_id}).status_code == 302
+    answer = remediation_of(submitted).answers.get()
+    assert [str(e) for e in Evidence.objects.filter(answer=answer).values_list("uuid", flat=True)] == [
+        photo_id
+    ]
