@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from inspections.models import (
+    Answer,
     Camera,
     Counter,
     Criterion,
@@ -45,7 +46,8 @@ FINDING = f"""id uuid text severity source isCurrent version deadline
 REMEDIATION = f"""id state deadline isOverdue accountable {{ {USER} }} assignee {{ {USER} }}
   answers {{ number planOfAction accountable {{ {USER} }} draftedBy {{ {USER} }} evidence {{ {EVIDENCE} }} }}"""
 VISIT = f"""id kind status plannedDate unit {{ {UNIT} }} inspectors {{ {USER} }}
-  plan {{ id title authority {{ {UNIT} }} inspectors {{ {USER} }} }}"""
+  plan {{ id title authority {{ {UNIT} }} inspectors {{ {USER} }} }}
+  answers {{ result note criterionCode criterion {{ code textVi area }} answeredBy {{ fullName }} }}"""
 
 ORG_UNITS = f"query($parent: ID) {{ orgUnits(first: 100, parent: $parent) {{ totalCount edges {{ node {{ {UNIT} }} }} }} }}"
 VISITS = (
@@ -164,6 +166,16 @@ def add_visits(world, plan: InspectionPlan, units: list[OrgUnit], *, kind=VisitK
             VisitAssignment(visit=visit, inspector=inspector, assigned_by=world.reviewer)
             for visit in visits
             for inspector in world.inspectors
+        ]
+    )
+    criteria = list(Criterion.objects.filter(template__code="ONE_STOP_SHOP").order_by("position")[:2])
+    Answer.objects.bulk_create(
+        [
+            Answer(
+                visit=visit, criterion=criterion, result=result, note=note, answered_by=world.inspectors[0]
+            )
+            for visit in visits
+            for criterion, result, note in zip(criteria, ("pass", "fail"), ("", "Thiếu bảng"), strict=True)
         ]
     )
     return visits
