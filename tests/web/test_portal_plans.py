@@ -152,7 +152,15 @@ def test_the_plan_page_links_every_export_and_they_answer(world):
     page = client.get(f"/plans/{plan.pk}/").content.decode()
     links = re.findall(r'href="(/api/exports/[^"]+)"', page)
     kinds = {re.sub(r"\?.*", "", link).rsplit("/", 1)[-1] for link in links}
-    assert {"board.xlsx", "board.csv", "findings.xlsx", "findings.csv", "report.pdf"} <= kinds
+    assert {
+        "board.xlsx",
+        "board.csv",
+        "findings.xlsx",
+        "findings.csv",
+        "answers.xlsx",
+        "answers.csv",
+        "report.pdf",
+    } <= kinds
     assert len([link for link in links if "report.pdf" in link]) == plan.visits.count()
     for link in links:
         if "report.pdf" not in link:

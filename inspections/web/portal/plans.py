@@ -221,6 +221,8 @@ def plan_context(request: HttpRequest, plan: InspectionPlan, errors=None) -> dic
             (_("Board (CSV)"), f"/api/exports/board.csv?{year_query}"),
             (_("Findings (Excel)"), f"/api/exports/findings.xlsx?{year_query}"),
             (_("Findings (CSV)"), f"/api/exports/findings.csv?{year_query}"),
+            (_("Checklist answers (Excel)"), f"/api/exports/answers.xlsx?{year_query}"),
+            (_("Checklist answers (CSV)"), f"/api/exports/answers.csv?{year_query}"),
         ],
         "report_query": f"year={plan.year}",
         "team_choices": plans_service.inspector_loads(plan.authority, actor=user) if manage and draft else [],
