@@ -204,3 +204,13 @@ def test_the_head_sees_the_drafts_photo_and_sends_it_with_the_answer(submitted):
     assert [str(e) for e in Evidence.objects.filter(answer=answer).values_list("uuid", flat=True)] == [
         photo_id
     ]
+
+
+def test_the_head_reads_the_visits_checklist_results(submitted):
+    page = signed_in(submitted.head).get(f"/findings/{submitted.finding.uuid}/").content.decode()
+    checklist = page[page.index('id="checklist"') :]
+    assert (
+        checklist.count('<li class="result-pass">')
+        == submitted.finding.visit.answers.filter(result="pass").count()
+    )
+    assert "Đạt" in checklist

@@ -30,6 +30,7 @@ from inspections.models import (
     Severity,
     User,
 )
+from inspections.services import field as field_service
 from inspections.services import org as org_service
 from inspections.services import remediation as remediation_service
 from inspections.services.calendar import count_working_days
@@ -187,9 +188,16 @@ def finding_context(request: HttpRequest, remediation: Remediation, errors=None,
             "fix_done": draft.fix_done,
             "fixed_on": draft.fixed_on.isoformat() if draft.fixed_on else "",
         }
+    visit = remediation.finding.visit
+    checklist = (
+        list(visit.answers.select_related("criterion").order_by("criterion__position", "criterion__code"))
+        if visit is not None and field_service.may_read_answers(user, visit, remediation.unit)
+        else []
+    )
     return {
         "remediation": remediation,
         "finding": remediation.finding,
+        "checklist": checklist,
         "answers": answers,
         "photos": list(remediation.finding.evidence.exclude(stored_at=None)),
         "days_left": working_days_left(remediation.deadline, timezone.localdate()),
