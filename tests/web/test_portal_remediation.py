@@ -3,11 +3,13 @@ staff, asking for more time and Home Affairs deciding it, the inbox's filters, n
 
 import io
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from PIL import Image
 from skimage import data as photographs
 
@@ -21,7 +23,7 @@ from inspections.models import (
 )
 from inspections.services import remediation as remediation_service
 from inspections.services.calendar import add_working_days
-from tests.factories import make_user
+from tests.factories import add_finding, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +216,25 @@ def test_the_head_reads_the_visits_checklist_results(submitted):
         == submitted.finding.visit.answers.filter(result="pass").count()
     )
     assert "Đạt" in checklist
+
+
+def test_the_inbox_runs_the_same_statements_for_3_or_25_findings(world):
+    head, staff = world.unit_people(world.units["W01"])
+    counts = []
+    for total in (3, 25):
+        for n in range(total - (3 if counts else 0)):
+            finding = add_finding(
+                world.units["W01"],
+                "OSS-05",
+                "major",
+                date(2026, 11, 2),
+                date(2026, 11, 20 + n % 8),
+                author=world.inspectors[0],
+            )
+            Remediation.objects.filter(finding=finding).update(assignee=staff)
+        client = signed_in(head)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/findings/?state=").content.decode()
+        assert page.count('class="finding-row') == total
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
