@@ -39,6 +39,11 @@ class AuditAction(models.TextChoices):
     SNAPSHOT_PURGE = "snapshot.purge", _("Snapshots past their retention deleted")
     DEVICE_REVOKE = "device.revoke", _("Device signed out")
     ACCOUNT_PASSWORD_RESET_STARTED = "account.password_reset_started", _("Password reset started")
+    CHECKLIST_TEMPLATE_COPY = "checklist_template.copy", _("Checklist copied as a new version")
+    ADMIN_ADD = "admin.add", _("Added in the administration")
+    ADMIN_CHANGE = "admin.change", _("Changed in the administration")
+    ADMIN_DELETE = "admin.delete", _("Deleted in the administration")
+    ADMIN_ACTION = "admin.action", _("Administration action run")
 
 
 class AuditSurface(models.TextChoices):
