@@ -630,7 +630,7 @@ def authority_inspectors(authority: OrgUnit) -> list[User]:
         role=Role.INSPECTOR, is_active=True, unit__path__startswith=authority.ancestor_path(1)
     ).select_related("unit")
     return sorted(
-        (u for u in candidates if authority.path.startswith(authority_path(u.unit))),
+        (u for u in candidates if u.unit is not None and authority.path.startswith(authority_path(u.unit))),
         key=lambda u: (u.display_name, u.pk),
     )
 
