@@ -175,3 +175,14 @@ def test_a_unit_head_finds_no_plan_above_them(world):
     for path in ("", "preview/", "assignments/"):
         assert client.get(f"/plans/{plan.pk}/{path}").status_code == 404
     assert client.post(f"/plans/{plan.pk}/close/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path", ["/plans/", "/plans/new/", "/plans/ID/", "/plans/ID/preview/", "/plans/ID/assignments/"]
+)
+def test_the_planning_pages_speak_english_when_asked(world, draft, path):
+    path = path.replace("ID", str(draft.pk))
+    english = signed_in(world.reviewer).get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    vietnamese = signed_in(world.reviewer).get(path).content.decode()
+    assert '<html lang="en">' in english and "Plans</a>" in english
+    assert '<html lang="vi">' in vietnamese and "Kế hoạch</a>" in vietnamese
