@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "graphene_django",
+    "django_htmx",
     "treebeard",
     "axes",
     "channels",
@@ -82,6 +83,8 @@ MIDDLEWARE = [
     # Marks the request's audit rows with their surface (API, portal or admin; a command when no request).
     "inspections.web.audit.AuditSurfaceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.htmx: the portal answers an htmx request with the part of the page it swaps.
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mobile_api.auth.LockoutResponseMiddleware",
 ]
@@ -469,6 +472,8 @@ DRAW_RISK_FACTORS = {
 }
 # Visits one inspector makes in one day (count): caps the draw's dates and assignments.
 VISITS_PER_INSPECTOR_PER_DAY = 2
+# Inspectors a visit's team has in the proposal of assignments (people per visit).
+INSPECTORS_PER_VISIT = 2
 # Working days before a surprise visit's date from which its assigned inspectors see it (days).
 SURPRISE_LEAD_WORKING_DAYS = 1
 

@@ -33,7 +33,7 @@ type User { fullName: String! }
 """
 
 RAW_SQL = """
-SELECT u.id, u.code, u.name, u.kind, p.code, h.first_name, h.last_name, h.username
+SELECT u.id, u.code, u.name, u.kind, p.code, h.full_name, h.username
 FROM inspections_orgunit u
 LEFT JOIN inspections_orgunit p ON p.id = u.parent_id
 LEFT JOIN inspections_user h ON h.id = u.head_id
@@ -54,7 +54,7 @@ def raw_sql_view(request):
             "name": r[2],
             "kind": r[3],
             "parent": {"code": r[4]} if r[4] else None,
-            "head": {"fullName": f"{r[5]} {r[6]}".strip() or r[7]},
+            "head": {"fullName": r[5] or r[6]},
         }
         for r in rows
     ]
@@ -91,8 +91,7 @@ def build_province() -> tuple[OrgUnit, User]:
         [
             User(
                 username=f"head{unit.code}",
-                first_name="Trưởng",
-                last_name=unit.name,
+                full_name=f"Trưởng {unit.name}",
                 role=Role.UNIT_HEAD,
                 unit=unit,
             )

@@ -1,13 +1,16 @@
 """Django admin for the org tree and users. Non-superuser staff see only the units they may see."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from inspections.models import (
+    AuditAction,
     AuditEntry,
     Camera,
     ChecklistTemplate,
@@ -18,13 +21,16 @@ from inspections.models import (
     InspectionPlan,
     OrgUnit,
     OrgUnitKind,
+    PlanStatus,
     Remediation,
     RemediationAnswer,
     Role,
     Snapshot,
     User,
     Visit,
+    VisitStatus,
 )
+from inspections.services.audit import record
 from inspections.services.evidence import TamperedEvidence, read_verified_file
 from inspections.services.visibility import (
     unit_scope,
@@ -33,6 +39,29 @@ from inspections.services.visibility import (
     visible_units,
     visible_visits,
 )
+
+
+class AuditedAdmin:
+    """Every change this admin allows is also written to the application's audit log (surface ADMIN, set by
+    AuditSurfaceMiddleware), not only to Django's admin log: additions, changes (with Django's change
+    message, inlines included) and deletions, single or bulk."""
+
+    def log_addition(self, request, obj, message):
+        record(request.user, None, AuditAction.ADMIN_ADD, obj, _admin_data(obj, message))
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        record(request.user, None, AuditAction.ADMIN_CHANGE, obj, _admin_data(obj, message))
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            record(request.user, None, AuditAction.ADMIN_DELETE, obj, _admin_data(obj, str(obj)))
+        return super().log_deletions(request, queryset)
+
+
+def _admin_data(obj, message) -> dict:
+    return {"model": obj._meta.label, "object": str(obj)[:200], "change": message if message else ""}
 
 
 class ProvinceFilter(admin.SimpleListFilter):
@@ -64,7 +93,7 @@ class DepthFilter(admin.SimpleListFilter):
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(TreeAdmin):
+class OrgUnitAdmin(AuditedAdmin, TreeAdmin):
     form = movenodeform_factory(OrgUnit)
     list_display = ("name", "code", "kind", "head", "address")
     list_filter = ("kind", ProvinceFilter, DepthFilter)
@@ -84,20 +113,32 @@ class OrgUnitAdmin(TreeAdmin):
         return super().is_filtered(request) or not unit_scope(request.user).everything
 
 
+def _one_name(fields: tuple) -> tuple:
+    names = ("first_name", "last_name")
+    if not any(name in fields for name in names):
+        return fields
+    return ("full_name", *(name for name in fields if name not in names))
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "first_name", "last_name", "role", "unit", "is_active")
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):
+    list_display = ("username", "full_name", "role", "unit", "is_active")
     list_filter = ("role", ProvinceFilter, "is_active", "is_staff")
     list_select_related = ("unit",)
-    search_fields = ("username", "first_name", "last_name", "email", "unit__name", "unit__code")
+    search_fields = ("username", "full_name", "email", "unit__name", "unit__code")
+    ordering = ("username",)
     autocomplete_fields = ("unit",)
+    # Django's sets, with the one full name (family name first) where it has first and last names.
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(
+            (title, {**options, "fields": _one_name(options["fields"])})
+            for title, options in DjangoUserAdmin.fieldsets
+        ),
         (_("Role and unit"), {"fields": ("role", "unit", "language", "phone")}),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
-        (_("Role and unit"), {"fields": ("role", "unit", "language")}),
+        (_("Role and unit"), {"fields": ("full_name", "role", "unit", "language")}),
     )
 
     def get_queryset(self, request):
@@ -122,8 +163,43 @@ admin.site.site_title = _("CCHC inspections")
 __all__ = ["OrgUnitAdmin", "UserAdmin", "OrgUnitKind"]
 
 
+class InspectionPlanForm(forms.ModelForm):
+    class Meta:
+        model = InspectionPlan
+        fields = (
+            "authority",
+            "title",
+            "year",
+            "quarter",
+            "coverage_target",
+            "scope",
+            "surprise_share",
+            "inspectors",
+        )
+
+    def clean(self):
+        """The rule of the API: one plan per authority and period (a year overlaps its quarters)."""
+        from inspections.services.plans import check_no_overlap
+
+        data = super().clean()
+        if data.get("authority") and data.get("year"):
+            try:
+                check_no_overlap(
+                    data["authority"],
+                    data["year"],
+                    data.get("quarter"),
+                    excluding=self.instance if self.instance.pk else None,
+                )
+            except ValidationError as error:
+                raise ValidationError(error.messages) from error
+        return data
+
+
 @admin.register(InspectionPlan)
-class InspectionPlanAdmin(admin.ModelAdmin):
+class InspectionPlanAdmin(AuditedAdmin, admin.ModelAdmin):
+    """A draft plan may be edited here; an approved or closed plan is read-only (its draw is committed)."""
+
+    form = InspectionPlanForm
     list_display = ("title", "authority", "year", "quarter", "status", "approved_at")
     list_filter = ("status", "year", "scope")
     search_fields = ("title", "authority__name", "authority__code")
@@ -146,20 +222,70 @@ class InspectionPlanAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(pk__in=visible_plans(request.user).values("pk"))
 
+    def has_change_permission(self, request, obj=None):
+        # Without the change permission Django shows the object read-only (its view page).
+        if obj is not None and obj.status != PlanStatus.DRAFT:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status != PlanStatus.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # an approved plan is never deleted, even in bulk
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
+class VisitAdmin(AuditedAdmin, admin.ModelAdmin):
     """Non-superusers see exactly what the API shows them: a surprise visit stays hidden from the inspected
-    unit until check-in."""
+    unit until check-in. Visits are made by plans and moved by the field work: nothing of a visit under way or
+    submitted (status, check-in time and position…) changes here, and no visit is added or deleted."""
 
     list_display = ("unit", "kind", "planned_date", "status", "plan")
     list_filter = ("kind", "status")
     search_fields = ("unit__name", "unit__code")
     list_select_related = ("unit", "plan")
-    readonly_fields = ("uuid", "plan", "unit", "kind", "planned_date", "checked_in_at")
+    readonly_fields = (
+        "uuid",
+        "plan",
+        "unit",
+        "kind",
+        "planned_date",
+        "status",
+        "checked_in_at",
+        "checked_in_by",
+        "check_in_latitude",
+        "check_in_longitude",
+        "check_in_accuracy_m",
+        "check_in_distance_m",
+        "check_in_reason",
+        "check_in_device_time",
+        "check_in_flags",
+        "submitted_at",
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(pk__in=visible_visits(request.user).values("pk"))
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status != VisitStatus.PLANNED:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -182,21 +308,65 @@ class CriterionInline(admin.TabularInline):
     ordering = ("position",)
 
 
-@admin.register(ChecklistTemplate)
-class ChecklistTemplateAdmin(admin.ModelAdmin):
-    """A new version is a new template; a version that visits already use is kept as it is."""
+class PublishedCriterionInline(CriterionInline):
+    """The criteria of a version visits already use: shown, never changed (copy the version to change them)."""
 
-    list_display = ("code", "version", "name_vi", "is_active", "created_at")
+    readonly_fields = CriterionInline.fields
+    can_delete = False
+    max_num = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ChecklistTemplate)
+class ChecklistTemplateAdmin(AuditedAdmin, admin.ModelAdmin):
+    """A new version is made by copying one ("Copy as a new version"): a version that visits already use is
+    kept as it is, its criteria shown read-only; only whether it is offered for new visits may change."""
+
+    list_display = ("code", "version", "name_vi", "is_active", "criteria_count", "created_at")
     list_filter = ("code", "is_active")
     inlines = [CriterionInline]
+    actions = ["copy_as_new_version"]
+
+    @staticmethod
+    def in_use(obj) -> bool:
+        return obj is not None and obj.pk is not None and Visit.objects.filter(template=obj).exists()
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and Visit.objects.filter(template=obj).exists():
+        if self.in_use(obj):
             return ("code", "version", "name_vi", "name_en")
         return ()
 
     def get_inlines(self, request, obj):
-        return [] if obj is not None and Visit.objects.filter(template=obj).exists() else self.inlines
+        return [PublishedCriterionInline] if self.in_use(obj) else self.inlines
+
+    def has_delete_permission(self, request, obj=None):
+        return not self.in_use(obj) and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # a version in use is never deleted, even in bulk
+        return actions
+
+    @admin.display(description=_("criteria"))
+    def criteria_count(self, obj):
+        return obj.criteria.count()
+
+    @admin.action(description=_("Copy as a new version (not offered until activated)"))
+    def copy_as_new_version(self, request, queryset):
+        from inspections.services.checklists import copy_template
+
+        for template in queryset:
+            copy = copy_template(template, actor=request.user)
+            self.message_user(
+                request,
+                _("Version %(version)s of %(code)s made: edit its criteria, then offer it for new visits.")
+                % {"version": copy.version, "code": copy.code},
+            )
 
 
 @admin.register(Finding)
@@ -297,7 +467,7 @@ def zone_preview_html(camera) -> str:
 
 
 @admin.register(Counter)
-class CounterAdmin(admin.ModelAdmin):
+class CounterAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("name", "unit")
     search_fields = ("name", "unit__name", "unit__code")
     autocomplete_fields = ("unit",)
@@ -308,7 +478,7 @@ class CounterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Camera)
-class CameraAdmin(admin.ModelAdmin):
+class CameraAdmin(AuditedAdmin, admin.ModelAdmin):
     """Cameras, their zones and their API keys: "issue a new key" shows the key once; revoking is immediate."""
 
     list_display = ("name", "counter", "is_active", "active_keys")
@@ -344,17 +514,29 @@ class CameraAdmin(admin.ModelAdmin):
         from inspections.services.snapshots import issue_key
 
         for camera in queryset:
+            key = issue_key(camera)
+            record(request.user, None, AuditAction.ADMIN_ACTION, camera, {"action": "issue_key"})
             self.message_user(
                 request,
                 _("Key for %(camera)s (copy it now, it is not shown again): %(key)s")
-                % {"camera": camera.name, "key": issue_key(camera)},
+                % {"camera": camera.name, "key": key},
             )
 
     @admin.action(description=_("Revoke all API keys"))
     def revoke_all_keys(self, request, queryset):
         from inspections.services.snapshots import revoke_keys
 
-        revoked = sum(revoke_keys(camera) for camera in queryset)
+        revoked = 0
+        for camera in queryset:
+            count = revoke_keys(camera)
+            record(
+                request.user,
+                None,
+                AuditAction.ADMIN_ACTION,
+                camera,
+                {"action": "revoke_keys", "count": count},
+            )
+            revoked += count
         self.message_user(request, _("%(count)d key(s) revoked.") % {"count": revoked})
 
 

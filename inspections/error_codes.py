@@ -54,6 +54,7 @@ class PlanErrorCode(Enum):
     CONFLICT_OF_INTEREST = "conflict_of_interest"
     INSPECTOR_OVERBOOKED = "inspector_overbooked"
     PERIOD_NOT_OVER = "period_not_over"
+    PERIOD_OVERLAPS = "period_overlaps"
 
 
 class FieldErrorCode(Enum):
@@ -110,3 +111,4 @@ class RemediationErrorCode(Enum):
     NOT_ALLOWED = "not_allowed"
     CONFLICT = "conflict"
     EXTENSION_ALREADY_REQUESTED = "extension_already_requested"
+    NO_DRAFT = "no_draft"

@@ -54,8 +54,7 @@ def make_user(username: str, role: str, unit: OrgUnit | None, *, heads: bool = F
         password=f"{username}-pw-2026",
         role=role,
         unit=unit,
-        first_name=username.title(),
-        **extra,
+        **{"full_name": username.title(), **extra},
     )
     if heads:
         OrgUnit.objects.filter(pk=unit.pk).update(head=user)

@@ -11,8 +11,8 @@ from datetime import time
 # More inspectors for the city's team (no password: set one in the admin to sign in as them). One belongs to
 # Home Affairs, so that the Inspectorate (79-TTR) itself can be inspected without a conflict of interest.
 TEAM = [
-    ("thanhtra2", "79-TTR", ("Hà", "Đặng Thu")),
-    ("chuyenviennv", "79-SNV", ("Phúc", "Hoàng Văn")),
+    ("thanhtra2", "79-TTR", "Đặng Thu Hà"),
+    ("chuyenviennv", "79-SNV", "Hoàng Văn Phúc"),
 ]
 SURNAMES = [
     "Nguyễn",

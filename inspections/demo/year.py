@@ -203,14 +203,13 @@ class DemoYear:
 
     def team(self) -> list[User]:
         team = [self.inspector]
-        for username, code, (first, last) in TEAM:
+        for username, code, full_name in TEAM:
             user, created = User.objects.get_or_create(
                 username=username,
                 defaults={
                     "role": Role.INSPECTOR,
                     "unit": OrgUnit.objects.get(code=code),
-                    "first_name": first,
-                    "last_name": last,
+                    "full_name": full_name,
                     "email": f"{username}@demo.cchc.local",
                 },
             )
@@ -233,8 +232,8 @@ class DemoYear:
                     "role": Role.UNIT_HEAD,
                     "unit": unit,
                     "email": f"{username}@demo.cchc.local",
-                    "first_name": GIVEN_NAMES[digest[0] % len(GIVEN_NAMES)],
-                    "last_name": f"{SURNAMES[digest[1] % len(SURNAMES)]} {MIDDLE_NAMES[digest[2] % len(MIDDLE_NAMES)]}",
+                    "full_name": f"{SURNAMES[digest[1] % len(SURNAMES)]} {MIDDLE_NAMES[digest[2] % len(MIDDLE_NAMES)]} "
+                    f"{GIVEN_NAMES[digest[0] % len(GIVEN_NAMES)]}",
                 },
             )
             if created:

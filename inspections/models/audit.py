@@ -26,6 +26,8 @@ class AuditAction(models.TextChoices):
     EVIDENCE_TAMPERED = "evidence.tampered", _("Stored photo found altered")
     REMEDIATION_ASSIGN = "remediation.assign", _("Remediation assigned")
     REMEDIATION_ANSWER = "remediation.answer", _("Finding answered")
+    REMEDIATION_DRAFT_SAVE = "remediation.draft_save", _("Answer drafted")
+    REMEDIATION_DRAFT_SUBMIT = "remediation.draft_submit", _("Drafted answer submitted by the head")
     REMEDIATION_ACCEPT = "remediation.accept", _("Answer accepted")
     REMEDIATION_REJECT = "remediation.reject", _("Answer rejected")
     REMEDIATION_VERIFY = "remediation.verify", _("Fix verified")
@@ -37,6 +39,11 @@ class AuditAction(models.TextChoices):
     SNAPSHOT_PURGE = "snapshot.purge", _("Snapshots past their retention deleted")
     DEVICE_REVOKE = "device.revoke", _("Device signed out")
     ACCOUNT_PASSWORD_RESET_STARTED = "account.password_reset_started", _("Password reset started")
+    CHECKLIST_TEMPLATE_COPY = "checklist_template.copy", _("Checklist copied as a new version")
+    ADMIN_ADD = "admin.add", _("Added in the administration")
+    ADMIN_CHANGE = "admin.change", _("Changed in the administration")
+    ADMIN_DELETE = "admin.delete", _("Deleted in the administration")
+    ADMIN_ACTION = "admin.action", _("Administration action run")
 
 
 class AuditSurface(models.TextChoices):

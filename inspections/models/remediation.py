@@ -132,6 +132,27 @@ class RemediationAnswer(models.Model):
         return f"{self.remediation_id} #{self.number}"
 
 
+class RemediationDraft(models.Model):
+    """A staff member's draft of the unit's answer: not an answer yet, and never shown to the inspectors. The
+    head reads it, may edit it and submits it as the answer in the head's name (``drafted_by`` kept)."""
+
+    remediation = models.OneToOneField(Remediation, on_delete=models.CASCADE, related_name="draft")
+    plan_of_action = models.TextField(_("plan of action"))
+    fix_done = models.TextField(_("what was fixed"), blank=True)
+    fixed_on = models.DateField(_("fixed on"), null=True, blank=True)
+    # The photos' ids (uploaded with uploadRemediationEvidence); they join the answer when it is submitted.
+    evidence_ids = models.JSONField(default=list, blank=True)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("remediation draft")
+        verbose_name_plural = _("remediation drafts")
+
+    def __str__(self) -> str:
+        return f"{self.remediation_id} draft"
+
+
 class Notification(models.Model):
     """In-app notice (and the e-mail sent for it), written in the recipient's language. ``key`` names the
     event: the same event reaches a recipient once, however often the scheduler runs."""

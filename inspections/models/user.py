@@ -27,15 +27,30 @@ class User(AbstractUser):
         _("language"), max_length=8, choices=[("vi", "Tiếng Việt"), ("en", "English")], default="vi"
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # One name, as Vietnamese write it, family name first ("Nguyễn Thị Lan"): splitting it into a Western
+    # first and last name put it in the wrong order on every page, export and e-mail.
+    full_name = models.CharField(
+        _("full name"),
+        max_length=300,
+        blank=True,
+        db_index=True,
+        help_text=_("Family name first, as written: Nguyễn Thị Lan."),
+    )
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
     def get_full_name(self) -> str:
-        """The name in Vietnamese order, family name first: "Nguyễn Thị Lan" (``last_name`` holds the family
-        and middle names, ``first_name`` the given name)."""
-        return f"{self.last_name} {self.first_name}".strip()
+        """The name in Vietnamese order, family name first: "Nguyễn Thị Lan"."""
+        return self.full_name.strip()
+
+    def get_short_name(self) -> str:
+        """The given name (the last word of the full name), as colleagues are addressed: "Lan"."""
+        words = self.full_name.split()
+        return words[-1] if words else self.username
 
     @property
     def display_name(self) -> str:

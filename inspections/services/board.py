@@ -269,25 +269,44 @@ def board(
         )
 
     ranked = rank(list(rows.values()))
-    unit_count = target = visited = 0
+    unit_count, target, visited = coverage_of(user, authority, year, quarter, today=today)
+    return Board(authority, year, quarter, ranked, unit_count, target, visited)
+
+
+def period_plans(authority: OrgUnit, year: int, quarter: int | None = None):
+    """The authority's approved (or closed) plans of the year, or of the quarter (its yearly plan included)."""
     plans = InspectionPlan.objects.filter(
         authority=authority, year=year, status__in=[PlanStatus.APPROVED, PlanStatus.CLOSED]
-    )
+    ).select_related("authority")
     if quarter is not None:
         plans = plans.filter(Q(quarter=quarter) | Q(quarter__isnull=True))
+    return plans
+
+
+def coverage_of(
+    user: User, authority: OrgUnit, year: int, quarter: int | None = None, *, today: date | None = None
+) -> tuple[int, int, int]:
+    """(units to cover, target units, units visited) of the authority's plans of the period, each counting
+    DISTINCT units: a unit in two plans (a year and its quarters, a direct and a subtree plan) is one unit,
+    the target is the largest plan's (never more than the units), and a unit visited twice is visited once."""
+    plans = list(period_plans(authority, year, quarter))
+    if not plans:
+        return 0, 0, 0
+    units: set[int] = set()
+    target = 0
     for plan in plans:
-        count = plan_units(plan).count()
-        unit_count += count
-        target += target_units(plan, count)
-        visited += (
-            visible_visits(user, today=today)
-            .filter(plan=plan)
-            .exclude(status=VisitStatus.PLANNED)
-            .values("unit")
-            .distinct()
-            .count()
-        )
-    return Board(authority, year, quarter, ranked, unit_count, target, visited)
+        ids = set(plan_units(plan).values_list("pk", flat=True))
+        units |= ids
+        target = max(target, target_units(plan, len(ids)))
+    visited = (
+        visible_visits(user, today=today)
+        .filter(plan__in=[plan.pk for plan in plans])
+        .exclude(status=VisitStatus.PLANNED)
+        .values("unit")
+        .distinct()
+        .count()
+    )
+    return len(units), min(target, len(units)), visited
 
 
 def score(row: BoardRow) -> float:
@@ -355,12 +374,7 @@ def series(
         ).values_list("deadline", "first_answered_on")
     )
     if target is None:
-        target = sum(
-            target_units(plan, plan_units(plan).count())
-            for plan in InspectionPlan.objects.filter(
-                authority=authority, year=year, status__in=[PlanStatus.APPROVED, PlanStatus.CLOSED]
-            )
-        )
+        _units, target, _visited = coverage_of(user, authority, year, today=today)
     points = []
     for month in range(1, 13):
         month_end = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)

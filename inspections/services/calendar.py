@@ -52,8 +52,30 @@ def next_working_day(day: date) -> date:
     return day
 
 
+@lru_cache(maxsize=64)
+def _running_count(year: int) -> tuple[int, ...]:
+    """For each day of ``year`` (index: day of the year − 1), the working days from 1 January up to it."""
+    counts, total, day = [], 0, date(year, 1, 1)
+    while day.year == year:
+        total += is_working_day(day)
+        counts.append(total)
+        day += timedelta(days=1)
+    return tuple(counts)
+
+
+def _working_days_through(day: date) -> int:
+    """Working days of ``day``'s year up to and including ``day``."""
+    return _running_count(day.year)[day.timetuple().tm_yday - 1]
+
+
 def count_working_days(start: date, end: date) -> int:
-    """Working days after ``start`` up to and including ``end`` (0 when ``end`` is not after ``start``)."""
+    """Working days after ``start`` up to and including ``end`` (0 when ``end`` is not after ``start``). Read
+    from a running count per year, so a page of countdowns costs no day-by-day walk."""
     if end <= start:
         return 0
-    return len(working_days_between(start + timedelta(days=1), end))
+    if start.year == end.year:
+        return _working_days_through(end) - _working_days_through(start)
+    total = _running_count(start.year)[-1] - _working_days_through(start)
+    for year in range(start.year + 1, end.year):
+        total += _running_count(year)[-1]
+    return total + _working_days_through(end)

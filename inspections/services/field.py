@@ -26,6 +26,7 @@ from inspections.models import (
     Criterion,
     Evidence,
     Finding,
+    OrgUnit,
     Role,
     Severity,
     User,
@@ -36,6 +37,7 @@ from inspections.models import (
 from inspections.services import board_events, remediation
 from inspections.services.audit import record
 from inspections.services.calendar import add_working_days
+from inspections.services.visibility import is_administrator
 
 logger = structlog.get_logger(__name__)
 EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (metres)
@@ -200,6 +202,15 @@ def check_in(
     record(actor, device, AuditAction.VISIT_CHECK_IN, visit, {"distance_m": distance, "flags": flags})
     board_events.unit_changed(visit.unit)
     return CheckInResult(visit, distance, flags)
+
+
+def may_read_answers(user: User, visit: Visit, unit: OrgUnit) -> bool:
+    """Of a visit ``user`` may see: its checklist answers are read by the inspectors and the authority side at
+    any time, and by the inspected unit's own people (and those of units under it) once it is submitted."""
+    if visit.status in (VisitStatus.SUBMITTED, VisitStatus.CLOSED) or is_administrator(user):
+        return True
+    own = getattr(user, "unit", None)
+    return own is None or not own.path.startswith(unit.path)
 
 
 def criterion_of(visit: Visit, code: str) -> Criterion:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from apikit.events import publish_many
 from inspections.models import Finding, Notification, User
@@ -53,6 +54,15 @@ def notify(
     )
 
 
+def email_body(notification: Notification) -> str:
+    """The e-mail of a notification: addressed to the recipient by their full name (family name first), in
+    their language, then the notice."""
+    recipient = notification.recipient
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        greeting = gettext("Dear %(name)s,") % {"name": recipient.display_name}
+    return f"{greeting}\n\n{notification.body or notification.title}"
+
+
 def deliver() -> int:
     """E-mail and push every notification not yet sent. Returns how many this call sent."""
     claim = uuid.uuid4().hex
@@ -62,7 +72,7 @@ def deliver() -> int:
         return 0
     sent = list(Notification.objects.filter(claim=claim).select_related("recipient"))
     messages = [
-        EmailMessage(subject=n.title, body=n.body or n.title, to=[n.recipient.email])
+        EmailMessage(subject=n.title, body=email_body(n), to=[n.recipient.email])
         for n in sent
         if n.recipient.email
     ]
@@ -76,3 +86,12 @@ def deliver() -> int:
         logger.exception("notification_publish_failed", count=len(sent))
     logger.info("notifications_delivered", count=len(sent), emails=len(messages))
     return len(sent)
+
+
+def mark_read(user: User, ids=None) -> int:
+    """Mark the user's unread notifications read (only those of ``ids`` when given); returns how many.
+    Another user's notification is never touched, whatever id is sent."""
+    rows = Notification.objects.filter(recipient=user, read_at=None)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    return rows.update(read_at=timezone.now())

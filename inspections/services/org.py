@@ -93,3 +93,27 @@ def update_unit(unit: OrgUnit, *, actor: User, address=_UNSET, geofence=_UNSET) 
         )
         logger.info("org_unit_updated", unit=unit.code, actor=actor.pk, fields=changed)
     return unit
+
+
+def may_list_staff(viewer: User, unit: OrgUnit) -> bool:
+    """A unit's staff list is for its own people (head and staff) and the authorities above it (heads of
+    the units above, the province's Home Affairs reviewers, administrators); inspectors do not need it."""
+    if not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
+        return False
+    if is_administrator(viewer):
+        return True
+    if viewer.unit_id == unit.pk:
+        return viewer.role in (Role.UNIT_HEAD, Role.UNIT_STAFF)
+    return viewer.role in (Role.UNIT_HEAD, Role.HOME_AFFAIRS) and can_see_unit(viewer, unit)
+
+
+def unit_staff(unit: OrgUnit, *, viewer: User) -> list[User]:
+    """The active staff members of ``unit`` (those its head may assign a finding to), by full name; empty
+    for a viewer ``may_list_staff`` refuses."""
+    if not may_list_staff(viewer, unit):
+        return []
+    return list(
+        User.objects.filter(unit=unit, role=Role.UNIT_STAFF, is_active=True)
+        .select_related("unit")
+        .order_by("full_name", "pk")
+    )

@@ -9,12 +9,13 @@ from decimal import Decimal
 
 import structlog
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inspections.error_codes import PlanErrorCode, fail
+from inspections.error_codes import PlanErrorCode, fail, fail_together
 from inspections.models import (
     AuditAction,
     CoverageScope,
@@ -31,7 +32,7 @@ from inspections.models import (
 from inspections.services import draw as draw_service
 from inspections.services.audit import record
 from inspections.services.calendar import is_working_day, working_days_between
-from inspections.services.visibility import can_manage_plans_for, unit_scope
+from inspections.services.visibility import authority_path, can_manage_plans_for, unit_scope
 
 logger = structlog.get_logger(__name__)
 
@@ -114,6 +115,31 @@ def _check_period(year: int, quarter: int | None) -> None:
         raise fail(PlanErrorCode.INVALID, _("The quarter is 1, 2, 3 or 4."), "quarter")
 
 
+def check_no_overlap(
+    authority: OrgUnit,
+    year: int,
+    quarter: int | None,
+    *,
+    excluding: InspectionPlan | None = None,
+    field: str | None = None,
+) -> None:
+    """One plan per authority and period: a year overlaps each of its quarters, a quarter only itself. The
+    authority's row is locked first, so two plans created at once cannot both pass."""
+    OrgUnit.objects.select_for_update().filter(pk=authority.pk).first()
+    same_year = InspectionPlan.objects.filter(authority=authority, year=year)
+    if excluding is not None:
+        same_year = same_year.exclude(pk=excluding.pk)
+    if quarter is not None:
+        same_year = same_year.filter(Q(quarter__isnull=True) | Q(quarter=quarter))
+    clash = same_year.order_by("pk").first()
+    if clash is not None:
+        raise fail(
+            PlanErrorCode.PERIOD_OVERLAPS,
+            _("The authority already has a plan for this period: %(title)s.") % {"title": clash.title},
+            field or ("quarter" if quarter is not None else "year"),
+        )
+
+
 # --- changes ---------------------------------------------------------------------------------------------
 
 
@@ -137,6 +163,7 @@ def create_plan(
     _check_period(year, quarter)
     _check_numbers(coverage_target, surprise_share)
     check_team(authority, inspectors or [])
+    check_no_overlap(authority, year, quarter)
     plan = InspectionPlan(
         authority=authority,
         title=title.strip()[:255],
@@ -172,6 +199,14 @@ def update_plan(plan: InspectionPlan, *, actor: User, **changes) -> InspectionPl
         raise fail(PlanErrorCode.REQUIRED, _("Give the plan a title."), "title")
     _check_period(changes.get("year", plan.year), changes.get("quarter", plan.quarter))
     _check_numbers(changes.get("coverage_target"), changes.get("surprise_share"))
+    if "year" in changes or "quarter" in changes:
+        check_no_overlap(
+            plan.authority,
+            changes.get("year", plan.year),
+            changes.get("quarter", plan.quarter),
+            excluding=plan,
+            field="quarter" if "quarter" in changes else "year",
+        )
     inspectors = changes.pop("inspectors", None)
     if inspectors is not None:
         check_team(plan.authority, inspectors)
@@ -450,38 +485,56 @@ def verify_plan_draw(plan: InspectionPlan) -> draw_service.Verification | None:
 # --- inspectors ------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def assign_inspectors(visit: Visit, inspectors: list[User], *, actor: User) -> Visit:
-    """Assign inspectors to a visit. Never one who belongs to the inspected unit or a unit under it; never
-    more than VISITS_PER_INSPECTOR_PER_DAY visits for one inspector on one day."""
-    plan = visit.plan
-    check_can_manage(plan.authority, actor)
+def _assignment_problem(
+    visit: Visit, inspectors: list[User], booked: Counter, field: str
+) -> ValidationError | None:
+    """Why ``inspectors`` may not make ``visit`` (the first reason), or None. ``booked`` counts the visits
+    each (inspector id, day) already has, the visit itself left out."""
     if not inspectors:
-        raise fail(PlanErrorCode.REQUIRED, _("Name at least one inspector."), "inspector_ids")
-    check_team(plan.authority, inspectors)
+        return fail(PlanErrorCode.REQUIRED, _("Name at least one inspector."), field)
     for inspector in inspectors:
-        if inspector.unit is not None and inspector.unit.path.startswith(visit.unit.path):
-            raise fail(
+        if inspector.role != Role.INSPECTOR or not unit_scope(inspector).contains(visit.plan.authority):
+            return fail(
+                PlanErrorCode.NOT_AN_INSPECTOR,
+                _("%(name)s is not an inspector of this authority.") % {"name": inspector.display_name},
+                field,
+            )
+    for inspector in inspectors:
+        if has_conflict_of_interest(inspector, visit.unit):
+            return fail(
                 PlanErrorCode.CONFLICT_OF_INTEREST,
                 _("%(name)s belongs to the inspected unit (or a unit under it) and may not inspect it.")
                 % {"name": inspector.display_name},
-                "inspector_ids",
+                field,
             )
-    busy = dict(
-        VisitAssignment.objects.filter(inspector__in=inspectors, visit__planned_date=visit.planned_date)
-        .exclude(visit=visit)
-        .values("inspector")
-        .annotate(n=Count("pk"))
-        .values_list("inspector", "n")
-    )
     for inspector in inspectors:
-        if busy.get(inspector.pk, 0) >= settings.VISITS_PER_INSPECTOR_PER_DAY:
-            raise fail(
+        count = booked[inspector.pk, visit.planned_date]
+        if count >= settings.VISITS_PER_INSPECTOR_PER_DAY:
+            return fail(
                 PlanErrorCode.INSPECTOR_OVERBOOKED,
                 _("%(name)s already has %(count)d visits on that day.")
-                % {"name": inspector.display_name, "count": busy[inspector.pk]},
-                "inspector_ids",
+                % {"name": inspector.display_name, "count": count},
+                field,
             )
+    return None
+
+
+def has_conflict_of_interest(inspector: User, unit: OrgUnit) -> bool:
+    """An inspector who belongs to the inspected unit, or a unit under it, may not inspect it."""
+    return inspector.unit is not None and inspector.unit.path.startswith(unit.path)
+
+
+def _bookings(inspectors, days, leaving_out) -> Counter:
+    """Visits per (inspector id, day) on ``days``, the visits ``leaving_out`` (being reassigned) not counted."""
+    rows = (
+        VisitAssignment.objects.filter(inspector__in=inspectors, visit__planned_date__in=set(days))
+        .exclude(visit__in=leaving_out)
+        .values_list("inspector_id", "visit__planned_date")
+    )
+    return Counter(rows)
+
+
+def _write_assignment(visit: Visit, inspectors: list[User], actor: User) -> None:
     VisitAssignment.objects.filter(visit=visit).exclude(inspector__in=inspectors).delete()
     existing = set(VisitAssignment.objects.filter(visit=visit).values_list("inspector_id", flat=True))
     VisitAssignment.objects.bulk_create(
@@ -491,6 +544,20 @@ def assign_inspectors(visit: Visit, inspectors: list[User], *, actor: User) -> V
             if inspector.pk not in existing
         ]
     )
+
+
+@transaction.atomic
+def assign_inspectors(visit: Visit, inspectors: list[User], *, actor: User) -> Visit:
+    """Assign inspectors to a visit. Never one who belongs to the inspected unit or a unit under it; never
+    more than VISITS_PER_INSPECTOR_PER_DAY visits for one inspector on one day."""
+    plan = visit.plan
+    check_can_manage(plan.authority, actor)
+    problem = _assignment_problem(
+        visit, inspectors, _bookings(inspectors, [visit.planned_date], [visit]), "inspector_ids"
+    )
+    if problem is not None:
+        raise problem
+    _write_assignment(visit, inspectors, actor)
     record(
         actor,
         None,
@@ -499,3 +566,132 @@ def assign_inspectors(visit: Visit, inspectors: list[User], *, actor: User) -> V
         {"inspectors": [inspector.username for inspector in inspectors]},
     )
     return visit
+
+
+@transaction.atomic
+def assign_inspectors_bulk(
+    plan: InspectionPlan, assignments: list[tuple[Visit, list[User]]], *, actor: User
+) -> list[Visit]:
+    """Set the inspectors of many visits of ``plan`` at once, all or nothing: every visit is checked (its plan,
+    conflicts of interest, each inspector's visits per day counting the other assignments of the same call)
+    and the errors of every refused visit are raised together, on ``assignments.<i>.inspector_ids``."""
+    check_can_manage(plan.authority, actor)
+    visits = [visit for visit, _people in assignments]
+    everyone = {inspector.pk: inspector for _visit, people in assignments for inspector in people}
+    booked = _bookings(list(everyone.values()), [visit.planned_date for visit in visits], visits)
+    problems = []
+    seen: set[int] = set()
+    for index, (visit, inspectors) in enumerate(assignments):
+        field = f"assignments.{index}.inspector_ids"
+        if visit.plan_id != plan.pk or visit.pk in seen:
+            problems.append(
+                fail(
+                    PlanErrorCode.INVALID,
+                    _("Name each visit of this plan once."),
+                    f"assignments.{index}.visit_id",
+                )
+            )
+            continue
+        seen.add(visit.pk)
+        visit.plan = plan
+        problem = _assignment_problem(visit, inspectors, booked, field)
+        if problem is not None:
+            problems.append(problem)
+            continue
+        for inspector in inspectors:  # the visits of this call book their days too
+            booked[inspector.pk, visit.planned_date] += 1
+    if problems:
+        raise fail_together(problems)
+    for visit, inspectors in assignments:
+        _write_assignment(visit, inspectors, actor)
+        record(
+            actor,
+            None,
+            AuditAction.VISIT_ASSIGN_INSPECTORS,
+            visit,
+            {"inspectors": [inspector.username for inspector in inspectors], "bulk": True},
+        )
+    return visits
+
+
+# --- inspectors and their load ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InspectorLoad:
+    inspector: User
+    upcoming_visits: int  # assigned visits not yet submitted, from today on
+    visits_this_year: int  # assigned visits planned in the current year
+
+
+def authority_inspectors(authority: OrgUnit) -> list[User]:
+    """The active inspectors who may inspect for ``authority`` (as ``check_team`` accepts them), by name."""
+    candidates = User.objects.filter(
+        role=Role.INSPECTOR, is_active=True, unit__path__startswith=authority.ancestor_path(1)
+    ).select_related("unit")
+    return sorted(
+        (u for u in candidates if u.unit is not None and authority.path.startswith(authority_path(u.unit))),
+        key=lambda u: (u.display_name, u.pk),
+    )
+
+
+def inspector_loads(authority: OrgUnit, *, actor: User, today: date | None = None) -> list[InspectorLoad]:
+    """The inspectors of ``authority`` with their booked visits, for its planners (two queries)."""
+    check_can_manage(authority, actor)
+    today = today or today_local()
+    inspectors = authority_inspectors(authority)
+    rows = VisitAssignment.objects.filter(inspector__in=inspectors).values(
+        "inspector_id", "visit__planned_date", "visit__status"
+    )
+    upcoming: Counter = Counter()
+    this_year: Counter = Counter()
+    for row in rows:
+        day = row["visit__planned_date"]
+        if day is not None and day >= today and row["visit__status"] in ("planned", "in_progress"):
+            upcoming[row["inspector_id"]] += 1
+        if day is not None and day.year == today.year:
+            this_year[row["inspector_id"]] += 1
+    return [InspectorLoad(u, upcoming[u.pk], this_year[u.pk]) for u in inspectors]
+
+
+@dataclass(frozen=True)
+class ProposedAssignment:
+    visit: Visit
+    inspectors: list[User]
+    short: int  # inspectors still missing for a full team
+
+
+def propose_assignments(
+    plan: InspectionPlan, *, actor: User, team_size: int | None = None
+) -> list[ProposedAssignment]:
+    """A proposal (nothing written) of inspectors for each visit of ``plan`` not yet assigned, by capacity:
+    the plan's team (or the authority's inspectors when it has none), least loaded first, never an inspector
+    of the inspected unit (conflict of interest), never over VISITS_PER_INSPECTOR_PER_DAY visits a day. A
+    visit for which too few are free is proposed short (``short`` > 0); the planner edits and then calls
+    ``assign_inspectors_bulk``."""
+    check_can_manage(plan.authority, actor)
+    team_size = team_size or settings.INSPECTORS_PER_VISIT
+    team = list(plan.inspectors.select_related("unit").order_by("pk")) or authority_inspectors(plan.authority)
+    visits = list(
+        plan.visits.filter(assignments__isnull=True)
+        .select_related("unit")
+        .order_by("planned_date", "unit__code")
+    )
+    booked = _bookings(team, [visit.planned_date for visit in visits], [])
+    load = Counter({inspector.pk: 0 for inspector in team})
+    for (inspector_id, _day), count in booked.items():
+        load[inspector_id] += count
+    proposals = []
+    for visit in visits:
+        free = [
+            inspector
+            for inspector in team
+            if not has_conflict_of_interest(inspector, visit.unit)
+            and booked[inspector.pk, visit.planned_date] < settings.VISITS_PER_INSPECTOR_PER_DAY
+        ]
+        chosen = sorted(free, key=lambda inspector: (load[inspector.pk], inspector.pk))[:team_size]
+        for inspector in chosen:
+            booked[inspector.pk, visit.planned_date] += 1
+            load[inspector.pk] += 1
+        proposals.append(ProposedAssignment(visit, chosen, team_size - len(chosen)))
+    return proposals

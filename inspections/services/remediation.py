@@ -32,6 +32,7 @@ from inspections.models import (
     Finding,
     Remediation,
     RemediationAnswer,
+    RemediationDraft,
     RemediationState,
     Role,
     User,
@@ -216,6 +217,30 @@ class AnswerInput:
     evidence_ids: tuple[uuid_lib.UUID, ...] = ()
 
 
+def _checked_answer(data: AnswerInput, now: datetime) -> None:
+    if not (data.plan_of_action or "").strip():
+        raise fail(
+            RemediationErrorCode.REQUIRED, _("Say what the unit does about the finding."), "plan_of_action"
+        )
+    if data.fixed_on is not None and data.fixed_on > timezone.localdate(now):
+        raise fail(RemediationErrorCode.OUT_OF_RANGE, _("The fix date cannot be in the future."), "fixed_on")
+
+
+def _photos(evidence_ids, uploaders: set[int]) -> list[Evidence]:
+    """The stored photos named, each uploaded by one of ``uploaders`` and not yet with a finding or answer."""
+    photos = list(Evidence.objects.filter(uuid__in=evidence_ids))
+    if len(photos) != len(set(evidence_ids)) or any(
+        p.stored_at is None or p.uploaded_by_id not in uploaders or p.finding_id or p.answer_id
+        for p in photos
+    ):
+        raise fail(
+            RemediationErrorCode.INVALID,
+            _("Upload the photos first; each belongs to one answer."),
+            "evidence_ids",
+        )
+    return photos
+
+
 @transaction.atomic
 def answer(
     remediation: Remediation,
@@ -226,7 +251,9 @@ def answer(
     now: datetime | None = None,
     device=None,
 ) -> Remediation:
-    """The unit's answer, in the head's name: from open, or after a rejection."""
+    """The unit's answer, in the head's name: from open, or after a rejection. Given by the head it is sent to
+    the reviewers; given by the staff member the head assigned it is only a draft (``save_draft``) that the
+    head reads, edits and submits (``submit_draft``)."""
     now = now or timezone.now()
     remediation = _locked(remediation)
     if not may_draft(actor, remediation):
@@ -234,24 +261,30 @@ def answer(
             RemediationErrorCode.PERMISSION_DENIED,
             _("Only the head of the unit, or the staff member the head assigned, answers."),
         )
-    if not (data.plan_of_action or "").strip():
-        raise fail(
-            RemediationErrorCode.REQUIRED, _("Say what the unit does about the finding."), "plan_of_action"
-        )
-    if data.fixed_on is not None and data.fixed_on > timezone.localdate(now):
-        raise fail(RemediationErrorCode.OUT_OF_RANGE, _("The fix date cannot be in the future."), "fixed_on")
+    if not is_unit_head(actor, remediation):
+        remediation = _save_draft(remediation, data, actor=actor, version=version, now=now)
+        record(actor, device, AuditAction.REMEDIATION_DRAFT_SAVE, remediation.finding)
+        return remediation
+    _checked_answer(data, now)
+    photos = _photos(data.evidence_ids, {actor.pk})
+    remediation, audit = _submit(remediation, data, photos, drafted_by=actor, version=version, now=now)
+    record(actor, device, AuditAction.REMEDIATION_ANSWER, remediation.finding, audit)
+    return remediation
+
+
+def _submit(
+    remediation: Remediation,
+    data: AnswerInput,
+    photos: list[Evidence],
+    *,
+    drafted_by: User,
+    version: int | None,
+    now: datetime,
+) -> tuple[Remediation, dict]:
+    """The answer in the head's name, told to the reviewers; answers the data of the caller's audit row."""
     head = remediation.unit.head
     if head is None:
         raise fail(RemediationErrorCode.INVALID, _("The unit has no head to answer in the name of."))
-    photos = list(Evidence.objects.filter(uuid__in=data.evidence_ids))
-    if len(photos) != len(set(data.evidence_ids)) or any(
-        p.stored_at is None or p.uploaded_by_id != actor.pk or p.finding_id or p.answer_id for p in photos
-    ):
-        raise fail(
-            RemediationErrorCode.INVALID,
-            _("Upload the photos first; each belongs to one answer."),
-            "evidence_ids",
-        )
     number = remediation.answers.count() + 1
     remediation = _move(
         remediation,
@@ -268,25 +301,130 @@ def answer(
         fix_done=(data.fix_done or "").strip(),
         fixed_on=data.fixed_on,
         accountable=head,
-        drafted_by=actor,
+        drafted_by=drafted_by,
     )
     Evidence.objects.filter(pk__in=[p.pk for p in photos]).update(answer=saved)
-    record(
-        actor,
-        device,
-        AuditAction.REMEDIATION_ANSWER,
-        remediation.finding,
-        {"answer": number, "in_name_of": head.username},
-    )
+    # A draft the head overtook by answering is spent either way.
+    RemediationDraft.objects.filter(remediation=remediation).delete()
     notifications.notify(
         reviewers(remediation),
         kind="answered",
         key=f"answered:{remediation.pk}:{number}",
         finding=remediation.finding,
         title=gettext_lazy("A unit answered a finding"),
-        body=gettext_lazy("%(unit)s: %(plan)s"),
-        values={"unit": remediation.unit.name, "plan": saved.plan_of_action[:200]},
+        body=gettext_lazy("Finding: %(text)s\n%(unit)s: %(plan)s"),
+        values={
+            "text": remediation.finding.text[:200],
+            "unit": remediation.unit.name,
+            "plan": saved.plan_of_action[:200],
+        },
     )
+    return remediation, {"answer": number, "in_name_of": head.username, "drafted_by": drafted_by.username}
+
+
+@transaction.atomic
+def save_draft(
+    remediation: Remediation,
+    data: AnswerInput,
+    *,
+    actor: User,
+    version: int | None = None,
+    now: datetime | None = None,
+    device=None,
+) -> Remediation:
+    """The staff member the head assigned (or the head) keeps a draft of the answer: the remediation stays
+    waiting for the unit, nothing reaches the reviewers, and the head is told a draft waits. Saving again
+    replaces the draft; each save raises ``version``."""
+    remediation = _locked(remediation)
+    if not may_draft(actor, remediation):
+        raise fail(
+            RemediationErrorCode.PERMISSION_DENIED,
+            _("Only the head of the unit, or the staff member the head assigned, drafts the answer."),
+        )
+    remediation = _save_draft(remediation, data, actor=actor, version=version, now=now or timezone.now())
+    record(actor, device, AuditAction.REMEDIATION_DRAFT_SAVE, remediation.finding)
+    return remediation
+
+
+def _save_draft(
+    remediation: Remediation, data: AnswerInput, *, actor: User, version: int | None, now: datetime
+) -> Remediation:
+    _checked_answer(data, now)
+    kept = set()
+    existing = RemediationDraft.objects.filter(remediation=remediation).first()
+    if existing is not None:
+        kept = set(existing.evidence_ids)
+    # Photos already in the draft stay usable whoever uploaded them; new ones are the drafter's own.
+    new_ids = [e for e in data.evidence_ids if str(e) not in kept]
+    _photos(new_ids, {actor.pk})
+    remediation = _move(remediation, version, (S.OPEN, S.REJECTED))
+    RemediationDraft.objects.update_or_create(
+        remediation=remediation,
+        defaults={
+            "plan_of_action": data.plan_of_action.strip(),
+            "fix_done": (data.fix_done or "").strip(),
+            "fixed_on": data.fixed_on,
+            "evidence_ids": [str(e) for e in dict.fromkeys(data.evidence_ids)],
+            "drafted_by": actor,
+        },
+    )
+    head = remediation.unit.head
+    if head is not None and head.pk != actor.pk:
+        notifications.notify(
+            [head],
+            kind="draft",
+            key=f"draft:{remediation.pk}:{remediation.version}",
+            finding=remediation.finding,
+            title=gettext_lazy("A draft answer waits for you"),
+            body=gettext_lazy("Finding: %(text)s\nDrafted by %(author)s: %(plan)s"),
+            values={
+                "text": remediation.finding.text[:200],
+                "author": actor.display_name,
+                "plan": data.plan_of_action.strip()[:200],
+            },
+        )
+    return remediation
+
+
+@transaction.atomic
+def submit_draft(
+    remediation: Remediation,
+    data: AnswerInput | None = None,
+    *,
+    actor: User,
+    version: int | None = None,
+    now: datetime | None = None,
+    device=None,
+) -> Remediation:
+    """The head submits the staff's draft as the unit's answer, in the head's name (``drafted_by`` stays the
+    staff member), as it is or with the head's edits (``data``, which replaces the draft's text and photos)."""
+    now = now or timezone.now()
+    remediation = _locked(remediation)
+    if not is_unit_head(actor, remediation):
+        raise fail(RemediationErrorCode.PERMISSION_DENIED, _("Only the head of the unit submits a draft."))
+    draft = RemediationDraft.objects.select_related("drafted_by").filter(remediation=remediation).first()
+    if draft is None:
+        raise fail(RemediationErrorCode.NO_DRAFT, _("There is no draft to submit."))
+    if data is None:
+        data = AnswerInput(
+            plan_of_action=draft.plan_of_action,
+            fix_done=draft.fix_done,
+            fixed_on=draft.fixed_on,
+            evidence_ids=tuple(uuid_lib.UUID(e) for e in draft.evidence_ids),
+        )
+    _checked_answer(data, now)
+    drafted = {uuid_lib.UUID(e) for e in draft.evidence_ids}
+    photos = _photos(data.evidence_ids, {actor.pk, draft.drafted_by_id})
+    if any(p.uploaded_by_id != actor.pk and p.uuid not in drafted for p in photos):
+        raise fail(
+            RemediationErrorCode.INVALID,
+            _("Upload the photos first; each belongs to one answer."),
+            "evidence_ids",
+        )
+    remediation, audit = _submit(
+        remediation, data, photos, drafted_by=draft.drafted_by, version=version, now=now
+    )
+    record(actor, device, AuditAction.REMEDIATION_DRAFT_SUBMIT, remediation.finding, audit)
     return remediation
 
 
@@ -388,15 +526,19 @@ def request_extension(
         {"until": until.isoformat(), "reason": reason.strip()},
     )
     notifications.notify(
-        reviewers(remediation),
+        extension_deciders(remediation),
         kind="extension",
         key=f"extension:{remediation.pk}",
         finding=remediation.finding,
         title=gettext_lazy("More time asked for a finding"),
-        body=gettext_lazy("%(unit)s asks until %(until)s: %(reason)s"),
+        body=gettext_lazy(
+            "Finding: %(text)s\n%(unit)s asks until %(until)s (deadline %(deadline)s): %(reason)s"
+        ),
         values={
+            "text": remediation.finding.text[:200],
             "unit": remediation.unit.name,
             "until": until.strftime("%d/%m/%Y"),
+            "deadline": remediation.deadline.strftime("%d/%m/%Y"),
             "reason": reason.strip()[:200],
         },
     )
@@ -422,12 +564,26 @@ def decide_extension(
         changes["deadline"] = remediation.extension_until
     remediation = _move(remediation, version, (S.OPEN, S.REJECTED, S.ANSWERED), **changes)
     record(actor, device, AuditAction.REMEDIATION_EXTENSION_DECIDE, remediation.finding, {"granted": grant})
-    _tell_unit(
-        remediation,
-        "extension",
-        gettext_lazy("More time granted") if grant else gettext_lazy("More time refused"),
-        "",
-    )
+    values = {
+        "text": remediation.finding.text[:200],
+        "until": remediation.extension_until.strftime("%d/%m/%Y") if remediation.extension_until else "",
+        "deadline": remediation.deadline.strftime("%d/%m/%Y"),
+        "original": remediation.original_deadline.strftime("%d/%m/%Y"),
+        "reason": remediation.extension_reason[:200],
+    }
+    if grant:
+        title = gettext_lazy("More time granted")
+        body = gettext_lazy(
+            "Finding: %(text)s\nGranted: the new deadline is %(deadline)s (original deadline %(original)s)."
+            "\nReason given: %(reason)s"
+        )
+    else:
+        title = gettext_lazy("More time refused")
+        body = gettext_lazy(
+            "Finding: %(text)s\nRefused: the deadline stays %(deadline)s (original deadline %(original)s; "
+            "asked until %(until)s).\nReason given: %(reason)s"
+        )
+    _tell_unit(remediation, "extension", title, body=body, values=values)
     return remediation
 
 
@@ -445,14 +601,42 @@ def reviewers(remediation: Remediation) -> list[User]:
     )
 
 
-def _tell_unit(remediation: Remediation, event: str, title, reason: str) -> None:
+def extension_deciders(remediation: Remediation) -> list[User]:
+    """Who decides a request for more time (``decide_extension``): the Home Affairs reviewers of the unit's
+    province and, for a finding of a plan's visit, the head of the plan's inspecting authority. Not the
+    inspector, who may not decide it."""
+    unit = remediation.unit
+    people = list(
+        User.objects.filter(
+            role=Role.HOME_AFFAIRS, is_active=True, unit__path__startswith=unit.ancestor_path(1)
+        )
+    )
+    visit = remediation.finding.visit
+    if visit is not None:
+        head = visit.plan.authority.head
+        if head is not None and head.role == Role.UNIT_HEAD and head.unit_id == visit.plan.authority_id:
+            people.append(head)
+    return people
+
+
+def _tell_unit(
+    remediation: Remediation, event: str, title, reason: str = "", *, body=None, values=None
+) -> None:
+    """Tell the head (and the assigned staff) of a move, with the finding's text and the reason if any."""
     people = [p for p in (remediation.unit.head, remediation.assignee) if p is not None]
+    if body is None:
+        body = (
+            gettext_lazy("Finding: %(text)s\nReason: %(reason)s")
+            if reason
+            else gettext_lazy("Finding: %(text)s")
+        )
+        values = {"text": remediation.finding.text[:200], "reason": reason}
     notifications.notify(
         people,
         kind=event.split(":")[0],
         key=f"{event}:{remediation.pk}:{remediation.version}",
         finding=remediation.finding,
         title=title,
-        body=gettext_lazy("Reason: %(reason)s") if reason else "",
-        values={"reason": reason},
+        body=body,
+        values=values,
     )

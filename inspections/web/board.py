@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET
 from graphql_relay import to_global_id
 
 from apikit.types import decode_id
-from inspections.models import OrgUnit, OrgUnitKind, RemediationState, Severity
+from inspections.models import AnswerResult, OrgUnit, OrgUnitKind, RemediationState, Severity
 from inspections.services import board as board_service
 from inspections.services.board import SORTS
 from inspections.services.visibility import is_administrator
@@ -123,6 +123,8 @@ def js_strings() -> dict[str, str]:
         "chartEmpty": _("No figures yet."),
         "chartPoint": _("Month %(month)s: %(value)s"),
         "showFindings": _("Show the findings of %(unit)s"),
+        "checklistResults": _("Checklist results"),
+        "checklistOf": _("Visit of %(date)s: %(failed)s of %(total)s criteria failed"),
     }
 
 
@@ -231,6 +233,7 @@ def _render_board(request: HttpRequest, lang: str) -> HttpResponse:
                 "strings": js_strings(),
                 "severities": {value.upper(): str(label) for value, label in Severity.choices},
                 "remediationStates": {value.upper(): str(label) for value, label in RemediationState.choices},
+                "answerResults": {value.upper(): str(label) for value, label in AnswerResult.choices},
             },
         }
     )

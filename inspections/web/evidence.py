@@ -8,10 +8,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from apikit.rest import json_error
-from inspections.models import Evidence
+from inspections.models import Evidence, RemediationDraft
 from inspections.services.audit import record
 from inspections.services.evidence import ORIGINAL, TamperedEvidence, read_verified
 from inspections.services.visibility import visible_findings
+
+
+def in_a_draft_for(user, evidence_id, findings) -> bool:
+    """A photo of a draft answer is seen by the unit's head and the staff member drafting (the head reads the
+    draft before sending it), as long as they see the finding."""
+    drafts = RemediationDraft.objects.filter(
+        Q(remediation__unit__head=user) | Q(remediation__assignee=user), remediation__finding__in=findings
+    ).values_list("evidence_ids", flat=True)
+    return any(str(evidence_id) in ids for ids in drafts)
 
 
 @require_GET
@@ -28,6 +37,12 @@ def evidence_file(request, evidence_id, kind):
         | Q(finding=None, answer=None, uploaded_by=user)
     )
     evidence = Evidence.objects.filter(visible, uuid=evidence_id).exclude(stored_at=None).first()
+    if evidence is None and in_a_draft_for(user, evidence_id, findings):
+        evidence = (
+            Evidence.objects.filter(uuid=evidence_id, finding=None, answer=None)
+            .exclude(stored_at=None)
+            .first()
+        )
     if evidence is None:
         return json_error(404, "NOT_FOUND", _("Not found."))
     etag = f'"{evidence.sha256 if kind == ORIGINAL else evidence.thumbnail_sha256}"'

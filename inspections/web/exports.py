@@ -6,6 +6,7 @@ is streamed. CSV is UTF-8 with a BOM so that Excel opens Vietnamese text correct
 
     GET /api/exports/board.xlsx?authority=<OrgUnit id>&year=2026[&quarter=3]     (also board.csv)
     GET /api/exports/findings.xlsx?authority=<OrgUnit id>&year=2026               (also findings.csv)
+    GET /api/exports/answers.xlsx?authority=<OrgUnit id>&year=2026                (also answers.csv)
     GET /api/exports/units/<OrgUnit id>/report.pdf?year=2026
 """
 
@@ -26,10 +27,11 @@ from openpyxl.styles import Font
 
 from apikit.rest import json_error
 from apikit.types import decode_id
-from inspections.models import Evidence, OrgUnit, Remediation
+from inspections.models import Answer, Evidence, OrgUnit, Remediation, VisitAssignment
 from inspections.services import board as board_service
 from inspections.services.board import period
 from inspections.services.evidence import TamperedEvidence, read_verified
+from inspections.services.field import may_read_answers
 from inspections.services.visibility import can_see_unit, visible_findings, visible_visits
 
 
@@ -156,6 +158,58 @@ def findings_table(
     return header, lines()
 
 
+def answers_table(
+    user, authority: OrgUnit, year: int, quarter: int | None
+) -> tuple[list[str], Iterator[list]]:
+    """The checklist answers of the visits made in the period under ``authority`` (checked in, as ``user``
+    may see them), one line per answer, in visit and checklist order."""
+    start, end = period(year, quarter)
+    visits = (
+        visible_visits(user)
+        .filter(unit__path__startswith=authority.path, checked_in_at__gte=start, checked_in_at__lt=end)
+        .values("pk")
+    )
+    answers = (
+        Answer.objects.filter(visit__in=visits)
+        .select_related("visit__unit", "criterion", "answered_by")
+        .order_by(
+            "visit__unit__code", "visit__checked_in_at", "visit_id", "criterion__position", "criterion__code"
+        )
+    )
+    header = [
+        _("Unit code"),
+        _("Unit"),
+        _("Visit date"),
+        _("Kind"),
+        _("Criterion"),
+        _("Criterion text"),
+        _("CCHC area"),
+        _("Result"),
+        _("Note"),
+        _("Answered by"),
+    ]
+
+    def lines() -> Iterator[list]:
+        for answer in answers.iterator(chunk_size=2000):
+            visit = answer.visit
+            if not may_read_answers(user, visit, visit.unit):
+                continue
+            yield [
+                visit.unit.code,
+                visit.unit.name,
+                timezone.localtime(visit.checked_in_at).strftime("%Y-%m-%d") if visit.checked_in_at else "",
+                visit.get_kind_display(),
+                answer.criterion.code,
+                answer.criterion.text_vi,
+                answer.criterion.get_area_display(),
+                answer.get_result_display(),
+                answer.note,
+                answer.answered_by.display_name,
+            ]
+
+    return header, lines()
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -237,16 +291,35 @@ def findings_export(request, fmt: str):
     return _table_export(request, fmt, "findings", _("Findings"), findings_table)
 
 
+@require_GET
+def answers_export(request, fmt: str):
+    return _table_export(request, fmt, "answers", _("Checklist answers"), answers_table)
+
+
 def report_html(user, unit: OrgUnit, year: int) -> str:
     """The report's HTML, made only of what ``user`` may see (a surprise visit appears once checked in)."""
     start, end = period(year, None)
-    visits = (
+    visits = list(
         visible_visits(user)
         .filter(unit=unit, planned_date__year=year)
         .exclude(status="planned")
         .select_related("plan")
         .order_by("planned_date")
     )
+    answers: dict[int, list[Answer]] = {}
+    for answer in (
+        Answer.objects.filter(visit__in=[v for v in visits if may_read_answers(user, v, unit)])
+        .select_related("criterion", "answered_by")
+        .order_by("criterion__position", "criterion__code")
+    ):
+        answers.setdefault(answer.visit_id, []).append(answer)
+    inspectors: dict[int, list[str]] = {}
+    for visit_id, name in (
+        VisitAssignment.objects.filter(visit__in=visits)
+        .order_by("pk")
+        .values_list("visit_id", "inspector__full_name")
+    ):
+        inspectors.setdefault(visit_id, []).append(name)
     findings = list(
         visible_findings(user)
         .current()
@@ -269,7 +342,7 @@ def report_html(user, unit: OrgUnit, year: int) -> str:
         {
             "unit": unit,
             "year": year,
-            "visits": visits,
+            "visits": [(visit, answers.get(visit.pk, []), inspectors.get(visit.pk, [])) for visit in visits],
             "generated_at": timezone.localtime(),
             "findings": [
                 (finding, remediation.get(finding.pk), photos.get(finding.pk, [])) for finding in findings

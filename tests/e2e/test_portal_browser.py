@@ -32,6 +32,7 @@ def test_sign_in_home_and_sign_out(chromium, live_server, role_users, role, view
     page.get_by_label("Tên đăng nhập").fill(user.username)
     page.get_by_label("Mật khẩu").fill("sai-mat-khau")
     page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("alert").wait_for()  # the refusal's page may still be loading on a busy machine
     assert page.get_by_role("alert").is_visible()
     page.screenshot(path=str(ARTIFACTS / f"portal-login-refused-{viewport}.png"), full_page=True)
 

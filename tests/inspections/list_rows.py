@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from inspections.models import (
+    Answer,
     Camera,
     Counter,
     Criterion,
@@ -45,7 +46,8 @@ FINDING = f"""id uuid text severity source isCurrent version deadline
 REMEDIATION = f"""id state deadline isOverdue accountable {{ {USER} }} assignee {{ {USER} }}
   answers {{ number planOfAction accountable {{ {USER} }} draftedBy {{ {USER} }} evidence {{ {EVIDENCE} }} }}"""
 VISIT = f"""id kind status plannedDate unit {{ {UNIT} }} inspectors {{ {USER} }}
-  plan {{ id title authority {{ {UNIT} }} inspectors {{ {USER} }} }}"""
+  plan {{ id title authority {{ {UNIT} }} inspectors {{ {USER} }} }}
+  answers {{ result note criterionCode criterion {{ code textVi area }} answeredBy {{ fullName }} }}"""
 
 ORG_UNITS = f"query($parent: ID) {{ orgUnits(first: 100, parent: $parent) {{ totalCount edges {{ node {{ {UNIT} }} }} }} }}"
 VISITS = (
@@ -133,9 +135,7 @@ def add_wards(parent: OrgUnit, start: int, stop: int) -> list[OrgUnit]:
     wards = list(OrgUnit.objects.filter(parent=parent, code__in=[w.code for w in wards]))
     User.objects.bulk_create(
         [
-            User(
-                username=f"head-{w.code}", first_name="Trưởng", last_name=w.code, role=Role.UNIT_HEAD, unit=w
-            )
+            User(username=f"head-{w.code}", full_name=f"Trưởng {w.code}", role=Role.UNIT_HEAD, unit=w)
             for w in wards
         ]
     )
@@ -146,12 +146,12 @@ def add_wards(parent: OrgUnit, start: int, stop: int) -> list[OrgUnit]:
     return wards
 
 
-def a_plan(world, title="Kế hoạch kiểm tra", authority=None) -> InspectionPlan:
+def a_plan(world, title="Kế hoạch kiểm tra", authority=None, year=2027) -> InspectionPlan:
     return create_plan(
         actor=world.reviewer,
         authority=authority or world.province,
         title=title,
-        year=2027,
+        year=year,
         inspectors=world.inspectors,
     )
 
@@ -166,6 +166,16 @@ def add_visits(world, plan: InspectionPlan, units: list[OrgUnit], *, kind=VisitK
             VisitAssignment(visit=visit, inspector=inspector, assigned_by=world.reviewer)
             for visit in visits
             for inspector in world.inspectors
+        ]
+    )
+    criteria = list(Criterion.objects.filter(template__code="ONE_STOP_SHOP").order_by("position")[:2])
+    Answer.objects.bulk_create(
+        [
+            Answer(
+                visit=visit, criterion=criterion, result=result, note=note, answered_by=world.inspectors[0]
+            )
+            for visit in visits
+            for criterion, result, note in zip(criteria, ("pass", "fail"), ("", "Thiếu bảng"), strict=True)
         ]
     )
     return visits
@@ -334,12 +344,12 @@ def snapshot_review_queue(world):
 
 
 def plans(world):
-    """Plans of the province, each with the same two ward visits."""
+    """Plans of the province (one a year: periods never overlap), each with the same two ward visits."""
     wards = add_wards(district(world, "D1"), 0, 2)
 
     def build(start, stop):
         for i in range(start, stop):
-            add_visits(world, a_plan(world, title=f"Kế hoạch {i}"), wards)
+            add_visits(world, a_plan(world, title=f"Kế hoạch {i}", year=2027 + i), wards)
 
     return build, token_for(world.reviewer), PLANS, {"authority": gid("OrgUnit", world.province.pk)}
 

@@ -29,6 +29,7 @@ NOT_ACTIONS = {
     "notifications.write": "inbox rows written on behalf of the action that calls it",
     "notifications.notify": "inbox rows written on behalf of the action that calls it",
     "notifications.deliver": "marks e-mails sent: delivery bookkeeping",
+    "notifications.mark_read": "a user's read receipts in their own inbox, not a change to the record",
     "remediation.open_for": "opened inside record_finding / confirm, which audit the finding",
     "remediation.follow_correction": "moved inside correct_finding, which audits the correction",
     "evidence.keep_photo": "stores the file for store_photo / store_answer_photo / confirm, which audit it",

@@ -9,8 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from inspections.models import (
+    InspectionPlan,
     OrgUnit,
     OrgUnitKind,
+    PlanStatus,
     Visit,
 )
 from inspections.services.board import board
@@ -57,6 +59,31 @@ def test_board_figures_match_the_hand_computed_ones(scene):
     ]
     assert [row.rank for row in result.rows] == list(range(1, 13))
     assert (result.unit_count, result.target_units, result.visited_units, result.coverage) == (12, 4, 1, 0.25)
+
+
+def test_coverage_and_target_count_distinct_units_whatever_the_plans(scene):
+    """Plans written before overlapping periods were refused: a second yearly plan and a quarterly one of the
+    same authority, visiting the same unit again. Units, target and visited units are counted once each."""
+    for quarter in (None, 1):
+        plan = InspectionPlan.objects.create(
+            authority=scene.province,
+            title="Trùng",
+            year=2027,
+            quarter=quarter,
+            status=PlanStatus.APPROVED,
+            created_by=scene.reviewer,
+        )
+        Visit.objects.create(
+            plan=plan,
+            unit=scene.units["P1-SNV"],
+            kind="periodic",
+            planned_date=date(2027, 3, 10),
+            status="submitted",
+            checked_in_at=at(date(2027, 3, 10)),
+        )
+    for quarter in (None, 1):
+        result = board(scene.reviewer, scene.province, 2027, quarter=quarter, today=TODAY)
+        assert (result.unit_count, result.target_units, result.visited_units) == (12, 4, 1), quarter
 
 
 def test_filters_by_severity_area_and_kind(scene):

@@ -65,3 +65,17 @@ def test_helpers_agree():
     ]
     assert count_working_days(date(2026, 4, 27), date(2026, 5, 8)) == 7
     assert next_working_day(date(2026, 4, 30)) == date(2026, 5, 4)
+
+
+def test_counting_working_days_matches_the_day_by_day_walk():
+    """count_working_days reads a running count per year: it agrees with listing the days, across years."""
+    from datetime import date, timedelta
+
+    from inspections.services.calendar import count_working_days, working_days_between
+
+    start = date(2025, 12, 20)
+    for offset in (0, 1, 5, 12, 45, 400, 800):
+        end = start + timedelta(days=offset)
+        for begin in (start, date(2026, 2, 13), date(2026, 12, 31)):
+            expected = len(working_days_between(begin + timedelta(days=1), end)) if end > begin else 0
+            assert count_working_days(begin, end) == expected, (begin, end)

@@ -38,6 +38,11 @@ def test_visits(world):
     )
     assert all([i["username"] for i in v["inspectors"]] == ["thanhtra1-p1", "thanhtra2-p1"] for v in visits)
     assert all(v["unit"]["head"]["unit"]["code"] == v["unit"]["code"] for v in visits)
+    assert all(
+        [(a["criterion"]["code"], a["result"], a["note"]) for a in v["answers"]]
+        == [("OSS-01", "PASS", ""), ("OSS-02", "FAIL", "Thiếu bảng")]
+        for v in visits
+    )
 
 
 def test_findings(world):

@@ -6,7 +6,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from inspections.models import OrgUnit, Role
-from tests.factories import gql, make_user, token_for
+from tests.factories import gid, gql, make_user, token_for
 
 LIST = """query($first: Int, $after: String, $kind: OrgUnitKind, $search: String, $parent: ID, $under: ID) {
   orgUnits(first: $first, after: $after, kind: $kind, search: $search, parent: $parent, under: $under) {
@@ -65,3 +65,25 @@ def test_filters_and_pagination(reviewer_token, hcmc):
             break
         after = page["pageInfo"]["endCursor"]
     assert seen == [edge["node"]["code"] for edge in everything["edges"]]
+
+
+UNIT_STAFF = """query($unit: ID!) { unitStaff(unitId: $unit) { username fullName } }"""
+
+
+def test_a_units_staff_are_listed_to_its_people_and_the_authorities_above(world):
+    ward = world.units["W01"]
+    head, staff = world.unit_people(ward)
+    make_user("staff-W01-b", Role.UNIT_STAFF, ward)
+    make_user("staff-W01-gone", Role.UNIT_STAFF, ward, is_active=False)
+    other_head, other_staff = world.unit_people(world.units["W02"])
+    province_head = make_user("head-P1", Role.UNIT_HEAD, world.province, heads=True)
+
+    def listed(user):
+        rows = gql(Client(), UNIT_STAFF, {"unit": gid("OrgUnit", ward.pk)}, token=token_for(user))["data"]
+        return sorted(row["username"] for row in rows["unitStaff"])
+
+    everyone = ["staff-W01", "staff-W01-b"]
+    for viewer in (head, staff, province_head, world.reviewer, world.admin):
+        assert listed(viewer) == everyone, viewer.username
+    for viewer in (other_head, other_staff, world.inspectors[0]):
+        assert listed(viewer) == [], viewer.username

@@ -1,12 +1,31 @@
 """Plans through GraphQL: create, periodic visits, preview, approve (commit), assign, close (reveal), verify."""
 
 import json
+from collections import Counter
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
-from inspections.models import InspectionPlan, PlanSecret, PlanStatus, Role, Visit, VisitStatus
+from inspections.models import (
+    AuditEntry,
+    InspectionPlan,
+    PlanSecret,
+    PlanStatus,
+    Role,
+    Visit,
+    VisitAssignment,
+    VisitStatus,
+)
+from inspections.services.plans import (
+    add_periodic_visit,
+    assign_inspectors,
+    assign_inspectors_bulk,
+    create_plan,
+    propose_assignments,
+    update_plan,
+)
 from tests.factories import approved_plan, gid, gql, make_user, surprise_visits, token_for
 
 CREATE = """mutation($authority: ID!, $team: [ID!]) {
@@ -151,31 +170,29 @@ def test_only_the_authority_side_may_plan(world):
 
 
 def test_conflict_of_interest_and_overbooking(world):
-    plan = approved_plan(world)
     client, token = Client(), token_for(world.reviewer)
     inspector = world.inspectors[0]
     # The Thanh tra department is itself a unit of the plan: its own inspectors may not inspect it.
-    from inspections.services.plans import add_periodic_visit, create_plan
-
     other = create_plan(
         actor=world.reviewer,
         authority=world.province,
         title="Q1",
-        year=2027,
+        year=2028,
         quarter=1,
         inspectors=world.inspectors,
     )
-    own = add_periodic_visit(other, world.units["P1-TTR"], date(2027, 3, 9), actor=world.reviewer)
+    own = add_periodic_visit(other, world.units["P1-TTR"], date(2028, 3, 9), actor=world.reviewer)
     result = gql(
         client, ASSIGN, {"visit": gid("Visit", own.pk), "people": [gid("User", inspector.pk)]}, token=token
     )["data"]["assignInspectors"]
     assert codes(result) == [("inspectorIds", "CONFLICT_OF_INTEREST")]
     assert not own.assignments.exists()
     # Two visits a day at most per inspector.
-    day = date(2027, 3, 3)
-    visits = [plan.visits.get(unit__code="P1-SNV")]
-    for code in ("W01", "W02"):
-        visits.append(add_periodic_visit(other, world.units[code], day, actor=world.reviewer))
+    day = date(2028, 3, 9)
+    visits = [
+        add_periodic_visit(other, world.units[code], day, actor=world.reviewer)
+        for code in ("P1-SNV", "W01", "W02")
+    ]
     for visit in visits[:2]:
         ok = gql(
             client,
@@ -191,3 +208,188 @@ def test_conflict_of_interest_and_overbooking(world):
         token=token,
     )["data"]["assignInspectors"]
     assert codes(over) == [("inspectorIds", "INSPECTOR_OVERBOOKED")]
+
+
+CREATE_PERIOD = """mutation($authority: ID!, $year: Int!, $quarter: Int) {
+  createPlan(authorityId: $authority, title: "Kế hoạch", year: $year, quarter: $quarter) {
+    plan { id } errors { field code } } }"""
+UPDATE_PERIOD = """mutation($id: ID!, $quarter: Int) { updatePlan(id: $id, quarter: $quarter) {
+    plan { quarter } errors { field code } } }"""
+
+
+@pytest.mark.parametrize(
+    "first, second, refused",
+    [
+        ((2027, None), (2027, None), True),  # the same year twice
+        ((2027, None), (2027, 2), True),  # a quarter of a year already planned
+        ((2027, 3), (2027, None), True),  # the year of a quarter already planned
+        ((2027, 3), (2027, 3), True),
+        ((2027, 3), (2027, 4), False),  # two quarters do not overlap
+        ((2027, None), (2028, 1), False),
+    ],
+)
+def test_plans_of_one_authority_never_overlap(world, first, second, refused):
+    client, token = Client(), token_for(world.reviewer)
+    province = gid("OrgUnit", world.province.pk)
+    made = gql(
+        client, CREATE_PERIOD, {"authority": province, "year": first[0], "quarter": first[1]}, token=token
+    )
+    assert made["data"]["createPlan"]["errors"] == []
+    again = gql(
+        client, CREATE_PERIOD, {"authority": province, "year": second[0], "quarter": second[1]}, token=token
+    )["data"]["createPlan"]
+    expected = [("quarter" if second[1] else "year", "PERIOD_OVERLAPS")] if refused else []
+    assert codes(again) == expected
+    assert InspectionPlan.objects.filter(authority=world.province).count() == (1 if refused else 2)
+    # Another authority plans the same period freely.
+    other = gql(
+        client,
+        CREATE_PERIOD,
+        {"authority": gid("OrgUnit", world.units["P1-TTR"].pk), "year": first[0], "quarter": first[1]},
+        token=token,
+    )["data"]["createPlan"]
+    assert other["errors"] == []
+
+
+def test_moving_a_plan_onto_another_ones_period_is_refused(world):
+    q1 = create_plan(actor=world.reviewer, authority=world.province, title="Q1", year=2027, quarter=1)
+    q2 = create_plan(actor=world.reviewer, authority=world.province, title="Q2", year=2027, quarter=2)
+    token = token_for(world.reviewer)
+    moved = gql(Client(), UPDATE_PERIOD, {"id": gid("Plan", q2.pk), "quarter": 1}, token=token)["data"][
+        "updatePlan"
+    ]
+    assert codes(moved) == [("quarter", "PERIOD_OVERLAPS")]
+    q2.refresh_from_db()
+    assert q2.quarter == 2 and q1.quarter == 1
+    same = gql(Client(), UPDATE_PERIOD, {"id": gid("Plan", q2.pk), "quarter": 2}, token=token)["data"][
+        "updatePlan"
+    ]
+    assert same["errors"] == []  # a plan never overlaps itself
+    with pytest.raises(ValidationError) as error:
+        update_plan(q1, actor=world.reviewer, quarter=None)  # the whole year would cover Q2
+    assert error.value.error_dict["quarter"][0].code == "period_overlaps"
+
+
+BULK = """mutation($plan: ID!, $assignments: [VisitAssignmentInput!]!) {
+  assignInspectorsBulk(planId: $plan, assignments: $assignments) {
+    visits { unit { code } inspectors { username } } errors { field code } } }"""
+INSPECTORS = """query($authority: ID!) { inspectors(authorityId: $authority) {
+  inspector { username fullName } upcomingVisits visitsThisYear } }"""
+PROPOSAL = """query($plan: ID!) { proposedAssignments(planId: $plan) {
+  visit { unit { code } } inspectors { username } short } }"""
+
+
+@pytest.fixture
+def one_day_plan(world):
+    """A draft plan for 2028 with five periodic visits on one day, P1-TTR (the inspectors' own unit) first."""
+    plan = create_plan(
+        actor=world.reviewer,
+        authority=world.province,
+        title="Q1",
+        year=2028,
+        quarter=1,
+        inspectors=world.inspectors,
+    )
+    for code in ("P1-TTR", "P1-SNV", "W01", "W02", "W03"):
+        add_periodic_visit(plan, world.units[code], date(2028, 3, 9), actor=world.reviewer)
+    return plan
+
+
+def test_bulk_assignment_is_all_or_nothing_with_an_error_per_refused_visit(world, one_day_plan):
+    first, second = (gid("User", inspector.pk) for inspector in world.inspectors)
+    visits = {v.unit.code: gid("Visit", v.pk) for v in one_day_plan.visits.select_related("unit")}
+    token = token_for(world.reviewer)
+    refused = gql(
+        Client(),
+        BULK,
+        {
+            "plan": gid("Plan", one_day_plan.pk),
+            "assignments": [
+                {"visitId": visits["P1-TTR"], "inspectorIds": [first]},  # their own department
+                {"visitId": visits["P1-SNV"], "inspectorIds": [second]},
+                {"visitId": visits["W01"], "inspectorIds": [second]},
+                {"visitId": visits["W02"], "inspectorIds": [second]},  # a third visit that day
+            ],
+        },
+        token=token,
+    )["data"]["assignInspectorsBulk"]
+    assert codes(refused) == [
+        ("assignments.0.inspectorIds", "CONFLICT_OF_INTEREST"),
+        ("assignments.3.inspectorIds", "INSPECTOR_OVERBOOKED"),
+    ]
+    assert not VisitAssignment.objects.filter(visit__plan=one_day_plan).exists()
+    done = gql(
+        Client(),
+        BULK,
+        {
+            "plan": gid("Plan", one_day_plan.pk),
+            "assignments": [
+                {"visitId": visits["P1-SNV"], "inspectorIds": [first, second]},
+                {"visitId": visits["W01"], "inspectorIds": [first]},
+                {"visitId": visits["W02"], "inspectorIds": [second]},
+            ],
+        },
+        token=token,
+    )["data"]["assignInspectorsBulk"]
+    assert done["errors"] == [] and len(done["visits"]) == 3
+    assert VisitAssignment.objects.filter(visit__plan=one_day_plan).count() == 4
+    assert AuditEntry.objects.filter(action="visit.assign_inspectors").count() == 3
+    # A visit of another plan, and a planner of nothing, are refused.
+    other = approved_plan(world)
+    foreign = gid("Visit", other.visits.first().pk)
+    wrong = gql(
+        Client(),
+        BULK,
+        {
+            "plan": gid("Plan", one_day_plan.pk),
+            "assignments": [{"visitId": foreign, "inspectorIds": [first]}],
+        },
+        token=token,
+    )["data"]["assignInspectorsBulk"]
+    assert codes(wrong) == [("assignments.0.visitId", "INVALID")]
+    head, _staff = world.unit_people(world.units["W01"])
+    hidden = gql(
+        Client(),
+        BULK,
+        {
+            "plan": gid("Plan", one_day_plan.pk),
+            "assignments": [{"visitId": visits["W03"], "inspectorIds": [first]}],
+        },
+        token=token_for(head),
+    )["data"]["assignInspectorsBulk"]
+    assert codes(hidden) == [("planId", "NOT_FOUND")]
+
+
+def test_planners_list_inspectors_with_their_load(world, one_day_plan):
+    assign_inspectors(one_day_plan.visits.get(unit__code="W01"), [world.inspectors[0]], actor=world.reviewer)
+    authority = gid("OrgUnit", world.province.pk)
+    listed = gql(Client(), INSPECTORS, {"authority": authority}, token=token_for(world.reviewer))["data"]
+    loads = {row["inspector"]["username"]: row for row in listed["inspectors"]}
+    assert set(loads) == {"thanhtra1-p1", "thanhtra2-p1"}
+    assert loads["thanhtra1-p1"]["upcomingVisits"] == 1 and loads["thanhtra2-p1"]["upcomingVisits"] == 0
+    head, _staff = world.unit_people(world.units["W01"])
+    assert (
+        gql(Client(), INSPECTORS, {"authority": authority}, token=token_for(head))["data"]["inspectors"] == []
+    )
+
+
+def test_the_proposal_fills_by_capacity_and_honours_conflicts(world, one_day_plan, settings):
+    settings.INSPECTORS_PER_VISIT = 1
+    rows = gql(Client(), PROPOSAL, {"plan": gid("Plan", one_day_plan.pk)}, token=token_for(world.reviewer))[
+        "data"
+    ]["proposedAssignments"]
+    proposal = {row["visit"]["unit"]["code"]: row for row in rows}
+    # Both inspectors belong to P1-TTR: nobody may inspect it. Two inspectors × two visits a day cover four.
+    assert proposal["P1-TTR"] == {"visit": {"unit": {"code": "P1-TTR"}}, "inspectors": [], "short": 1}
+    booked = [row["inspectors"] for code, row in proposal.items() if code != "P1-TTR"]
+    assert all(len(people) == 1 for people in booked)
+    per_person = Counter(people[0]["username"] for people in booked)
+    assert per_person == {"thanhtra1-p1": 2, "thanhtra2-p1": 2}
+    # Accepted as proposed, it passes the bulk assignment's checks.
+    plan = InspectionPlan.objects.get(pk=one_day_plan.pk)
+    proposed = propose_assignments(plan, actor=world.reviewer)
+    assign_inspectors_bulk(
+        plan, [(p.visit, p.inspectors) for p in proposed if p.inspectors], actor=world.reviewer
+    )
+    assert VisitAssignment.objects.filter(visit__plan=plan).count() == 4
+    assert propose_assignments(plan, actor=world.reviewer)[0].visit.unit.code == "P1-TTR"

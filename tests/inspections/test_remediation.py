@@ -26,12 +26,14 @@ from inspections.models import (
     Notification,
     OrgUnit,
     Remediation,
+    RemediationDraft,
     RemediationState,
     Role,
     Visit,
 )
 from inspections.services import remediation as service
 from inspections.services.escalation import sweep
+from inspections.services.evidence import store_answer_photo
 from inspections.services.field import answer_criterion, check_in, deadline_for, record_finding, submit_visit
 from inspections.services.scorecard import scorecard
 from tests import images
@@ -111,6 +113,11 @@ def case(field) -> Case:
     return Case(field)
 
 
+def upload_photo(user, photo_id: uuid.UUID) -> None:
+    """A photo of the fix uploaded by ``user`` through the service the upload mutation calls."""
+    store_answer_photo(actor=user, evidence_id=photo_id, data=images.jpeg(images.photo("coffee")))
+
+
 # --- opening --------------------------------------------------------------------------------------------------
 
 
@@ -138,11 +145,91 @@ def test_only_the_head_or_the_assigned_staff_answers_and_the_head_stays_accounta
         token=token_for(case.head),
     )["data"]
     assert assign["assignRemediation"]["errors"] == []
+    # The staff member's answer is only a draft: nothing reaches the inspector, the head is told.
     errors, remediation = case.move("answer", case.staff)
-    assert errors == [] and remediation["state"] == "ANSWERED"
+    assert errors == [] and remediation["state"] == "OPEN"
+    assert case.seen_by(case.head)["node"]["remediation"]["answers"] == []
+    assert not Notification.objects.filter(recipient=case.inspector, kind="answered").exists()
+    assert Notification.objects.filter(recipient=case.head, kind="draft").exists()
+    submit = gql(
+        Client(),
+        """mutation($f: ID!) { submitRemediationDraft(findingId: $f) {
+        remediation { state } errors { field code } } }""",
+        {"f": case.id},
+        token=token_for(case.head),
+    )["data"]["submitRemediationDraft"]
+    assert submit == {"remediation": {"state": "ANSWERED"}, "errors": []}
     [answer] = case.seen_by(case.head)["node"]["remediation"]["answers"]
     assert answer["accountable"] == {"username": case.head.username}
     assert answer["draftedBy"] == {"username": case.staff.username}
+    assert Notification.objects.filter(recipient=case.inspector, kind="answered").exists()
+
+
+DRAFT = """query($id: ID!) { node(id: $id) { ... on Finding { remediation { state version
+  draft { planOfAction fixDone draftedBy { username } evidence { sha256 } } } } } }"""
+SAVE_DRAFT = """mutation($f: ID!, $v: Int, $plan: String!, $photos: [UUID!]) { saveRemediationDraft(findingId: $f,
+    version: $v, planOfAction: $plan, fixDone: "Đang in bảng", evidenceIds: $photos) {
+    remediation { state version } errors { field code } } }"""
+SUBMIT_DRAFT = """mutation($f: ID!, $plan: String, $photos: [UUID!]) { submitRemediationDraft(findingId: $f,
+    planOfAction: $plan, fixDone: "Đã niêm yết", evidenceIds: $photos) {
+    remediation { state answers { planOfAction fixDone draftedBy { username } accountable { username }
+    evidence { sha256 } } } errors { field code } } }"""
+
+
+def test_staff_drafts_and_the_head_reads_edits_and_submits(case, django_capture_on_commit_callbacks):
+    service.assign(case.remediation, case.staff, actor=case.head)
+    photo = uuid.uuid4()
+    upload_photo(case.staff, photo)
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = gql(
+            Client(),
+            SAVE_DRAFT,
+            {"f": case.id, "plan": "In lại bảng phí", "photos": [str(photo)]},
+            token=token_for(case.staff),
+        )["data"]["saveRemediationDraft"]
+    assert saved["errors"] == [] and saved["remediation"]["state"] == "OPEN"
+    [notice] = Notification.objects.filter(recipient=case.head, kind="draft")
+    assert "Không niêm yết phí" in notice.body and "In lại bảng phí" in notice.body
+    assert AuditEntry.objects.filter(action="remediation.draft_save", actor=case.staff).count() == 1
+    # The head reads the draft; the inspector sees the finding but never the draft.
+    draft = gql(Client(), DRAFT, {"id": case.id}, token=token_for(case.head))["data"]["node"]["remediation"]
+    assert draft["state"] == "OPEN" and draft["draft"]["planOfAction"] == "In lại bảng phí"
+    assert draft["draft"]["draftedBy"] == {"username": case.staff.username}
+    assert len(draft["draft"]["evidence"]) == 1
+    seen = gql(Client(), DRAFT, {"id": case.id}, token=token_for(case.inspector))["data"]["node"][
+        "remediation"
+    ]
+    assert seen["draft"] is None
+    assert not Notification.objects.filter(recipient=case.inspector).exclude(kind="finding").exists()
+    # Saving against an older version is a conflict; a staff member not assigned may not draft.
+    stale = gql(Client(), SAVE_DRAFT, {"f": case.id, "v": 1, "plan": "Khác"}, token=token_for(case.staff))[
+        "data"
+    ]["saveRemediationDraft"]
+    assert stale["errors"] == [{"field": "version", "code": "CONFLICT"}]
+    other = make_user("staff-other", Role.UNIT_STAFF, case.finding.unit)
+    denied = gql(Client(), SAVE_DRAFT, {"f": case.id, "plan": "Khác"}, token=token_for(other))
+    assert denied["data"]["saveRemediationDraft"]["errors"] == [{"field": None, "code": "PERMISSION_DENIED"}]
+    # Only the head submits; edited, the answer keeps the staff member's photo and authorship.
+    by_staff = gql(Client(), SUBMIT_DRAFT, {"f": case.id}, token=token_for(case.staff))
+    assert by_staff["data"]["submitRemediationDraft"]["errors"] == [
+        {"field": None, "code": "PERMISSION_DENIED"}
+    ]
+    submitted = gql(
+        Client(),
+        SUBMIT_DRAFT,
+        {"f": case.id, "plan": "In lại và niêm yết bảng phí", "photos": [str(photo)]},
+        token=token_for(case.head),
+    )["data"]["submitRemediationDraft"]
+    assert submitted["errors"] == []
+    [answer] = submitted["remediation"]["answers"]
+    assert submitted["remediation"]["state"] == "ANSWERED"
+    assert answer["planOfAction"] == "In lại và niêm yết bảng phí" and answer["fixDone"] == "Đã niêm yết"
+    assert answer["draftedBy"] == {"username": case.staff.username}
+    assert answer["accountable"] == {"username": case.head.username}
+    assert len(answer["evidence"]) == 1
+    assert AuditEntry.objects.filter(action="remediation.draft_submit", actor=case.head).count() == 1
+    again = gql(Client(), SUBMIT_DRAFT, {"f": case.id}, token=token_for(case.head))
+    assert again["data"]["submitRemediationDraft"]["errors"] == [{"field": None, "code": "NO_DRAFT"}]
 
 
 def test_staff_cannot_accept_their_own_answer_nor_the_head(case):
@@ -339,6 +426,40 @@ def test_one_extension_with_a_reason_granted_by_the_authority(case):
         "originalDeadline": original.isoformat(),
         "extensionGranted": True,
     }
+
+
+def test_an_extension_request_reaches_who_decides_and_the_decision_says_why(case):
+    reviewer = case.field.world.reviewer
+    service.request_extension(case.remediation, date(2030, 1, 2), "Chờ in bảng niêm yết", actor=case.head)
+    [asked] = Notification.objects.filter(kind="extension", recipient=reviewer)
+    assert "Không niêm yết phí" in asked.body and "02/01/2030" in asked.body
+    assert not Notification.objects.filter(kind="extension", recipient=case.inspector).exists()
+    original = case.remediation.original_deadline.strftime("%d/%m/%Y")
+    service.decide_extension(case.remediation, True, actor=reviewer)
+    [granted] = Notification.objects.filter(kind="extension", recipient=case.head)
+    for part in ("Không niêm yết phí", "02/01/2030", original, "Chờ in bảng niêm yết"):
+        assert part in granted.body, part
+
+
+def test_a_refused_extension_says_the_deadline_stands(case):
+    deadline = case.remediation.deadline.strftime("%d/%m/%Y")
+    service.request_extension(case.remediation, date(2030, 1, 2), "Chờ in", actor=case.head)
+    service.decide_extension(case.remediation, False, actor=case.field.world.reviewer)
+    [refused] = Notification.objects.filter(kind="extension", recipient=case.head)
+    for part in ("Không niêm yết phí", deadline, "02/01/2030", "Chờ in"):
+        assert part in refused.body, part
+
+
+def test_every_notice_of_a_move_carries_the_findings_text(case):
+    service.answer(case.remediation, service.AnswerInput("Niêm yết lại"), actor=case.head)
+    service.reject(case.remediation, "Chưa đủ", actor=case.inspector)
+    service.answer(case.remediation, service.AnswerInput("Niêm yết lại lần hai"), actor=case.head)
+    service.accept(case.remediation, actor=case.inspector)
+    service.verify(case.remediation, actor=case.inspector)
+    notices = list(Notification.objects.filter(finding=case.finding))
+    assert {n.kind for n in notices} >= {"finding", "answered", "rejected", "accepted", "closed"}
+    for notice in notices:
+        assert "Không niêm yết phí" in notice.body, notice.kind
 
 
 # --- reminders and escalation --------------------------------------------------------------------------------
@@ -564,10 +685,12 @@ MOVES = {  # move: (the state it starts from, the call on the remediation the us
         lambda user, r: service.request_extension(r, date(2030, 1, 2), "Chờ in", actor=user),
     ),
     "assign": ("open", lambda user, r: service.assign(r, None, actor=user)),
+    "save draft": ("open", lambda user, r: service.save_draft(r, service.AnswerInput("Dự thảo"), actor=user)),
+    "submit draft": ("open", lambda user, r: service.submit_draft(r, actor=user)),
 }
 ALLOWED = {
-    "head": {"answer", "request extension", "assign"},
-    "assigned staff": {"answer"},
+    "head": {"answer", "request extension", "assign", "save draft", "submit draft"},
+    "assigned staff": {"answer", "save draft"},  # an answer of staff is a draft
     "other staff": set(),
     "visit inspector": {"accept", "reject", "verify"},
     "other inspector": set(),
@@ -596,6 +719,9 @@ def test_every_move_by_every_role(case, role):
     for move, (state, call) in MOVES.items():
         Remediation.objects.filter(pk=case.remediation.pk).update(
             state=state, assignee=assigned_staff, extension_requested_at=None
+        )
+        RemediationDraft.objects.update_or_create(
+            remediation=case.remediation, defaults={"plan_of_action": "Dự thảo", "drafted_by": assigned_staff}
         )
         if state != "open":
             Remediation.objects.get(pk=case.remediation.pk).answers.get_or_create(

@@ -127,9 +127,7 @@ def test_the_admin_action_hands_over_a_link(role_users):
 def test_names_read_family_name_first_everywhere_they_are_shown(role_users):
     from inspections.models import User
 
-    lan = User.objects.create_user(
-        username="lan", password="lan-pw-2026", first_name="Lan", last_name="Nguyễn Thị"
-    )
+    lan = User.objects.create_user(username="lan", password="lan-pw-2026", full_name="Nguyễn Thị Lan")
     assert lan.get_full_name() == lan.display_name == "Nguyễn Thị Lan"
     client = Client()
     client.force_login(lan)

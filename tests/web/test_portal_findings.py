@@ -112,26 +112,84 @@ def placeholders(html: str, user, unit) -> str:
         (unit.code, "CODE"),
     ):
         html = html.replace(value, mark)
+    html = re.sub(r'"X-CSRFToken": "[^"]+"', '"X-CSRFToken": "TOKEN"', html)
     return re.sub(
         r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken" value="TOKEN"', html
     )
 
 
-@pytest.mark.parametrize("path", ["/", "/findings/", "/findings/?state=overdue", "/findings/?state=answered"])
-def test_a_drawn_units_head_learns_nothing_before_check_in(field, path):
-    """Differential: the head of the unit drawn for a surprise visit and the head of an undrawn twin get the
-    same pages, once names, codes and tokens are blanked."""
+# Values for the URL parameters of the portal's urlconf; the plan is the one that drew the unit.
+SAMPLE_UUID = "00000000-0000-4000-8000-000000000000"
+# Query strings worth trying on a page besides the bare URL (every filter a head can set).
+QUERIES = {
+    "portal-inbox": [
+        "?state=",
+        "?state=overdue",
+        "?state=answered",
+        "?state=extension",
+        "?state=closed",
+        "?severity=critical",
+        "?severity=major",
+        "?severity=minor",
+        "?overdue=on",
+        "?page=2",
+    ],
+    "portal-scorecard": ["?year=2026", "?year=2027"],
+    "portal-plans": [],
+    "portal-plan": ["?month=2027-03"],
+}
+
+
+def portal_paths(plan) -> list[tuple[str, str]]:
+    """(name, path) for every route of the portal's urlconf, each with the queries above."""
+    from django.urls import reverse
+
+    from inspections.web.portal.urls import urlpatterns
+
+    values = {
+        "finding_uuid": SAMPLE_UUID,
+        "plan_id": plan.pk,
+        "notification_id": 1,
+        "uidb64": "MQ",
+        "token": "set-password",
+    }
+    paths = []
+    for pattern in urlpatterns:
+        kwargs = {name: values[name] for name in pattern.pattern.converters}
+        path = reverse(pattern.name, kwargs=kwargs)
+        paths += [(pattern.name, path + query) for query in ["", *QUERIES.get(pattern.name, [])]]
+    return paths
+
+
+def twin_heads(field):
+    """The head of the unit drawn for the surprise visit (today, not checked in) and of an undrawn twin."""
     world = field.world
     drawn = field.visit.unit
     drawn_codes = {v.unit.code for v in surprise_visits(field.visit.plan)}
     twin = next(u for code, u in world.units.items() if code.startswith("W") and code not in drawn_codes)
-    pages = []
-    for unit in (drawn, twin):
-        head, _ = world.unit_people(unit)
-        response = signed_in(head).get(path)
-        assert response.status_code == 200
-        pages.append(placeholders(response.content.decode(), head, unit))
-    assert pages[0] == pages[1]
+    return [(world.unit_people(unit)[0], unit) for unit in (drawn, twin)]
+
+
+def test_a_drawn_units_head_learns_nothing_before_check_in(field):
+    """Differential over EVERY route of the portal (GET, then POST with an empty form): the head of the unit
+    drawn for a surprise visit and the head of an undrawn twin get the same status and the same page, once
+    their names, codes and tokens are blanked."""
+    heads = twin_heads(field)
+    clients = [signed_in(head) for head, _unit in heads]
+    paths = portal_paths(field.visit.plan)
+    assert len({name for name, _path in paths}) >= 20  # the whole urlconf, not a sample
+    for method in ("get", "post"):
+        for name, path in sorted(paths, key=lambda item: item[0] == "portal-logout"):  # sign out last
+            answers = []
+            for (head, unit), client in zip(heads, clients, strict=True):
+                response = getattr(client, method)(path)
+                body = response.content.decode() if "html" in response.get("Content-Type", "") else ""
+                answers.append(
+                    (response.status_code, response.get("Location"), placeholders(body, head, unit))
+                )
+            assert answers[0] == answers[1], f"{method.upper()} {path} ({name}) tells the drawn unit apart"
+            if name == "portal-logout":
+                clients = [signed_in(head) for head, _unit in heads]
 
 
 def test_a_fix_date_that_is_not_a_date_is_refused_and_changes_nothing(submitted):

@@ -60,8 +60,12 @@ class ChecklistTemplateType(DjangoObjectType):
 
 
 class AnswerType(DjangoObjectType):
+    """The inspector's answer to one criterion of a visit's checklist."""
+
     result = graphene.Field(AnswerResultEnum, required=True)
     criterion_code = graphene.String(required=True)
+    criterion = graphene.Field(CriterionType, required=True)
+    answered_by = graphene.Field("inspections.graphql.org.types.User")
 
     class Meta:
         model = Answer
@@ -75,6 +79,16 @@ class AnswerType(DjangoObjectType):
     @staticmethod
     def resolve_criterion_code(root, info):
         return related(info, root, "criterion", CriterionByIdLoader).code
+
+    @staticmethod
+    def resolve_criterion(root, info):
+        return related(info, root, "criterion", CriterionByIdLoader)
+
+    @staticmethod
+    def resolve_answered_by(root, info):
+        from inspections.graphql.org.dataloaders import UserByIdLoader
+
+        return related(info, root, "answered_by", UserByIdLoader)
 
 
 class EvidenceType(DjangoObjectType):

@@ -1,7 +1,7 @@
 """Loaders of plans, visits and inspection teams for the relations of lists."""
 
 from apikit.dataloaders import DataLoader, by_key, group_by
-from inspections.models import InspectionPlan, VisitAssignment
+from inspections.models import Answer, InspectionPlan, VisitAssignment
 from inspections.services.visibility import visible_visits
 
 
@@ -46,3 +46,15 @@ class VisitsByPlanIdLoader(DataLoader):
             .order_by("planned_date", "pk")
         )
         return group_by(visits, lambda visit: visit.plan_id, keys)
+
+
+class AnswersByVisitIdLoader(DataLoader):
+    """The checklist answers of each visit, in the checklist's order, with their criterion."""
+
+    def batch_load(self, keys):
+        answers = (
+            Answer.objects.filter(visit_id__in=keys)
+            .select_related("criterion")
+            .order_by("visit_id", "criterion__position", "criterion__code")
+        )
+        return group_by(answers, lambda answer: answer.visit_id, keys)

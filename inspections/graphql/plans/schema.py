@@ -7,6 +7,7 @@ from inspections.graphql.enums import PlanStatus, VisitKind, VisitStatus, value_
 from inspections.graphql.plans.mutations.add_periodic_visit import AddPeriodicVisit
 from inspections.graphql.plans.mutations.approve_plan import ApprovePlan
 from inspections.graphql.plans.mutations.assign_inspectors import AssignInspectors
+from inspections.graphql.plans.mutations.assign_inspectors_bulk import AssignInspectorsBulk
 from inspections.graphql.plans.mutations.close_plan import ClosePlan
 from inspections.graphql.plans.mutations.create_plan import CreatePlan
 from inspections.graphql.plans.mutations.update_plan import UpdatePlan
@@ -14,15 +15,23 @@ from inspections.graphql.plans.types import (
     DrawPreview,
     DrawPreviewUnit,
     DrawVerification,
+    InspectorLoad,
     Plan,
     PlanCommitment,
     PlanCoverage,
+    ProposedAssignment,
     VisitNode,
 )
 from inspections.models import InspectionPlan, Visit
 from inspections.services.coverage import plan_coverage
-from inspections.services.plans import preview_draw, verify_plan_draw
-from inspections.services.visibility import in_authority_tree, visible_plans, visible_visits
+from inspections.services.plans import inspector_loads, preview_draw, propose_assignments, verify_plan_draw
+from inspections.services.visibility import (
+    can_manage_plans_for,
+    in_authority_tree,
+    visible_plans,
+    visible_units,
+    visible_visits,
+)
 
 
 def visible_plan(info, plan_id):
@@ -46,6 +55,20 @@ class PlanQueries(graphene.ObjectType):
     )
     verify_draw = graphene.Field(DrawVerification, plan_id=graphene.ID(required=True))
     plan_coverage = graphene.Field(PlanCoverage, plan_id=graphene.ID(required=True))
+    inspectors = graphene.List(
+        graphene.NonNull(InspectorLoad),
+        authority_id=graphene.ID(required=True),
+        required=True,
+        description="The inspectors who may inspect for an authority, with their booked visits: for the "
+        "authority's planners (empty for anyone else).",
+    )
+    proposed_assignments = graphene.List(
+        graphene.NonNull(ProposedAssignment),
+        plan_id=graphene.ID(required=True),
+        required=True,
+        description="A proposal of inspectors for the plan's visits not yet assigned, by capacity, honouring "
+        "conflicts of interest: for the plan's planners (empty for anyone else).",
+    )
     visit = graphene.Field(VisitNode, id=graphene.ID(required=True))
     visits = DjangoConnectionField(
         VisitNode,
@@ -150,6 +173,27 @@ class PlanQueries(graphene.ObjectType):
         )
 
     @staticmethod
+    def resolve_inspectors(root, info, authority_id):
+        user = info.context.user
+        pk = decode_id(authority_id, "OrgUnit")
+        authority = visible_units(user).filter(pk=pk).first() if pk else None
+        if authority is None or not can_manage_plans_for(user, authority):
+            return []
+        loads = inspector_loads(authority, actor=user)
+        share_batch(load.inspector for load in loads)
+        return loads
+
+    @staticmethod
+    def resolve_proposed_assignments(root, info, plan_id):
+        user = info.context.user
+        plan = visible_plan(info, plan_id)
+        if plan is None or not can_manage_plans_for(user, plan.authority):
+            return []
+        proposals = propose_assignments(plan, actor=user)
+        share_batch(proposal.visit for proposal in proposals)
+        return proposals
+
+    @staticmethod
     def resolve_visit(root, info, id):
         pk = decode_id(id, "Visit")
         return VisitNode.get_node(info, pk) if pk else None
@@ -174,4 +218,5 @@ class PlanMutations(graphene.ObjectType):
     add_periodic_visit = AddPeriodicVisit.Field()
     approve_plan = ApprovePlan.Field()
     assign_inspectors = AssignInspectors.Field()
+    assign_inspectors_bulk = AssignInspectorsBulk.Field()
     close_plan = ClosePlan.Field()

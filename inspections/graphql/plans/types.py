@@ -9,12 +9,14 @@ from inspections.graphql.enums import CoverageScope, PlanStatus, VisitKind, Visi
 from inspections.graphql.org.dataloaders import OrgUnitByIdLoader
 from inspections.graphql.org.types import OrgUnit, User
 from inspections.graphql.plans.dataloaders import (
+    AnswersByVisitIdLoader,
     InspectorsByPlanIdLoader,
     InspectorsByVisitIdLoader,
     PlanByIdLoader,
     VisitsByPlanIdLoader,
 )
 from inspections.models import InspectionPlan, Visit
+from inspections.services.field import may_read_answers
 from inspections.services.visibility import can_see_unit, visible_plans, visible_visits
 
 PlanError = error_type("PlanError", PlanErrorCode)
@@ -109,6 +111,12 @@ class VisitNode(DjangoObjectType):
     unit = graphene.Field(OrgUnit, required=True)
     plan = graphene.Field(Plan, description="The plan, when the caller may see it.")
     inspectors = graphene.List(graphene.NonNull(User), required=True)
+    answers = graphene.List(
+        graphene.NonNull("inspections.graphql.field.types.AnswerType"),
+        required=True,
+        description="The checklist answers, in the checklist's order. The inspected unit reads them once the "
+        "visit is submitted; the inspectors and the authority while it is under way too.",
+    )
 
     class Meta:
         model = Visit
@@ -146,6 +154,12 @@ class VisitNode(DjangoObjectType):
     @staticmethod
     def resolve_inspectors(root, info):
         return InspectorsByVisitIdLoader(info).load_for(root, lambda visit: visit.pk)
+
+    @staticmethod
+    def resolve_answers(root, info):
+        if not may_read_answers(info.context.user, root, related(info, root, "unit", OrgUnitByIdLoader)):
+            return []
+        return AnswersByVisitIdLoader(info).load_for(root, lambda visit: visit.pk)
 
 
 class PlanCommitment(graphene.ObjectType):
@@ -198,3 +212,20 @@ __all__ = [
     "DrawVerification",
     "PlanCoverage",
 ]
+
+
+class InspectorLoad(graphene.ObjectType):
+    """An inspector of the authority and the visits already booked for them."""
+
+    inspector = graphene.Field(User, required=True)
+    upcoming_visits = graphene.Int(required=True, description="Assigned visits from today not yet submitted.")
+    visits_this_year = graphene.Int(required=True, description="Assigned visits planned this year.")
+
+
+class ProposedAssignment(graphene.ObjectType):
+    """Inspectors proposed for a visit not yet assigned (nothing is written: send it edited to
+    assignInspectorsBulk)."""
+
+    visit = graphene.Field(VisitNode, required=True)
+    inspectors = graphene.List(graphene.NonNull(User), required=True)
+    short = graphene.Int(required=True, description="Inspectors missing for a full team (no one free).")

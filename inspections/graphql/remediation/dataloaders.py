@@ -1,7 +1,7 @@
 """Loaders of remediation, its answers and their photos for the relations of lists."""
 
 from apikit.dataloaders import DataLoader, by_key, group_by
-from inspections.models import Evidence, Remediation, RemediationAnswer
+from inspections.models import Evidence, Remediation, RemediationAnswer, RemediationDraft
 
 
 class RemediationByFindingIdLoader(DataLoader):
@@ -31,3 +31,18 @@ class EvidenceByAnswerIdLoader(DataLoader):
         return group_by(
             Evidence.objects.filter(answer_id__in=keys).order_by("pk"), lambda e: e.answer_id, keys
         )
+
+
+class DraftByRemediationIdLoader(DataLoader):
+    """The draft answer of each remediation, if any, with its author."""
+
+    def batch_load(self, keys):
+        drafts = RemediationDraft.objects.filter(remediation_id__in=keys).select_related("drafted_by")
+        return by_key(drafts, lambda draft: draft.remediation_id, keys)
+
+
+class EvidenceByUuidLoader(DataLoader):
+    """Photos by their ids (a draft names its photos by id)."""
+
+    def batch_load(self, keys):
+        return by_key(Evidence.objects.filter(uuid__in=keys), lambda e: str(e.uuid), keys)

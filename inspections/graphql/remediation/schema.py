@@ -9,6 +9,8 @@ from inspections.graphql.remediation.mutations.assign_remediation import AssignR
 from inspections.graphql.remediation.mutations.decide_extension import DecideExtension
 from inspections.graphql.remediation.mutations.reject_remediation import RejectRemediation
 from inspections.graphql.remediation.mutations.request_extension import RequestExtension
+from inspections.graphql.remediation.mutations.save_remediation_draft import SaveRemediationDraft
+from inspections.graphql.remediation.mutations.submit_remediation_draft import SubmitRemediationDraft
 from inspections.graphql.remediation.mutations.upload_remediation_evidence import UploadRemediationEvidence
 from inspections.graphql.remediation.mutations.verify_remediation import VerifyRemediation
 from inspections.graphql.remediation.types import HeadScorecard, RemediationState, RemediationType
@@ -52,6 +54,8 @@ class RemediationQueries(graphene.ObjectType):
 class RemediationMutations(graphene.ObjectType):
     assign_remediation = AssignRemediation.Field()
     answer_finding = AnswerFinding.Field()
+    save_remediation_draft = SaveRemediationDraft.Field()
+    submit_remediation_draft = SubmitRemediationDraft.Field()
     accept_remediation = AcceptRemediation.Field()
     reject_remediation = RejectRemediation.Field()
     verify_remediation = VerifyRemediation.Field()

@@ -10,8 +10,13 @@ from inspections.graphql.enums import choices_enum
 from inspections.graphql.field.dataloaders import FindingByIdLoader
 from inspections.graphql.org.dataloaders import OrgUnitByIdLoader, UserByIdLoader
 from inspections.graphql.org.types import User
-from inspections.graphql.remediation.dataloaders import AnswersByRemediationIdLoader, EvidenceByAnswerIdLoader
-from inspections.models import Remediation, RemediationAnswer
+from inspections.graphql.remediation.dataloaders import (
+    AnswersByRemediationIdLoader,
+    DraftByRemediationIdLoader,
+    EvidenceByAnswerIdLoader,
+    EvidenceByUuidLoader,
+)
+from inspections.models import Remediation, RemediationAnswer, RemediationDraft
 from inspections.models import RemediationState as RemediationStateChoices
 from inspections.services.visibility import visible_findings
 
@@ -58,6 +63,27 @@ class RemediationAnswerType(DjangoObjectType):
         return EvidenceByAnswerIdLoader(info).load_for(root, lambda answer: answer.pk)
 
 
+class RemediationDraftType(DjangoObjectType):
+    """A staff member's draft of the answer, waiting for the head to submit it. Seen only inside the unit."""
+
+    drafted_by = graphene.Field(User, required=True)
+    evidence = graphene.List(graphene.NonNull("inspections.graphql.field.types.EvidenceType"), required=True)
+
+    class Meta:
+        model = RemediationDraft
+        name = "RemediationDraft"
+        fields = ("plan_of_action", "fix_done", "fixed_on", "saved_at")
+
+    @staticmethod
+    def resolve_drafted_by(root, info):
+        return related(info, root, "drafted_by", UserByIdLoader)
+
+    @staticmethod
+    def resolve_evidence(root, info):
+        photos = EvidenceByUuidLoader(info).load_many(list(root.evidence_ids))
+        return [photo for photo in photos if photo is not None]
+
+
 class RemediationType(DjangoObjectType):
     """How the unit answers for a finding, by its deadline in working days."""
 
@@ -67,6 +93,10 @@ class RemediationType(DjangoObjectType):
     answers = graphene.List(graphene.NonNull(RemediationAnswerType), required=True)
     is_overdue = graphene.Boolean(required=True)
     finding = graphene.Field("inspections.graphql.field.types.FindingType", required=True)
+    draft = graphene.Field(
+        RemediationDraftType,
+        description="The answer a staff member drafted, waiting for the head: seen by the unit's own people only.",
+    )
 
     class Meta:
         model = Remediation
@@ -115,6 +145,13 @@ class RemediationType(DjangoObjectType):
     @staticmethod
     def resolve_finding(root, info):
         return related(info, root, "finding", FindingByIdLoader)
+
+    @staticmethod
+    def resolve_draft(root, info):
+        user = info.context.user
+        if not getattr(user, "is_authenticated", False) or user.unit_id != root.unit_id:
+            return None  # the reviewers never read a draft
+        return DraftByRemediationIdLoader(info).load_for(root, lambda remediation: remediation.pk)
 
 
 class HeadScorecard(graphene.ObjectType):

@@ -12,14 +12,14 @@ from django.db import transaction
 from inspections.models import OrgUnit, Role, User
 
 DEMO_PROVINCE = "79"
-# username, role, unit code, full name, heads the unit?
+# username, role, unit code, full name (family name first), heads the unit?
 DEMO_USERS = [
-    ("admin", Role.ADMINISTRATOR, None, ("Quản trị", "Hệ thống"), False),
-    ("noivu", Role.HOME_AFFAIRS, "79-SNV", ("Lan", "Nguyễn Thị"), False),
-    ("thanhtra", Role.INSPECTOR, "79-TTR", ("Minh", "Trần Văn"), False),
-    ("truongphuong", Role.UNIT_HEAD, "26743", ("Hùng", "Lê Quốc"), True),
-    ("canbophuong", Role.UNIT_STAFF, "26743", ("Mai", "Phạm Thị"), False),
-    ("giamdocso", Role.UNIT_HEAD, "79-STP", ("Tuấn", "Võ Anh"), True),
+    ("admin", Role.ADMINISTRATOR, None, "Quản trị Hệ thống", False),
+    ("noivu", Role.HOME_AFFAIRS, "79-SNV", "Nguyễn Thị Lan", False),
+    ("thanhtra", Role.INSPECTOR, "79-TTR", "Trần Văn Minh", False),
+    ("truongphuong", Role.UNIT_HEAD, "26743", "Lê Quốc Hùng", True),
+    ("canbophuong", Role.UNIT_STAFF, "26743", "Phạm Thị Mai", False),
+    ("giamdocso", Role.UNIT_HEAD, "79-STP", "Võ Anh Tuấn", True),
 ]
 # Office positions for check-in geofences (latitude, longitude, radius in metres).
 DEMO_GEOFENCES = {
@@ -53,15 +53,14 @@ class Command(BaseCommand):
                 geofence_latitude=lat, geofence_longitude=lon, geofence_radius_m=radius
             )
         rows = []
-        for username, role, unit_code, (first, last), heads in DEMO_USERS:
+        for username, role, unit_code, full_name, heads in DEMO_USERS:
             unit = OrgUnit.objects.get(code=unit_code) if unit_code else None
             user, _created = User.objects.update_or_create(
                 username=username,
                 defaults={
                     "role": role,
                     "unit": unit,
-                    "first_name": first,
-                    "last_name": last,
+                    "full_name": full_name,
                     # Home Affairs signs in to the web board through the admin's login page.
                     "is_staff": role in (Role.ADMINISTRATOR, Role.HOME_AFFAIRS),
                     "is_superuser": role == Role.ADMINISTRATOR,

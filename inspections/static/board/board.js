@@ -26,7 +26,9 @@
   const FINDINGS_QUERY = `query Findings($u: ID!) {
     findings(unit: $u, first: 50) { totalCount edges { node { id text severity deadline
       criterion { code textVi textEn } remediation { state deadline }
-      evidence { thumbnailUrl originalUrl stored } } } } }`;
+      evidence { thumbnailUrl originalUrl stored } } } }
+    visits(unit: $u, first: 10) { edges { node { id plannedDate kind status
+      answers { criterionCode result note criterion { textVi textEn } } } } } }`;
   const SUBSCRIPTION = `subscription($a: ID!, $y: Int) { boardUpdated(authorityId: $a, year: $y) {
     visitedUnits targetUnits coverage
     rows { rank score status unit { id code name } periodicVisits surpriseVisits visited
@@ -370,6 +372,25 @@
       photos.length ? h("div", { className: "photos" }, photos) : null);
   }
 
+  // The checklist results of the unit's visits (those with answers the viewer may read), newest first.
+  function checklistElements(visits) {
+    const done = visits.filter((visit) => visit.answers.length).reverse();
+    if (!done.length) return [];
+    return [h("h3", { className: "checklist-title" }, t("checklistResults")), ...done.map((visit) => {
+      const failed = visit.answers.filter((answer) => answer.result === "FAIL").length;
+      const items = visit.answers.map((answer) => {
+        const text = config.lang === "en" ? (answer.criterion.textEn || answer.criterion.textVi)
+          : (answer.criterion.textVi || answer.criterion.textEn);
+        return h("li", { className: `answer result-${answer.result.toLowerCase()}` },
+          h("span", { className: "badge" }, config.answerResults[answer.result] || answer.result), " ",
+          `${answer.criterionCode} · ${text}`, answer.note ? h("span", { className: "muted" }, ` — ${answer.note}`) : null);
+      });
+      return h("details", { className: "checklist", "data-visit-id": visit.id },
+        h("summary", null, t("checklistOf", { date: day(visit.plannedDate), failed, total: visit.answers.length })),
+        h("ul", { className: "answers" }, items));
+    })];
+  }
+
   async function showFindings(unitId, { quiet = false } = {}) {
     const row = state.rows.get(unitId);
     if (!row) return;
@@ -396,6 +417,7 @@
       const list = h("ul", { className: "findings" }, edges.map((edge) => findingElement(edge.node)));
       const parts = [close, edges.length ? list : h("p", { className: "muted" }, t("noFindings"))];
       if (total > edges.length) parts.push(h("p", { className: "muted" }, t("moreFindings", { shown: edges.length, total })));
+      parts.push(...checklistElements(data.visits ? data.visits.edges.map((edge) => edge.node) : []));
       el.drillBody.replaceChildren(...parts);
     } catch (error) {
       if (state.selected === unitId && !quiet) {

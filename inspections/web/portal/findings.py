@@ -1,12 +1,13 @@
-"""The unit's findings in the portal: ``GET /findings/`` (the inbox) and ``/findings/<uuid>/`` (one finding's
-timeline, and the answer form for whoever may draft it).
+"""The unit's findings in the portal: ``GET /findings/`` (the inbox, with filters) and ``/findings/<uuid>/`` (one
+finding's timeline, and the forms of whoever may act on it: answer, assign, ask for more time, decide on it).
 
 Rows come through ``visible_findings`` as everywhere, so a surprise visit's findings appear only once its
-inspector checked in; a finding the user may not see answers 404 exactly like one that does not exist. The
-answer goes through the remediation service, which checks who may answer and writes the audit row."""
+inspector checked in; a finding the user may not see answers 404 exactly like one that does not exist. Every
+change goes through the remediation service, which checks who may act and writes the audit row."""
 
 import uuid
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -16,23 +17,36 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
 from inspections.error_codes import RemediationErrorCode, fail
-from inspections.models import Remediation, RemediationState
+from inspections.models import (
+    Evidence,
+    Remediation,
+    RemediationDraft,
+    RemediationState,
+    Role,
+    Severity,
+    User,
+)
+from inspections.services import field as field_service
+from inspections.services import org as org_service
 from inspections.services import remediation as remediation_service
 from inspections.services.calendar import count_working_days
 from inspections.services.evidence import read_upload, store_answer_photo
-from inspections.services.visibility import visible_findings
+from inspections.services.visibility import visible_findings, visible_units
 
 INBOX_PAGE_SIZE = 25  # rows per page of the inbox
+UNIT_FILTER_MAX = 400  # units offered in the inbox's unit filter; more and the filter is left out
 WAITING = (RemediationState.OPEN, RemediationState.REJECTED)
 STATES = [
-    ("", _("All")),
-    ("waiting", _("To answer")),
-    ("overdue", _("Overdue")),
-    (RemediationState.ANSWERED, _("Awaiting the inspectors")),
-    (RemediationState.CLOSED, _("Closed")),
+    ("", gettext_lazy("All")),
+    ("waiting", gettext_lazy("To answer")),
+    ("overdue", gettext_lazy("Overdue")),
+    ("extension", gettext_lazy("More time asked")),
+    (RemediationState.ANSWERED, gettext_lazy("Awaiting the inspectors")),
+    (RemediationState.CLOSED, gettext_lazy("Closed")),
 ]
 
 
@@ -47,33 +61,90 @@ def working_days_left(deadline, today) -> int:
     return -(count_working_days(deadline, today) - 1)
 
 
+class InboxFilter(forms.Form):
+    """The inbox's filters; a value that is not among the choices is ignored (the filter is left out)."""
+
+    state = forms.ChoiceField(label=gettext_lazy("State"), choices=STATES, required=False)
+    severity = forms.ChoiceField(
+        label=gettext_lazy("Severity"),
+        choices=[("", gettext_lazy("Any severity")), *Severity.choices],
+        required=False,
+    )
+    unit = forms.ChoiceField(label=gettext_lazy("Unit"), required=False)
+    overdue = forms.BooleanField(label=gettext_lazy("Overdue only"), required=False)
+
+    def __init__(self, data, *, units):
+        super().__init__(data)
+        self.fields["unit"].choices = [("", _("Every unit")), *((str(u.pk), u.name) for u in units)]
+
+    def value(self, name: str):
+        return self.cleaned_data.get(name) if name not in self.errors else None
+
+
+def unit_choices(user) -> list:
+    """The units a head with units below may narrow the inbox to (empty when there is only their own)."""
+    units = list(visible_units(user).order_by("path")[: UNIT_FILTER_MAX + 1])
+    return units if 1 < len(units) <= UNIT_FILTER_MAX else []
+
+
 @require_http_methods(["GET"])
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    units = unit_choices(request.user)
+    data = request.GET.copy()
+    data.setdefault("state", "waiting")
+    filters = InboxFilter(data, units=units)
+    filters.is_valid()
     rows = (
         visible_remediations(request.user)
         .select_related("finding__criterion", "unit", "assignee")
         .order_by("deadline", "pk")
     )
-    state = request.GET.get("state", "waiting")
+    state = filters.value("state") or ""
     if state == "waiting":
         rows = rows.waiting()
     elif state == "overdue":
         rows = rows.overdue(today)
+    elif state == "extension":
+        rows = rows.filter(extension_requested_at__isnull=False, extension_granted__isnull=True)
     elif state in RemediationState.values:
         rows = rows.filter(state=state)
+    if filters.value("severity"):
+        rows = rows.filter(finding__severity=filters.value("severity"))
+    if filters.value("unit"):
+        rows = rows.filter(unit_id=int(filters.value("unit")))
+    if filters.value("overdue"):
+        rows = rows.overdue(today)
     page = Paginator(rows, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     for row in page:
         row.days_left = working_days_left(row.deadline, today)
         row.days_overdue = -row.days_left
-    return render(request, "portal/inbox.html", {"page": page, "state": state, "states": STATES})
+    query = data.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "state": state,
+        "states": STATES,
+        # The filters' options are written out in the template: Django's widgets render each option through
+        # the template engine, which cost more than the page's SQL.
+        "severities": filters.fields["severity"].choices,
+        "severity": filters.value("severity") or "",
+        "unit_id": int(filters.value("unit")) if filters.value("unit") else None,
+        "overdue": bool(filters.value("overdue")),
+        "units": units,
+        "query": query.urlencode(),
+    }
+    template = "portal/_inbox_rows.html" if request.htmx else "portal/inbox.html"
+    return render(request, template, context)
 
 
 def remediation_of(user, finding_uuid) -> Remediation:
     remediation = (
         visible_remediations(user)
-        .select_related("finding__criterion", "finding__visit", "unit__head", "assignee")
+        .select_related(
+            "finding__criterion", "finding__visit", "unit__head", "assignee", "extension_decided_by"
+        )
         .filter(finding__uuid=finding_uuid)
         .first()
     )
@@ -82,60 +153,196 @@ def remediation_of(user, finding_uuid) -> Remediation:
     return remediation
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-def finding_page(request: HttpRequest, finding_uuid: uuid.UUID) -> HttpResponse:
-    remediation = remediation_of(request.user, finding_uuid)
-    errors: dict[str, list[str]] = {}
-    may_answer = remediation.state in WAITING and remediation_service.may_draft(request.user, remediation)
-    if request.method == "POST":
-        if not may_answer:
-            raise Http404
-        try:
-            answer_from(request, remediation)
-        except ValidationError as error:
-            errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-        else:
-            return redirect("portal-finding", finding_uuid=finding_uuid)
+def unit_staff(remediation: Remediation, user) -> list[User]:
+    """The staff a head may hand the drafting to."""
+    return org_service.unit_staff(remediation.unit, viewer=user)
+
+
+def may_decide_extension(user, remediation: Remediation) -> bool:
+    return (
+        remediation.extension_requested_at is not None
+        and remediation.extension_granted is None
+        and user.role != Role.INSPECTOR
+        and remediation_service.may_review(user, remediation)
+    )
+
+
+def errors_of(error: ValidationError) -> dict[str, list[str]]:
+    """Messages by field; those of no field under "general" (a template reads no name starting with _)."""
+    if not hasattr(error, "error_dict"):
+        return {"general": error.messages}
+    return {
+        "general" if name == "__all__" else name: messages for name, messages in error.message_dict.items()
+    }
+
+
+def finding_context(request: HttpRequest, remediation: Remediation, errors=None, form=None) -> dict:
+    user = request.user
+    head = remediation_service.is_unit_head(user, remediation)
     answers = list(
         remediation.answers.select_related("drafted_by", "accountable", "decided_by")
         .prefetch_related("evidence")
         .order_by("number")
     )
-    context = {
+    errors = errors or {}
+    may_answer = remediation.state in WAITING and remediation_service.may_draft(user, remediation)
+    draft = draft_of(remediation) if may_answer else None
+    if form is None and draft is not None:
+        form = {
+            "plan_of_action": draft.plan_of_action,
+            "fix_done": draft.fix_done,
+            "fixed_on": draft.fixed_on.isoformat() if draft.fixed_on else "",
+        }
+    visit = remediation.finding.visit
+    checklist = (
+        list(visit.answers.select_related("criterion").order_by("criterion__position", "criterion__code"))
+        if visit is not None and field_service.may_read_answers(user, visit, remediation.unit)
+        else []
+    )
+    return {
         "remediation": remediation,
         "finding": remediation.finding,
+        "checklist": checklist,
         "answers": answers,
         "photos": list(remediation.finding.evidence.exclude(stored_at=None)),
         "days_left": working_days_left(remediation.deadline, timezone.localdate()),
         "may_answer": may_answer,
+        "drafting": may_answer and not head,  # a staff member's answer is a draft for the head
+        "draft": draft,
+        "draft_photos": draft_photos(draft),
+        "may_assign": head and remediation.state in (*WAITING, RemediationState.ANSWERED),
+        "staff": unit_staff(remediation, user) if head else [],
+        "may_ask_extension": head
+        and remediation.state in WAITING
+        and remediation.extension_requested_at is None,
+        "may_decide_extension": may_decide_extension(user, remediation),
         "errors": errors,
-        "general_errors": errors.get("__all__", []),
-        "form": request.POST if errors else {},
+        "form": form or {},
     }
-    return render(request, "portal/finding.html", context, status=400 if errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def finding_page(request: HttpRequest, finding_uuid: uuid.UUID) -> HttpResponse:
+    remediation = remediation_of(request.user, finding_uuid)
+    if request.method == "POST":
+        if not (remediation.state in WAITING and remediation_service.may_draft(request.user, remediation)):
+            raise Http404
+        try:
+            answer_from(request, remediation)
+        except ValidationError as error:
+            return render_finding(request, remediation, {"answer": errors_of(error)})
+        return redirect("portal-finding", finding_uuid=finding_uuid)
+    return render(request, "portal/finding.html", finding_context(request, remediation))
+
+
+def render_finding(request: HttpRequest, remediation: Remediation, errors: dict) -> HttpResponse:
+    """The page again with what the user typed and why it was refused (400)."""
+    context = finding_context(request, remediation, errors, request.POST)
+    return render(request, "portal/finding.html", context, status=400)
 
 
 def answer_from(request: HttpRequest, remediation: Remediation) -> None:
     """The photos first (each checked as evidence), then the answer that takes them, in one transaction: a
-    refused answer keeps none of its photos attached."""
+    refused answer keeps none of its photos attached.
+
+    The head answers (or, with a draft waiting, submits it as edited on the page); the staff member the head
+    assigned saves a draft the head reads (the service decides which by who acts)."""
     fixed_on = request.POST.get("fixed_on") or None
     if fixed_on is not None and parse_date(fixed_on) is None:
         raise fail(RemediationErrorCode.INVALID, _("Enter a date."), "fixed_on")
+    draft = draft_of(remediation)
+    kept = [
+        photo.uuid for photo in draft_photos(draft) if str(photo.uuid) in request.POST.getlist("keep_photo")
+    ]
     with transaction.atomic():
-        photo_ids = []
+        photo_ids = list(kept)
         for file in request.FILES.getlist("photos"):
             photo_id = uuid.uuid4()
             store_answer_photo(actor=request.user, evidence_id=photo_id, data=read_upload(file))
             photo_ids.append(photo_id)
-        remediation_service.answer(
-            remediation,
-            remediation_service.AnswerInput(
-                plan_of_action=request.POST.get("plan_of_action", ""),
-                fix_done=request.POST.get("fix_done", ""),
-                fixed_on=parse_date(fixed_on) if fixed_on else None,
-                evidence_ids=tuple(photo_ids),
-            ),
-            actor=request.user,
-            version=int(request.POST.get("version") or 0) or None,
+        data = remediation_service.AnswerInput(
+            plan_of_action=request.POST.get("plan_of_action", ""),
+            fix_done=request.POST.get("fix_done", ""),
+            fixed_on=parse_date(fixed_on) if fixed_on else None,
+            evidence_ids=tuple(photo_ids),
         )
+        if draft is not None and remediation_service.is_unit_head(request.user, remediation):
+            remediation_service.submit_draft(
+                remediation, data, actor=request.user, version=version_of(request)
+            )
+        else:
+            remediation_service.answer(remediation, data, actor=request.user, version=version_of(request))
+
+
+def draft_of(remediation: Remediation) -> RemediationDraft | None:
+    return RemediationDraft.objects.select_related("drafted_by").filter(remediation=remediation).first()
+
+
+def draft_photos(draft: RemediationDraft | None) -> list[Evidence]:
+    if draft is None:
+        return []
+    return list(Evidence.objects.filter(uuid__in=draft.evidence_ids).exclude(stored_at=None).order_by("pk"))
+
+
+def version_of(request: HttpRequest) -> int | None:
+    try:
+        return int(request.POST.get("version") or 0) or None
+    except ValueError:
+        return None
+
+
+@require_POST
+@login_required
+def assign(request: HttpRequest, finding_uuid: uuid.UUID) -> HttpResponse:
+    """The head hands the drafting to one of the unit's staff (or takes it back)."""
+    remediation = remediation_of(request.user, finding_uuid)
+    staff_id = request.POST.get("assignee") or ""
+    staff = None
+    if staff_id:
+        staff = next((s for s in unit_staff(remediation, request.user) if str(s.pk) == staff_id), None)
+        if staff is None:
+            return render_finding(
+                request, remediation, {"assign": {"assignee_id": [_("Assign a staff member of the unit.")]}}
+            )
+    try:
+        remediation_service.assign(remediation, staff, actor=request.user, version=version_of(request))
+    except ValidationError as error:
+        return render_finding(request, remediation, {"assign": errors_of(error)})
+    return redirect("portal-finding", finding_uuid=finding_uuid)
+
+
+@require_POST
+@login_required
+def ask_extension(request: HttpRequest, finding_uuid: uuid.UUID) -> HttpResponse:
+    """The head asks once for more time, with the date and the reason."""
+    remediation = remediation_of(request.user, finding_uuid)
+    until = parse_date(request.POST.get("until") or "")
+    try:
+        if until is None:
+            raise fail(RemediationErrorCode.INVALID, _("Enter a date."), "until")
+        remediation_service.request_extension(
+            remediation,
+            until,
+            request.POST.get("reason", ""),
+            actor=request.user,
+            version=version_of(request),
+        )
+    except ValidationError as error:
+        return render_finding(request, remediation, {"extension": errors_of(error)})
+    return redirect("portal-finding", finding_uuid=finding_uuid)
+
+
+@require_POST
+@login_required
+def decide_extension(request: HttpRequest, finding_uuid: uuid.UUID) -> HttpResponse:
+    """Home Affairs (or the authority) grants or refuses the time asked for."""
+    remediation = remediation_of(request.user, finding_uuid)
+    grant = request.POST.get("decision") == "grant"
+    try:
+        remediation_service.decide_extension(
+            remediation, grant, actor=request.user, version=version_of(request)
+        )
+    except ValidationError as error:
+        return render_finding(request, remediation, {"decision": errors_of(error)})
+    return redirect("portal-finding", finding_uuid=finding_uuid)

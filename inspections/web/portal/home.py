@@ -51,6 +51,28 @@ def tiles_for(user) -> list[Tile]:
                 reverse("portal-inbox"),
             )
         )
+    if user.role == Role.HOME_AFFAIRS or is_administrator(user):
+        tiles.append(
+            Tile(
+                _("Inspection plans"),
+                _("Plans, periodic visits, the surprise draw and inspectors."),
+                reverse("portal-plans"),
+            )
+        )
+    if user.role == Role.HOME_AFFAIRS:
+        tiles.append(
+            Tile(
+                _("Requests for more time"),
+                _("Extensions the units asked for, to grant or refuse."),
+                reverse("portal-inbox") + "?state=extension",
+            )
+        )
+    if heads_a_unit(user):
+        tiles.append(
+            Tile(
+                _("Scorecard"), _("How your units answered for their findings."), reverse("portal-scorecard")
+            )
+        )
     if user.role in (Role.HOME_AFFAIRS, Role.INSPECTOR) or is_administrator(user) or heads_a_unit(user):
         tiles.append(
             Tile(
@@ -85,7 +107,9 @@ def tiles_for(user) -> list[Tile]:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    notifications = Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
+    notifications = (
+        Notification.objects.filter(recipient=user).select_related("finding").order_by("-created_at", "-pk")
+    )
     context = {
         "role_label": Role(user.role).label if user.role in Role.values else "",
         "unit": user.unit,

@@ -1,0 +1,69 @@
+"""portal_inbox: server time of the first page (25 rows) of a department head's inbox (``GET /findings/``),
+with 2,000 findings under them and as many elsewhere that they may not see, against the one SQL statement that
+selects those 25 rows with the same visibility and order (the floor). Also reports the statements per page."""
+
+from django.db import connection
+from django.test import Client
+
+from bench.common import median_ms, result
+from inspections.web.portal.findings import INBOX_PAGE_SIZE, visible_remediations
+from tests.clock import pinned
+from tests.web.inbox_rows import add_inbox_findings, inbox_world
+
+FINDINGS = 2000
+REPEAT = 30
+
+
+def first_page_sql(head):
+    """The SQL of the inbox's first page: what the view selects (waiting for the unit, by deadline)."""
+    rows = (
+        visible_remediations(head)
+        .select_related("finding__criterion", "unit", "assignee")
+        .order_by("deadline", "pk")
+        .waiting()[:INBOX_PAGE_SIZE]
+    )
+    return rows.query.sql_with_params()
+
+
+def run():
+    with pinned():
+        head, department, other = inbox_world()
+        add_inbox_findings(department, FINDINGS)
+        add_inbox_findings(other, FINDINGS, first=FINDINGS)
+        client = Client()
+        client.force_login(head)
+        statements = [0]
+
+        def count(execute, sql, params, many, context):
+            statements[0] += 1
+            return execute(sql, params, many, context)
+
+        def page():
+            # The request through Django's handler, as a server runs it (the test client's copying of every
+            # rendered template's context is not server time).
+            response = client.handler(client._base_environ(PATH_INFO="/findings/", REQUEST_METHOD="GET"))
+            assert response.status_code == 200
+            return response
+
+        assert page().content.count(b'class="finding-row') == INBOX_PAGE_SIZE
+        with connection.execute_wrapper(count):
+            page()
+        value = median_ms(page, repeat=REPEAT)
+        sql, params = first_page_sql(head)
+
+        def floor_query():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
+            assert len(rows) == INBOX_PAGE_SIZE
+
+        floor = median_ms(floor_query, repeat=REPEAT)
+    yield result(
+        "portal_inbox",
+        value,
+        "ms",
+        floor,
+        findings=FINDINGS,
+        statements=statements[0],
+        database=connection.vendor,
+    )
