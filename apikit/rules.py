@@ -281,6 +281,17 @@ def operation_cost(
     return cost, (problem[0] if problem else None)
 
 
+def sign_ins(operation: OperationDefinitionNode | None) -> int:
+    """How many root fields of ``operation`` sign in (``RATE_LIMIT_SIGN_IN_FIELDS``): counted per address."""
+    if operation is None:
+        return 0
+    return sum(
+        1
+        for selection in operation.selection_set.selections
+        if isinstance(selection, FieldNode) and selection.name.value in settings.RATE_LIMIT_SIGN_IN_FIELDS
+    )
+
+
 def too_costly(cost: int, limit: int, *, request: bool = False) -> GraphQLError:
     scope = "request" if request else "operation"
     return GraphQLError(

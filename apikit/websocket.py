@@ -29,8 +29,16 @@ from graphql.error import GraphQLSyntaxError
 
 from .errors import RequestErrorCode
 from .events import LAYER_LOST, group_name
-from .limits import spend
-from .rules import check_variables, json_depth, operation_cost, text_problem, too_costly, validation_rules
+from .limits import client_address, spend
+from .rules import (
+    check_variables,
+    json_depth,
+    operation_cost,
+    sign_ins,
+    text_problem,
+    too_costly,
+    validation_rules,
+)
 from .view import format_error
 
 logger = structlog.get_logger("backend.graphql.ws")
@@ -343,13 +351,20 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
             return [format_error(bad_input or bad_argument)], None, None
         if cost > settings.GRAPHQL_MAX_COST:
             return [format_error(too_costly(cost, settings.GRAPHQL_MAX_COST))], None, None
-        who = f"token:{self.token}" if self.token else f"address:{self.context.META['REMOTE_ADDR']}"
-        limit = (
-            settings.RATE_LIMIT_COST_PER_MINUTE
-            if self.token
-            else settings.RATE_LIMIT_ANONYMOUS_COST_PER_MINUTE
+        meta = self.context.META
+        address = client_address(meta["REMOTE_ADDR"], meta.get("HTTP_X_FORWARDED_FOR"))
+        attempts = sign_ins(operation)
+        wait = (
+            spend("sign-in", address, attempts, settings.RATE_LIMIT_SIGN_INS_PER_MINUTE) if attempts else None
         )
-        wait = spend("cost", who, max(cost, 1), limit)
+        if not wait:
+            who = f"token:{self.token}" if self.token else f"address:{address}"
+            limit = (
+                settings.RATE_LIMIT_COST_PER_MINUTE
+                if self.token
+                else settings.RATE_LIMIT_ANONYMOUS_COST_PER_MINUTE
+            )
+            wait = spend("cost", who, max(cost, 1), limit)
         if wait:
             return (
                 [

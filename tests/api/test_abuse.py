@@ -374,6 +374,57 @@ def test_sign_in_is_limited_per_address(client, reviewer, settings):
     assert [post(client, {"query": mutation}).status_code for _ in range(3)] == [200, 200, 429]
 
 
+def test_a_caller_over_its_budget_hears_429_json_even_accepting_only_html(client, reviewer, settings):
+    settings.RATE_LIMIT_COST_PER_MINUTE = 2
+    _user, token = reviewer
+    assert post(client, {"query": "{ __typename }"}, token=token, HTTP_ACCEPT="text/html").status_code == 406
+    assert post(client, {"query": "{ __typename }"}, token=token).status_code == 200
+    refused = post(client, {"query": "{ __typename }"}, token=token, HTTP_ACCEPT="text/html")
+    assert refused.status_code == 429 and code_of(refused) == "RATE_LIMITED"
+    assert refused["Content-Type"].startswith("application/json") and int(refused["Retry-After"]) >= 1
+
+
+def test_sign_in_over_websocket_is_limited_per_address_too(reviewer, settings):
+    settings.RATE_LIMIT_SIGN_INS_PER_MINUTE = 2
+    mutation = 'mutation { mobileLogin(username: "noivu", password: "wrong", deviceName: "p") { token } }'
+
+    async def scenario():
+        ws = WebsocketCommunicator(
+            application, URL, subprotocols=PROTOCOL, headers=[(b"origin", b"http://testserver")]
+        )
+        await ws.connect()
+        await ws.send_json_to({"type": "connection_init", "payload": {}})
+        await ws.receive_json_from()
+        kinds = []
+        for n in ("1", "2", "3"):
+            await ws.send_json_to({"id": n, "type": "subscribe", "payload": {"query": mutation}})
+            answer = await ws.receive_json_from()
+            kinds.append(answer["type"])
+            if answer["type"] == "next":
+                await ws.receive_json_from()  # complete
+        assert kinds == ["next", "next", "error"]
+        assert answer["payload"][0]["extensions"]["code"] == "RATE_LIMITED"
+        await ws.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_rate_limits_fail_open_while_the_caches_redis_is_down(client, reviewer, settings, redis_cache):
+    redis_server = redis_cache
+    settings.RATE_LIMIT_COST_PER_MINUTE = 1
+    _user, token = reviewer
+    query = {"query": "{ me { username } }"}
+    assert post(client, query, token=token).status_code == 200
+    assert post(client, query, token=token).status_code == 429  # the counters are in that Redis
+    redis_server.stop()
+    for _ in range(3):
+        answer = post(client, query, token=token)
+        assert answer.status_code == 200 and answer.json() == {"data": {"me": {"username": "noivu"}}}
+    redis_server.start()  # back: counted again (a fresh Redis, an empty budget)
+    assert post(client, query, token=token).status_code == 200
+    assert post(client, query, token=token).status_code == 429
+
+
 # --- subscriptions ---------------------------------------------------------------------------------------
 
 
