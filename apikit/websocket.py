@@ -45,6 +45,9 @@ logger = structlog.get_logger("backend.graphql.ws")
 
 PROTOCOL = "graphql-transport-ws"
 CONNECTION_INIT_TIMEOUT = 10  # seconds a client has to send connection_init
+# Subscriptions running in this process per user (or per address when anonymous), over all their connections:
+# one event loop runs every consumer of a process, so a plain dict is enough.
+OPEN_SUBSCRIPTIONS: dict[str, int] = {}
 
 
 class OriginCheck:
@@ -228,6 +231,7 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
     # --- running operations ------------------------------------------------------------------------------
 
     async def run_operation(self, operation_id: str, payload: dict):
+        holder: str | None = None  # set once the subscription counts against its user's cap
         try:
             errors, document, operation = self.check(payload)
             if errors:
@@ -239,15 +243,15 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
                 "operation_name": payload.get("operationName"),
             }
             if operation is not None and operation.operation == OperationType.SUBSCRIPTION:
-                if len(self.subscriptions) >= settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS:
+                refusal = self.subscription_refusal()
+                if refusal:
                     await self.send_json(
                         {
                             "id": operation_id,
                             "type": "error",
                             "payload": [
                                 {
-                                    "message": f"A connection may hold at most {settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS} "
-                                    "subscriptions at once.",
+                                    "message": refusal,
                                     "extensions": {"code": RequestErrorCode.TOO_MANY_SUBSCRIPTIONS.value},
                                 }
                             ],
@@ -255,6 +259,8 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
                     )
                     return
                 self.subscriptions.add(operation_id)
+                holder = self.subscriber()
+                OPEN_SUBSCRIPTIONS[holder] = OPEN_SUBSCRIPTIONS.get(holder, 0) + 1
                 stream = await subscribe(self.graphql_schema, document, **options)
                 if not hasattr(stream, "__aiter__"):  # the subscription could not start
                     await self.send_json(
@@ -295,7 +301,31 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
             )
         finally:
             self.operations.pop(operation_id, None)
+            if holder is not None:
+                remaining = OPEN_SUBSCRIPTIONS.get(holder, 1) - 1
+                if remaining > 0:
+                    OPEN_SUBSCRIPTIONS[holder] = remaining
+                else:
+                    OPEN_SUBSCRIPTIONS.pop(holder, None)
             self.subscriptions.discard(operation_id)
+
+    def subscriber(self) -> str:
+        """Whose subscriptions a new one counts with: the signed-in user's, else the address's."""
+        user = self.context.user if self.context else None
+        if user is not None and user.is_authenticated:
+            return f"user:{user.pk}"
+        meta = self.context.META if self.context else {}
+        return f"address:{client_address(meta.get('REMOTE_ADDR'), meta.get('HTTP_X_FORWARDED_FOR'))}"
+
+    def subscription_refusal(self) -> str | None:
+        """Why one more subscription may not start (the cap per connection, then per user), or None."""
+        per_connection = settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS
+        if len(self.subscriptions) >= per_connection:
+            return f"A connection may hold at most {per_connection} subscriptions at once."
+        per_user = settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_USER
+        if OPEN_SUBSCRIPTIONS.get(self.subscriber(), 0) >= per_user:
+            return f"A user may hold at most {per_user} subscriptions at once, over all their connections."
+        return None
 
     @property
     def graphql_schema(self):

@@ -1,6 +1,7 @@
 """The API under attack (issue 12): every abusive or malformed request gets a typed JSON error, never a 500,
 an HTML page, a schema leak or work done for nothing."""
 
+import asyncio
 import json
 
 import pytest
@@ -11,7 +12,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from backend.asgi import application
-from inspections.models import OrgUnit
+from inspections.models import OrgUnit, Role
+from tests.factories import make_user, token_for
 
 pytestmark = pytest.mark.django_db
 URL = "/graphql/"
@@ -450,6 +452,54 @@ def test_subscriptions_are_capped_per_connection(reviewer, small_tree, settings)
         await ws.send_json_to({"id": "4", "type": "ping"})
         assert await ws.receive_json_from() == {"type": "pong"}
         await ws.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_subscriptions_are_capped_per_user_over_all_their_connections(reviewer, small_tree, settings):
+    from apikit.websocket import OPEN_SUBSCRIPTIONS
+
+    settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS = 5
+    settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_USER = 3
+    _user, token = reviewer
+    other_token = token_for(make_user("noivu2", Role.HOME_AFFAIRS, small_tree["01-SNV"]))
+    authority = unit_id(small_tree["01"])
+    subscription = (
+        f'subscription {{ boardUpdated(authorityId: "{authority}", year: 2026) {{ visitedUnits }} }}'
+    )
+
+    async def open_socket(bearer):
+        ws = WebsocketCommunicator(application, URL, subprotocols=PROTOCOL)
+        await ws.connect()
+        await ws.send_json_to({"type": "connection_init", "payload": {"authorization": f"Bearer {bearer}"}})
+        await ws.receive_json_from()
+        return ws
+
+    async def subscribe(ws, n):
+        await ws.send_json_to({"id": n, "type": "subscribe", "payload": {"query": subscription}})
+        await ws.send_json_to({"type": "ping"})  # answered once the subscribe was taken in
+        answer = await ws.receive_json_from(timeout=5)
+        if answer == {"type": "pong"}:
+            return "open"
+        await ws.receive_json_from(timeout=5)  # the pong
+        assert answer["id"] == n and answer["type"] == "error", answer
+        return answer["payload"][0]["extensions"]["code"]
+
+    async def scenario():
+        first, second = await open_socket(token), await open_socket(token)
+        assert [await subscribe(first, "1"), await subscribe(first, "2")] == ["open", "open"]
+        assert await subscribe(second, "1") == "open"
+        assert await subscribe(second, "2") == "TOO_MANY_SUBSCRIPTIONS"  # 2 of this socket's 5, but 4 of 3
+        someone_else = await open_socket(other_token)
+        assert await subscribe(someone_else, "1") == "open"
+        await first.send_json_to({"id": "1", "type": "complete"})
+        assert await subscribe(second, "3") == "open"  # one ended elsewhere: room again
+        await first.disconnect()
+        assert await subscribe(second, "4") == "open"
+        for ws in (second, someone_else):
+            await ws.disconnect()
+        await asyncio.sleep(0.1)
+        assert OPEN_SUBSCRIPTIONS == {}  # every ended subscription gave its place back
 
     async_to_sync(scenario)()
 
