@@ -1,7 +1,7 @@
 """Validation rules that bound what one document may ask for, checked before anything executes.
 
-The specification's own rules always run first: graphql-core's ``validate`` takes the full list, and a
-list without them would stop rejecting unknown fields or fragment cycles.
+The specification's own rules always run: graphql-core's ``validate`` takes the full list, and a list without
+them would stop rejecting unknown fields or fragment cycles.
 """
 
 from django.conf import settings
@@ -104,8 +104,21 @@ class NoIntrospectionRule(ValidationRule):
             )
 
 
+class TextLiteralRule(ValidationRule):
+    """Refuses a NUL or a lone surrogate in any string literal of the document (arguments, input objects, lists,
+    directives, variable defaults): escapes such as ``\\u0000`` make them out of plain text (INVALID_INPUT)."""
+
+    def enter_string_value(self, node: StringValueNode, *_args):
+        problem = text_problem(node.value)
+        if problem:
+            self.report_error(
+                GraphQLError(problem, node, extensions={"code": RequestErrorCode.INVALID_INPUT.value})
+            )
+
+
 def validation_rules() -> tuple[type[ValidationRule], ...]:
-    rules: tuple[type[ValidationRule], ...] = (*specified_rules, QueryComplexityRule)
+    # Text first: a NUL inside a literal that also fails its type is INVALID_INPUT, whatever its type.
+    rules: tuple[type[ValidationRule], ...] = (TextLiteralRule, *specified_rules, QueryComplexityRule)
     if not settings.GRAPHQL_INTROSPECTION:
         rules += (NoIntrospectionRule,)
     return rules
@@ -151,7 +164,12 @@ def check_variables(variables) -> GraphQLError | None:
             f"Variables nest deeper than {settings.GRAPHQL_MAX_JSON_DEPTH} levels.",
             extensions={"code": RequestErrorCode.BAD_INPUT.value},
         )
-    stack = [variables]
+    return check_texts(variables)
+
+
+def check_texts(value) -> GraphQLError | None:
+    """NUL, lone surrogates (INVALID_INPUT) and over-long texts (BAD_INPUT) anywhere in parsed JSON, keys too."""
+    stack = [value]
     while stack:
         node = stack.pop()
         if isinstance(node, dict):

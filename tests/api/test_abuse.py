@@ -3,6 +3,7 @@ an HTML page, a schema leak or work done for nothing."""
 
 import asyncio
 import json
+import uuid
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -13,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from backend.asgi import application
 from inspections.models import OrgUnit, Role
-from tests.factories import make_user, token_for
+from tests.factories import NEAR, gid, make_user, now_iso, token_for
 
 pytestmark = pytest.mark.django_db
 URL = "/graphql/"
@@ -190,6 +191,56 @@ def test_lone_surrogates_and_nul_are_invalid_input(client, reviewer, text):
     assert response.status_code == 200 and code_of(response) == "INVALID_INPUT"
     literal = json.dumps({"query": '{ orgUnits(search: "a\\u0000b") { totalCount } }'})
     assert code_of(post(client, literal, raw=True, token=token)) == "INVALID_INPUT"
+
+
+def test_nul_inside_list_and_input_object_literals_is_invalid_input(client, reviewer, field):
+    _user, token = reviewer
+    in_a_list = 'mutation { markNotificationsRead(ids: ["QQ==\\u0000"]) { errors { code } } }'
+    body = post(client, {"query": in_a_list}, token=token).json()
+    assert code_of(body) == "INVALID_INPUT" and "data" not in body
+    payload = json.dumps({"visitId": gid("Visit", field.visit.pk), "reason": "R"}).replace('"R"', '"\x00"')
+    in_an_object = (
+        f'mutation {{ syncBatch(operations: [{{id: "{uuid.uuid4()}", kind: CHECK_IN, '
+        f"payload: {json.dumps(payload)}}}]) {{ results {{ ok }} }} }}"
+    )
+    assert "\\u0000" in in_an_object  # the NUL is a GraphQL escape inside the input object
+    body = post(client, {"query": in_an_object}, token=field.token).json()
+    assert code_of(body) == "INVALID_INPUT" and "data" not in body
+    assert field.refresh().checked_in_at is None
+
+
+SYNC_ONE = """mutation($ops: [SyncOperationInput!]!) { syncBatch(operations: $ops) { results { ok } } }"""
+
+
+@pytest.mark.parametrize("escape", ["\\u0000", "\\ud800", "a\\udfffb"])
+def test_nul_or_a_lone_surrogate_inside_a_sync_payload_is_invalid_input_and_stores_nothing(field, escape):
+    from mobile_api.models import SyncOperation
+
+    client = Client()
+    check_in = {
+        "visitId": gid("Visit", field.visit.pk),
+        "latitude": NEAR[0],
+        "longitude": NEAR[1],
+        "accuracy": 10,
+        "deviceTime": now_iso(),
+        "reason": "REASON",
+    }
+    payload = json.dumps(check_in).replace("REASON", escape)  # an escape of JSON, inside the JSON text
+    operation = {"id": str(uuid.uuid4()), "kind": "CHECK_IN", "payload": payload}
+    by_variable = post(client, {"query": SYNC_ONE, "variables": {"ops": [operation]}}, token=field.token)
+    literal = (
+        f'mutation {{ syncBatch(operations: [{{id: "{uuid.uuid4()}", kind: CHECK_IN, '
+        f"payload: {json.dumps(payload)}}}]) {{ results {{ ok }} }} }}"
+    )
+    by_literal = post(client, {"query": literal}, token=field.token)
+    for answer in (by_variable, by_literal):
+        assert answer.status_code == 200 and code_of(answer) == "INVALID_INPUT", answer.json()
+        assert not (answer.json().get("data") or {}).get("syncBatch")
+    assert field.refresh().checked_in_at is None and not SyncOperation.objects.exists()
+    # The same operation with a plain reason goes through: the refusal was the text.
+    operation["payload"] = json.dumps(check_in).replace("REASON", "no signal")
+    answer = post(client, {"query": SYNC_ONE, "variables": {"ops": [operation]}}, token=field.token).json()
+    assert answer["data"]["syncBatch"]["results"] == [{"ok": True}]
 
 
 def test_a_node_id_with_a_trailing_nul_does_not_resolve(client, reviewer, small_tree):
