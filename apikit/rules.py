@@ -4,6 +4,8 @@ The specification's own rules always run: graphql-core's ``validate`` takes the 
 them would stop rejecting unknown fields or fragment cycles.
 """
 
+import functools
+
 from django.conf import settings
 from graphql import (
     DocumentNode,
@@ -22,9 +24,12 @@ from graphql import (
     StringValueNode,
     ValidationRule,
     VariableNode,
+    parse,
     specified_rules,
+    validate,
     value_from_ast_untyped,
 )
+from graphql.error import GraphQLSyntaxError
 
 from .errors import RequestErrorCode
 
@@ -124,6 +129,29 @@ def validation_rules() -> tuple[type[ValidationRule], ...]:
     return rules
 
 
+def checked_document(schema: GraphQLSchema, query: str):
+    """``(document, syntax error, validation errors)`` of ``query``, parsed and validated once per process
+    and text: phones send the same few documents all day, and an abusive client that repeats one is refused
+    without the parse and the validation again. The rules' settings are part of the key. What depends on the
+    variables (cost, page sizes, texts) is checked on every request, after this."""
+    global _checked
+    if _checked is None:
+        _checked = functools.lru_cache(maxsize=settings.GRAPHQL_DOCUMENT_CACHE_SIZE)(_parse_and_validate)
+    limits = (settings.GRAPHQL_INTROSPECTION, settings.GRAPHQL_MAX_DEPTH, settings.GRAPHQL_MAX_FIELDS)
+    return _checked(schema, query, limits)
+
+
+def _parse_and_validate(schema: GraphQLSchema, query: str, _limits: tuple):
+    try:
+        document = parse(query)
+    except GraphQLSyntaxError as exc:
+        return None, exc, []
+    return document, None, validate(schema, document, validation_rules())
+
+
+_checked = None
+
+
 # --- Cost and input checks (they need the variables, so they run after validation, before execution) -----
 
 SEARCH_ARGUMENTS = {"search", "query", "q"}
@@ -209,8 +237,12 @@ def operation_cost(
     document: DocumentNode,
     operation: OperationDefinitionNode | None,
     variables: dict | None,
+    *,
+    budget: int | None = None,
 ) -> tuple[int, GraphQLError | None]:
-    """The cost of ``operation`` and the first bad argument found on the way (or None).
+    """The cost of ``operation`` and the first bad argument found on the way (or None). With a ``budget`` the
+    walk stops at the first root field that passes it: the cost returned is then only "more than the budget",
+    and an abusive operation is refused for the price of the fields that sufficed.
 
     Each object field costs 1 (a declared cost in ``GRAPHQL_FIELD_COSTS`` for root fields that do more work);
     what it selects is multiplied by the page it asks for (``first``/``last``, else
@@ -295,7 +327,11 @@ def operation_cost(
         own = declared.get(name, 1) if parent is root else 1
         return own + multiplier * selection_cost(node.selection_set, type_, seen)
 
-    cost = selection_cost(operation.selection_set, root, frozenset())
+    cost = 0
+    for selection in operation.selection_set.selections:  # root fields one by one, to stop over the budget
+        cost += selection_cost(SelectionSetNode(selections=(selection,)), root, frozenset())
+        if budget is not None and cost > budget:
+            break
     return cost, (problem[0] if problem else None)
 
 
@@ -313,6 +349,6 @@ def sign_ins(operation: OperationDefinitionNode | None) -> int:
 def too_costly(cost: int, limit: int, *, request: bool = False) -> GraphQLError:
     scope = "request" if request else "operation"
     return GraphQLError(
-        f"The {scope} costs {cost} points; the limit is {limit}.",
+        f"The {scope} costs at least {cost} points; the limit is {limit}.",
         extensions={"code": RequestErrorCode.QUERY_TOO_COSTLY.value, "cost": cost, "limit": limit},
     )

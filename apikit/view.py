@@ -32,21 +32,18 @@ from graphql import (
     OperationType,
     execute,
     get_operation_ast,
-    parse,
-    validate,
 )
-from graphql.error import GraphQLSyntaxError
 
 from .errors import RequestErrorCode
 from .limits import client_address, spend
 from .rules import (
     check_variables,
+    checked_document,
     json_depth,
     operation_cost,
     sign_ins,
     text_problem,
     too_costly,
-    validation_rules,
 )
 from .upload import MultipartError, place_files
 
@@ -466,10 +463,10 @@ class GraphQLHTTPView(GrapheneView):
             )
             return {"errors": [error]}, invalid_status
 
-        try:
-            document = parse(query)
-        except GraphQLSyntaxError as exc:
-            error = format_error(exc)
+        schema = self.schema.graphql_schema
+        document, syntax_error, errors = checked_document(schema, query)
+        if syntax_error is not None:
+            error = format_error(syntax_error)
             error["extensions"] = {"code": RequestErrorCode.GRAPHQL_PARSE_FAILED.value}
             return {"errors": [error]}, invalid_status
 
@@ -482,12 +479,12 @@ class GraphQLHTTPView(GrapheneView):
                 headers={"Allow": "POST"},
             )
 
-        schema = self.schema.graphql_schema
-        errors = validate(schema, document, validation_rules())
         if errors:
             return {"errors": [format_error(e) for e in errors]}, invalid_status
         bad_input = check_variables(variables)
-        cost, bad_argument = operation_cost(schema, document, operation, variables)
+        cost, bad_argument = operation_cost(
+            schema, document, operation, variables, budget=settings.GRAPHQL_MAX_COST
+        )
         if bad_input or bad_argument:
             return {"errors": [format_error(bad_input or bad_argument)]}, invalid_status
         if cost > settings.GRAPHQL_MAX_COST:

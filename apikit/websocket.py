@@ -24,20 +24,19 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from graphql import GraphQLError, OperationType, execute, get_operation_ast, parse, subscribe, validate
-from graphql.error import GraphQLSyntaxError
+from graphql import GraphQLError, OperationType, execute, get_operation_ast, subscribe
 
 from .errors import RequestErrorCode
 from .events import LAYER_LOST, group_name
 from .limits import client_address, spend
 from .rules import (
     check_variables,
+    checked_document,
     json_depth,
     operation_cost,
     sign_ins,
     text_problem,
     too_costly,
-    validation_rules,
 )
 from .view import format_error
 
@@ -353,13 +352,11 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
                 None,
                 None,
             )
-        try:
-            document = parse(query)
-        except GraphQLSyntaxError as exc:
-            error = exc.formatted
+        document, syntax_error, errors = checked_document(self.graphql_schema, query)
+        if syntax_error is not None:
+            error = dict(syntax_error.formatted)
             error["extensions"] = {"code": RequestErrorCode.GRAPHQL_PARSE_FAILED.value}
             return [error], None, None
-        errors = validate(self.graphql_schema, document, validation_rules())
         if errors:
             return [format_error(e) for e in errors], None, None
         operation = get_operation_ast(document, payload.get("operationName"))
@@ -376,7 +373,9 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
                 None,
             )
         bad_input = check_variables(variables)
-        cost, bad_argument = operation_cost(self.graphql_schema, document, operation, variables)
+        cost, bad_argument = operation_cost(
+            self.graphql_schema, document, operation, variables, budget=settings.GRAPHQL_MAX_COST
+        )
         if bad_input or bad_argument:
             return [format_error(bad_input or bad_argument)], None, None
         if cost > settings.GRAPHQL_MAX_COST:

@@ -355,6 +355,34 @@ def test_150_aliases_of_the_board_are_too_costly_and_run_no_sql(client, reviewer
     assert "errors" not in post(client, {"query": one}, token=token).json()
 
 
+def test_a_repeated_abusive_document_is_refused_without_parsing_or_costing_it_whole(
+    client, reviewer, small_tree, settings, monkeypatch
+):
+    """What keeps abuse_refusal's ratio low: a document is parsed and validated once per process, and the cost
+    walk stops at the first root field over the budget."""
+    import apikit.rules
+
+    parsed = []
+    real_parse = apikit.rules.parse
+    monkeypatch.setattr(apikit.rules, "parse", lambda text: parsed.append(text) or real_parse(text))
+    _user, token = reviewer
+    query = BOARD_ALIASES_150.replace("$ID", unit_id(small_tree["01"])).replace(
+        "{ b0", "query Repeated { b0", 1
+    )
+    for _ in range(3):
+        body = post(client, {"query": query}, token=token).json()
+        assert code_of(body) == "QUERY_TOO_COSTLY"
+    assert parsed == [query]
+    board = settings.GRAPHQL_FIELD_COSTS["board"] + 1
+    assert (
+        settings.GRAPHQL_MAX_COST
+        < body["errors"][0]["extensions"]["cost"]
+        <= settings.GRAPHQL_MAX_COST + board
+    )
+    settings.GRAPHQL_MAX_DEPTH = 1  # a rule's setting changes: the document is checked again under it
+    assert code_of(post(client, {"query": query}, token=token)) == "QUERY_TOO_DEEP"
+
+
 def test_a_batch_sums_its_costs(client, reviewer, small_tree):
     _user, token = reviewer
     twenty = (
