@@ -30,6 +30,7 @@ from graphql import (
     value_from_ast_untyped,
 )
 from graphql.error import GraphQLSyntaxError
+from graphql_relay import cursor_to_offset, offset_to_cursor
 
 from .errors import RequestErrorCode
 
@@ -156,6 +157,14 @@ _checked = None
 
 SEARCH_ARGUMENTS = {"search", "query", "q"}
 PAGE_ARGUMENTS = {"first", "last"}
+CURSOR_ARGUMENTS = {"after", "before"}
+
+
+def is_cursor(value: str) -> bool:
+    """A connection cursor as graphene writes them (``arrayconnection:<offset ≥ 0>`` in base64): anything else
+    would reach graphene-django's slicing as None and fail there."""
+    offset = cursor_to_offset(value)
+    return offset is not None and offset >= 0 and offset_to_cursor(offset) == value
 
 
 def text_problem(value: str) -> str | None:
@@ -305,6 +314,8 @@ def operation_cost(
                     return bad(f"'{arg}' may hold at most {limit} characters.", argument)
             if arg in PAGE_ARGUMENTS and isinstance(value, int) and not 1 <= value <= page_limit:
                 return bad(f"'{arg}' must be between 1 and {page_limit}.", argument)
+            if arg in CURSOR_ARGUMENTS and isinstance(value, str) and not is_cursor(value):
+                return bad(f"'{arg}' is not a cursor this server gave.", argument)
         if definition is None:
             return 0
         type_ = definition.type

@@ -167,6 +167,24 @@ def test_page_size_from_a_variable_is_checked_too(client, reviewer):
     assert "errors" not in body
 
 
+@pytest.mark.parametrize("cursor", ["junk", "YXJyYXljb25uZWN0aW9uOi01", "YXJyYXljb25uZWN0aW9uOjE="[:-1]])
+def test_a_cursor_the_server_never_gave_is_bad_input(client, reviewer, cursor):
+    """Found by the fuzz test: graphene-django failed on a cursor it could not decode (INTERNAL_ERROR)."""
+    _user, token = reviewer
+    for query in (
+        "query($a: String) { plans(after: $a) { totalCount } }",
+        "query($a: String) { orgUnits(after: $a) { totalCount } }",
+    ):
+        body = post(client, {"query": query, "variables": {"a": cursor}}, token=token).json()
+        assert code_of(body) == "BAD_INPUT", body
+    good = post(
+        client,
+        {"query": '{ orgUnits(after: "YXJyYXljb25uZWN0aW9uOjA=") { totalCount } }'},
+        token=token,
+    ).json()
+    assert "errors" not in good
+
+
 def test_an_overlong_search_is_bad_input(client, reviewer, settings):
     _user, token = reviewer
     query = "query($s: String) { orgUnits(search: $s) { totalCount } }"
