@@ -107,7 +107,7 @@ def world(db) -> World:
         instance=OrgUnit(code="P1", kind=OrgUnitKind.PROVINCE, name="Tỉnh Một")
     )
     units = {}
-    specs = [("P1-SNV", OrgUnitKind.DEPARTMENT), ("P1-TTR", OrgUnitKind.DEPARTMENT)]
+    specs = [(f"P1-{d}", OrgUnitKind.DEPARTMENT) for d in ("SNV", "STP", "TTR")]
     specs += [(f"W{i:02d}", OrgUnitKind.WARD) for i in range(1, 11)]
     for code, kind in specs:
         units[code] = OrgUnit.objects.add_child(

@@ -71,7 +71,7 @@ def test_a_plan_from_draft_to_verified_draw(world):
     assert published["commitment"] == approved["commitment"] and published["revealedSeed"] is None
     assert {u["code"] for u in json.loads(published["publishedInputs"])["units"]} == {
         f"W{i:02d}" for i in range(1, 9)
-    } | {"P1-SNV", "P1-TTR"}
+    } | {"P1-STP", "P1-TTR"}
     assert gql(client, VERIFY, {"plan": plan_id}, token=token)["data"]["verifyDraw"]["revealed"] is False
 
     # The seed stays secret while surprise visits are still to come.
@@ -173,7 +173,7 @@ def test_conflict_of_interest_and_overbooking(world):
     assert not own.assignments.exists()
     # Two visits a day at most per inspector.
     day = date(2027, 3, 3)
-    visits = [plan.visits.get(unit__code="P1-SNV")]
+    visits = [plan.visits.get(unit__code="P1-STP")]
     for code in ("W01", "W02"):
         visits.append(add_periodic_visit(other, world.units[code], day, actor=world.reviewer))
     for visit in visits[:2]:
