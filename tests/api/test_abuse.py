@@ -553,6 +553,7 @@ def test_subscriptions_are_capped_per_connection(reviewer, small_tree, settings)
     async_to_sync(scenario)()
 
 
+@pytest.mark.django_db(transaction=True)  # the subscriptions read the database from threads of their own
 def test_subscriptions_are_capped_per_user_over_all_their_connections(reviewer, small_tree, settings):
     from apikit.websocket import OPEN_SUBSCRIPTIONS
 
