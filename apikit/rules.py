@@ -278,21 +278,22 @@ def operation_cost(
         return 0
 
     def selection_cost(selection_set, parent, seen: frozenset[str]) -> int:
-        total = 0
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                total += field_cost(selection, parent, seen)
-            elif isinstance(selection, InlineFragmentNode):
-                condition = selection.type_condition
-                inner = schema.get_type(condition.name.value) if condition else parent
-                total += selection_cost(selection.selection_set, inner or parent, seen)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = fragments.get(name)
-                if fragment is not None and name not in seen:
-                    inner = schema.get_type(fragment.type_condition.name.value) or parent
-                    total += selection_cost(fragment.selection_set, inner, seen | {name})
-        return total
+        return sum(one_cost(selection, parent, seen) for selection in selection_set.selections)
+
+    def one_cost(selection, parent, seen: frozenset[str]) -> int:
+        if isinstance(selection, FieldNode):
+            return field_cost(selection, parent, seen)
+        if isinstance(selection, InlineFragmentNode):
+            condition = selection.type_condition
+            inner = schema.get_type(condition.name.value) if condition else parent
+            return selection_cost(selection.selection_set, inner or parent, seen)
+        if isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            fragment = fragments.get(name)
+            if fragment is not None and name not in seen:
+                inner = schema.get_type(fragment.type_condition.name.value) or parent
+                return selection_cost(fragment.selection_set, inner, seen | {name})
+        return 0
 
     def field_cost(node: FieldNode, parent, seen) -> int:
         name = node.name.value
@@ -340,7 +341,7 @@ def operation_cost(
 
     cost = 0
     for selection in operation.selection_set.selections:  # root fields one by one, to stop over the budget
-        cost += selection_cost(SelectionSetNode(selections=(selection,)), root, frozenset())
+        cost += one_cost(selection, root, frozenset())
         if budget is not None and cost > budget:
             break
     return cost, (problem[0] if problem else None)
