@@ -7,12 +7,15 @@ import ipaddress
 import json
 import time
 
+import structlog
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .errors import RequestErrorCode
+
+logger = structlog.get_logger("backend.limits")
 
 JSON_HEADERS = [(b"content-type", b"application/json; charset=utf-8")]
 
@@ -120,9 +123,30 @@ def rate_key(kind: str, who: str) -> str:
     return f"ratelimit:{kind}:{hashlib.sha256(who.encode()).hexdigest()[:32]}"
 
 
+_cache_reachable = True  # False while the cache is down: the outage is logged once, not per request
+
+
 def spend(kind: str, who: str, amount: int, limit: int, *, window: int = 60) -> int | None:
     """Charge ``amount`` to ``who`` in the current window; None when it fits, else the seconds until the window
-    ends (``Retry-After``). A refused charge is not kept, so a client that waits gets its whole budget back."""
+    ends (``Retry-After``). A refused charge is not kept, so a client that waits gets its whole budget back.
+
+    When the cache cannot be reached (Redis down) the limit fails open: the request goes through and the outage
+    is logged once, so that losing the counters never turns every request into a server error."""
+    global _cache_reachable
+    try:
+        wait = _charge(kind, who, amount, limit, window)
+    except Exception as exc:  # noqa: BLE001 - any cache failure (Redis, the database cache) lets the request in
+        if _cache_reachable:
+            _cache_reachable = False
+            logger.warning("rate_limit_cache_unreachable", error=f"{type(exc).__name__}: {exc}")
+        return None
+    if not _cache_reachable:
+        _cache_reachable = True
+        logger.info("rate_limit_cache_reachable")
+    return wait
+
+
+def _charge(kind: str, who: str, amount: int, limit: int, window: int) -> int | None:
     now = int(time.time())
     start = now - now % window
     key = f"{rate_key(kind, who)}:{start}"

@@ -1,8 +1,10 @@
 """Validation rules that bound what one document may ask for, checked before anything executes.
 
-The specification's own rules always run first: graphql-core's ``validate`` takes the full list, and a
-list without them would stop rejecting unknown fields or fragment cycles.
+The specification's own rules always run: graphql-core's ``validate`` takes the full list, and a list without
+them would stop rejecting unknown fields or fragment cycles.
 """
+
+import functools
 
 from django.conf import settings
 from graphql import (
@@ -22,9 +24,13 @@ from graphql import (
     StringValueNode,
     ValidationRule,
     VariableNode,
+    parse,
     specified_rules,
+    validate,
     value_from_ast_untyped,
 )
+from graphql.error import GraphQLSyntaxError
+from graphql_relay import cursor_to_offset, offset_to_cursor
 
 from .errors import RequestErrorCode
 
@@ -104,17 +110,61 @@ class NoIntrospectionRule(ValidationRule):
             )
 
 
+class TextLiteralRule(ValidationRule):
+    """Refuses a NUL or a lone surrogate in any string literal of the document (arguments, input objects, lists,
+    directives, variable defaults): escapes such as ``\\u0000`` make them out of plain text (INVALID_INPUT)."""
+
+    def enter_string_value(self, node: StringValueNode, *_args):
+        problem = text_problem(node.value)
+        if problem:
+            self.report_error(
+                GraphQLError(problem, node, extensions={"code": RequestErrorCode.INVALID_INPUT.value})
+            )
+
+
 def validation_rules() -> tuple[type[ValidationRule], ...]:
-    rules: tuple[type[ValidationRule], ...] = (*specified_rules, QueryComplexityRule)
+    # Text first: a NUL inside a literal that also fails its type is INVALID_INPUT, whatever its type.
+    rules: tuple[type[ValidationRule], ...] = (TextLiteralRule, *specified_rules, QueryComplexityRule)
     if not settings.GRAPHQL_INTROSPECTION:
         rules += (NoIntrospectionRule,)
     return rules
+
+
+def checked_document(schema: GraphQLSchema, query: str):
+    """``(document, syntax error, validation errors)`` of ``query``, parsed and validated once per process
+    and text: phones send the same few documents all day, and an abusive client that repeats one is refused
+    without the parse and the validation again. The rules' settings are part of the key. What depends on the
+    variables (cost, page sizes, texts) is checked on every request, after this."""
+    global _checked
+    if _checked is None:
+        _checked = functools.lru_cache(maxsize=settings.GRAPHQL_DOCUMENT_CACHE_SIZE)(_parse_and_validate)
+    limits = (settings.GRAPHQL_INTROSPECTION, settings.GRAPHQL_MAX_DEPTH, settings.GRAPHQL_MAX_FIELDS)
+    return _checked(schema, query, limits)
+
+
+def _parse_and_validate(schema: GraphQLSchema, query: str, _limits: tuple):
+    try:
+        document = parse(query)
+    except GraphQLSyntaxError as exc:
+        return None, exc, []
+    return document, None, validate(schema, document, validation_rules())
+
+
+_checked = None
 
 
 # --- Cost and input checks (they need the variables, so they run after validation, before execution) -----
 
 SEARCH_ARGUMENTS = {"search", "query", "q"}
 PAGE_ARGUMENTS = {"first", "last"}
+CURSOR_ARGUMENTS = {"after", "before"}
+
+
+def is_cursor(value: str) -> bool:
+    """A connection cursor as graphene writes them (``arrayconnection:<offset ≥ 0>`` in base64): anything else
+    would reach graphene-django's slicing as None and fail there."""
+    offset = cursor_to_offset(value)
+    return offset is not None and offset >= 0 and offset_to_cursor(offset) == value
 
 
 def text_problem(value: str) -> str | None:
@@ -151,7 +201,12 @@ def check_variables(variables) -> GraphQLError | None:
             f"Variables nest deeper than {settings.GRAPHQL_MAX_JSON_DEPTH} levels.",
             extensions={"code": RequestErrorCode.BAD_INPUT.value},
         )
-    stack = [variables]
+    return check_texts(variables)
+
+
+def check_texts(value) -> GraphQLError | None:
+    """NUL, lone surrogates (INVALID_INPUT) and over-long texts (BAD_INPUT) anywhere in parsed JSON, keys too."""
+    stack = [value]
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
@@ -191,8 +246,12 @@ def operation_cost(
     document: DocumentNode,
     operation: OperationDefinitionNode | None,
     variables: dict | None,
+    *,
+    budget: int | None = None,
 ) -> tuple[int, GraphQLError | None]:
-    """The cost of ``operation`` and the first bad argument found on the way (or None).
+    """The cost of ``operation`` and the first bad argument found on the way (or None). With a ``budget`` the
+    walk stops at the first root field that passes it: the cost returned is then only "more than the budget",
+    and an abusive operation is refused for the price of the fields that sufficed.
 
     Each object field costs 1 (a declared cost in ``GRAPHQL_FIELD_COSTS`` for root fields that do more work);
     what it selects is multiplied by the page it asks for (``first``/``last``, else
@@ -219,21 +278,22 @@ def operation_cost(
         return 0
 
     def selection_cost(selection_set, parent, seen: frozenset[str]) -> int:
-        total = 0
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                total += field_cost(selection, parent, seen)
-            elif isinstance(selection, InlineFragmentNode):
-                condition = selection.type_condition
-                inner = schema.get_type(condition.name.value) if condition else parent
-                total += selection_cost(selection.selection_set, inner or parent, seen)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = fragments.get(name)
-                if fragment is not None and name not in seen:
-                    inner = schema.get_type(fragment.type_condition.name.value) or parent
-                    total += selection_cost(fragment.selection_set, inner, seen | {name})
-        return total
+        return sum(one_cost(selection, parent, seen) for selection in selection_set.selections)
+
+    def one_cost(selection, parent, seen: frozenset[str]) -> int:
+        if isinstance(selection, FieldNode):
+            return field_cost(selection, parent, seen)
+        if isinstance(selection, InlineFragmentNode):
+            condition = selection.type_condition
+            inner = schema.get_type(condition.name.value) if condition else parent
+            return selection_cost(selection.selection_set, inner or parent, seen)
+        if isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            fragment = fragments.get(name)
+            if fragment is not None and name not in seen:
+                inner = schema.get_type(fragment.type_condition.name.value) or parent
+                return selection_cost(fragment.selection_set, inner, seen | {name})
+        return 0
 
     def field_cost(node: FieldNode, parent, seen) -> int:
         name = node.name.value
@@ -255,6 +315,8 @@ def operation_cost(
                     return bad(f"'{arg}' may hold at most {limit} characters.", argument)
             if arg in PAGE_ARGUMENTS and isinstance(value, int) and not 1 <= value <= page_limit:
                 return bad(f"'{arg}' must be between 1 and {page_limit}.", argument)
+            if arg in CURSOR_ARGUMENTS and isinstance(value, str) and not is_cursor(value):
+                return bad(f"'{arg}' is not a cursor this server gave.", argument)
         if definition is None:
             return 0
         type_ = definition.type
@@ -277,13 +339,28 @@ def operation_cost(
         own = declared.get(name, 1) if parent is root else 1
         return own + multiplier * selection_cost(node.selection_set, type_, seen)
 
-    cost = selection_cost(operation.selection_set, root, frozenset())
+    cost = 0
+    for selection in operation.selection_set.selections:  # root fields one by one, to stop over the budget
+        cost += one_cost(selection, root, frozenset())
+        if budget is not None and cost > budget:
+            break
     return cost, (problem[0] if problem else None)
+
+
+def sign_ins(operation: OperationDefinitionNode | None) -> int:
+    """How many root fields of ``operation`` sign in (``RATE_LIMIT_SIGN_IN_FIELDS``): counted per address."""
+    if operation is None:
+        return 0
+    return sum(
+        1
+        for selection in operation.selection_set.selections
+        if isinstance(selection, FieldNode) and selection.name.value in settings.RATE_LIMIT_SIGN_IN_FIELDS
+    )
 
 
 def too_costly(cost: int, limit: int, *, request: bool = False) -> GraphQLError:
     scope = "request" if request else "operation"
     return GraphQLError(
-        f"The {scope} costs {cost} points; the limit is {limit}.",
+        f"The {scope} costs at least {cost} points; the limit is {limit}.",
         extensions={"code": RequestErrorCode.QUERY_TOO_COSTLY.value, "cost": cost, "limit": limit},
     )

@@ -1,8 +1,15 @@
-"""Shared GraphQL building blocks: the Node interface, connections with a total count."""
+"""Shared GraphQL building blocks: the Node interface, connections with a total count, JSON text."""
+
+import json
 
 import graphene
+from django.conf import settings
 from graphene import relay
+from graphql import GraphQLError, StringValueNode, Undefined
 from graphql_relay import to_global_id
+
+from .errors import RequestErrorCode
+from .rules import check_texts, json_depth
 
 
 def strict_global_id(global_id) -> tuple[str, str] | None:
@@ -65,3 +72,40 @@ class CountableConnection(relay.Connection):
     @staticmethod
     def resolve_total_count(root, info):
         return root.length
+
+
+class JSONString(graphene.JSONString):
+    """A JSON document sent as a string. Decoded strictly: what it holds obeys the limits of every other
+    input (no NUL or lone surrogate, texts within their length, nesting within ``GRAPHQL_MAX_JSON_DEPTH``)."""
+
+    @staticmethod
+    def parse_value(value):
+        if not isinstance(value, str):
+            raise GraphQLError(
+                "Expected a JSON document in a string.", extensions={"code": RequestErrorCode.BAD_INPUT.value}
+            )
+        try:
+            data = json.loads(value)
+        except RecursionError as exc:
+            raise GraphQLError(
+                "The JSON nests too deep.", extensions={"code": RequestErrorCode.BAD_INPUT.value}
+            ) from exc
+        except ValueError as exc:
+            raise GraphQLError(
+                "The text is not valid JSON.", extensions={"code": RequestErrorCode.BAD_INPUT.value}
+            ) from exc
+        if not json_depth(data, settings.GRAPHQL_MAX_JSON_DEPTH):
+            raise GraphQLError(
+                f"The JSON nests deeper than {settings.GRAPHQL_MAX_JSON_DEPTH} levels.",
+                extensions={"code": RequestErrorCode.BAD_INPUT.value},
+            )
+        problem = check_texts(data)
+        if problem:
+            raise problem
+        return data
+
+    @classmethod
+    def parse_literal(cls, node, _variables=None):
+        if isinstance(node, StringValueNode):
+            return cls.parse_value(node.value)
+        return Undefined

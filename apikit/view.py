@@ -32,14 +32,19 @@ from graphql import (
     OperationType,
     execute,
     get_operation_ast,
-    parse,
-    validate,
 )
-from graphql.error import GraphQLSyntaxError
 
 from .errors import RequestErrorCode
 from .limits import client_address, spend
-from .rules import check_variables, json_depth, operation_cost, text_problem, too_costly, validation_rules
+from .rules import (
+    check_variables,
+    checked_document,
+    json_depth,
+    operation_cost,
+    sign_ins,
+    text_problem,
+    too_costly,
+)
 from .upload import MultipartError, place_files
 
 logger = structlog.get_logger("backend.graphql")
@@ -158,6 +163,23 @@ def persisted_hash(data: dict) -> str | dict | None:
     return digest
 
 
+def cached_document(digest: str) -> str | None:
+    """The document of an automatic persisted query; None when unknown or when the cache is unreachable (the
+    client then sends the document again, as Apollo's protocol has it)."""
+    try:
+        return cache.get(APQ_PREFIX + digest)
+    except Exception:  # noqa: BLE001 - the cache (Redis) is down: the query simply is not known
+        logger.warning("apq_cache_unreachable")
+        return None
+
+
+def keep_document(digest: str, query: str) -> None:
+    try:
+        cache.set(APQ_PREFIX + digest, query, timeout=settings.GRAPHQL_APQ_TTL_SECONDS)
+    except Exception:  # noqa: BLE001 - not kept this time; the next full request tries again
+        logger.warning("apq_cache_unreachable")
+
+
 def rate_limited(retry_after: int) -> RequestRejected:
     return RequestRejected(
         429,
@@ -251,6 +273,13 @@ class GraphQLHTTPView(GrapheneView):
             return super().dispatch(request, *args, **kwargs)
         media_type = negotiate_media_type(request)
         if media_type is None:
+            # A client over its budget hears 429 whatever it accepts: the 406 is for one that may still ask.
+            try:
+                self.check_rate(request, 0, [])
+            except RequestRejected as rejected:
+                return self.plain_error(
+                    rejected.status, rejected.code, rejected.message, headers=rejected.headers
+                )
             return self.plain_error(
                 406, RequestErrorCode.NOT_ACCEPTABLE, f"Accept {GRAPHQL_RESPONSE_JSON} or {APPLICATION_JSON}."
             )
@@ -298,15 +327,9 @@ class GraphQLHTTPView(GrapheneView):
         """Cost per minute per credential (bearer token or session), per address when anonymous; sign-ins
         per minute per address. Shared through the cache, so every process counts the same budget."""
         address = client_address(request.META.get("REMOTE_ADDR"), request.META.get("HTTP_X_FORWARDED_FOR"))
-        sign_ins = sum(
-            1
-            for p in prepared
-            if isinstance(p, Prepared) and p.operation is not None
-            for s in p.operation.selection_set.selections
-            if getattr(getattr(s, "name", None), "value", None) in settings.RATE_LIMIT_SIGN_IN_FIELDS
-        )
-        if sign_ins:
-            wait = spend("sign-in", address, sign_ins, settings.RATE_LIMIT_SIGN_INS_PER_MINUTE)
+        attempts = sum(sign_ins(p.operation) for p in prepared if isinstance(p, Prepared))
+        if attempts:
+            wait = spend("sign-in", address, attempts, settings.RATE_LIMIT_SIGN_INS_PER_MINUTE)
             if wait:
                 raise rate_limited(wait)
         token = getattr(request, "bearer_token", None)
@@ -400,7 +423,7 @@ class GraphQLHTTPView(GrapheneView):
             return persisted, invalid_status
         if persisted is not None:
             if not query:
-                query = cache.get(APQ_PREFIX + persisted)
+                query = cached_document(persisted)
                 if query is None:  # the client sends the document with its hash next (Apollo's protocol)
                     return {
                         "errors": [
@@ -440,10 +463,10 @@ class GraphQLHTTPView(GrapheneView):
             )
             return {"errors": [error]}, invalid_status
 
-        try:
-            document = parse(query)
-        except GraphQLSyntaxError as exc:
-            error = format_error(exc)
+        schema = self.schema.graphql_schema
+        document, syntax_error, errors = checked_document(schema, query)
+        if syntax_error is not None:
+            error = format_error(syntax_error)
             error["extensions"] = {"code": RequestErrorCode.GRAPHQL_PARSE_FAILED.value}
             return {"errors": [error]}, invalid_status
 
@@ -456,18 +479,18 @@ class GraphQLHTTPView(GrapheneView):
                 headers={"Allow": "POST"},
             )
 
-        schema = self.schema.graphql_schema
-        errors = validate(schema, document, validation_rules())
         if errors:
             return {"errors": [format_error(e) for e in errors]}, invalid_status
         bad_input = check_variables(variables)
-        cost, bad_argument = operation_cost(schema, document, operation, variables)
+        cost, bad_argument = operation_cost(
+            schema, document, operation, variables, budget=settings.GRAPHQL_MAX_COST
+        )
         if bad_input or bad_argument:
             return {"errors": [format_error(bad_input or bad_argument)]}, invalid_status
         if cost > settings.GRAPHQL_MAX_COST:
             return {"errors": [format_error(too_costly(cost, settings.GRAPHQL_MAX_COST))]}, invalid_status
         if persisted is not None:  # kept only once it is a valid document, so junk never fills the cache
-            cache.set(APQ_PREFIX + persisted, query, timeout=settings.GRAPHQL_APQ_TTL_SECONDS)
+            keep_document(persisted, query)
         return Prepared(document, operation, variables, operation_name, cost)
 
     def execute_prepared(self, request: HttpRequest, prepared: Prepared) -> tuple[dict, int]:

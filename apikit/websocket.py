@@ -24,19 +24,29 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from graphql import GraphQLError, OperationType, execute, get_operation_ast, parse, subscribe, validate
-from graphql.error import GraphQLSyntaxError
+from graphql import GraphQLError, OperationType, execute, get_operation_ast, subscribe
 
 from .errors import RequestErrorCode
 from .events import LAYER_LOST, group_name
-from .limits import spend
-from .rules import check_variables, json_depth, operation_cost, text_problem, too_costly, validation_rules
+from .limits import client_address, spend
+from .rules import (
+    check_variables,
+    checked_document,
+    json_depth,
+    operation_cost,
+    sign_ins,
+    text_problem,
+    too_costly,
+)
 from .view import format_error
 
 logger = structlog.get_logger("backend.graphql.ws")
 
 PROTOCOL = "graphql-transport-ws"
 CONNECTION_INIT_TIMEOUT = 10  # seconds a client has to send connection_init
+# Subscriptions running in this process per user (or per address when anonymous), over all their connections:
+# one event loop runs every consumer of a process, so a plain dict is enough.
+OPEN_SUBSCRIPTIONS: dict[str, int] = {}
 
 
 class OriginCheck:
@@ -220,6 +230,7 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
     # --- running operations ------------------------------------------------------------------------------
 
     async def run_operation(self, operation_id: str, payload: dict):
+        holder: str | None = None  # set once the subscription counts against its user's cap
         try:
             errors, document, operation = self.check(payload)
             if errors:
@@ -231,15 +242,15 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
                 "operation_name": payload.get("operationName"),
             }
             if operation is not None and operation.operation == OperationType.SUBSCRIPTION:
-                if len(self.subscriptions) >= settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS:
+                refusal = self.subscription_refusal()
+                if refusal:
                     await self.send_json(
                         {
                             "id": operation_id,
                             "type": "error",
                             "payload": [
                                 {
-                                    "message": f"A connection may hold at most {settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS} "
-                                    "subscriptions at once.",
+                                    "message": refusal,
                                     "extensions": {"code": RequestErrorCode.TOO_MANY_SUBSCRIPTIONS.value},
                                 }
                             ],
@@ -247,6 +258,8 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
                     )
                     return
                 self.subscriptions.add(operation_id)
+                holder = self.subscriber()
+                OPEN_SUBSCRIPTIONS[holder] = OPEN_SUBSCRIPTIONS.get(holder, 0) + 1
                 stream = await subscribe(self.graphql_schema, document, **options)
                 if not hasattr(stream, "__aiter__"):  # the subscription could not start
                     await self.send_json(
@@ -287,7 +300,31 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
             )
         finally:
             self.operations.pop(operation_id, None)
+            if holder is not None:
+                remaining = OPEN_SUBSCRIPTIONS.get(holder, 1) - 1
+                if remaining > 0:
+                    OPEN_SUBSCRIPTIONS[holder] = remaining
+                else:
+                    OPEN_SUBSCRIPTIONS.pop(holder, None)
             self.subscriptions.discard(operation_id)
+
+    def subscriber(self) -> str:
+        """Whose subscriptions a new one counts with: the signed-in user's, else the address's."""
+        user = self.context.user if self.context else None
+        if user is not None and user.is_authenticated:
+            return f"user:{user.pk}"
+        meta = self.context.META if self.context else {}
+        return f"address:{client_address(meta.get('REMOTE_ADDR'), meta.get('HTTP_X_FORWARDED_FOR'))}"
+
+    def subscription_refusal(self) -> str | None:
+        """Why one more subscription may not start (the cap per connection, then per user), or None."""
+        per_connection = settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS
+        if len(self.subscriptions) >= per_connection:
+            return f"A connection may hold at most {per_connection} subscriptions at once."
+        per_user = settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_USER
+        if OPEN_SUBSCRIPTIONS.get(self.subscriber(), 0) >= per_user:
+            return f"A user may hold at most {per_user} subscriptions at once, over all their connections."
+        return None
 
     @property
     def graphql_schema(self):
@@ -315,13 +352,11 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
                 None,
                 None,
             )
-        try:
-            document = parse(query)
-        except GraphQLSyntaxError as exc:
-            error = exc.formatted
+        document, syntax_error, errors = checked_document(self.graphql_schema, query)
+        if syntax_error is not None:
+            error = dict(syntax_error.formatted)
             error["extensions"] = {"code": RequestErrorCode.GRAPHQL_PARSE_FAILED.value}
             return [error], None, None
-        errors = validate(self.graphql_schema, document, validation_rules())
         if errors:
             return [format_error(e) for e in errors], None, None
         operation = get_operation_ast(document, payload.get("operationName"))
@@ -338,18 +373,27 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
                 None,
             )
         bad_input = check_variables(variables)
-        cost, bad_argument = operation_cost(self.graphql_schema, document, operation, variables)
+        cost, bad_argument = operation_cost(
+            self.graphql_schema, document, operation, variables, budget=settings.GRAPHQL_MAX_COST
+        )
         if bad_input or bad_argument:
             return [format_error(bad_input or bad_argument)], None, None
         if cost > settings.GRAPHQL_MAX_COST:
             return [format_error(too_costly(cost, settings.GRAPHQL_MAX_COST))], None, None
-        who = f"token:{self.token}" if self.token else f"address:{self.context.META['REMOTE_ADDR']}"
-        limit = (
-            settings.RATE_LIMIT_COST_PER_MINUTE
-            if self.token
-            else settings.RATE_LIMIT_ANONYMOUS_COST_PER_MINUTE
+        meta = self.context.META
+        address = client_address(meta["REMOTE_ADDR"], meta.get("HTTP_X_FORWARDED_FOR"))
+        attempts = sign_ins(operation)
+        wait = (
+            spend("sign-in", address, attempts, settings.RATE_LIMIT_SIGN_INS_PER_MINUTE) if attempts else None
         )
-        wait = spend("cost", who, max(cost, 1), limit)
+        if not wait:
+            who = f"token:{self.token}" if self.token else f"address:{address}"
+            limit = (
+                settings.RATE_LIMIT_COST_PER_MINUTE
+                if self.token
+                else settings.RATE_LIMIT_ANONYMOUS_COST_PER_MINUTE
+            )
+            wait = spend("cost", who, max(cost, 1), limit)
         if wait:
             return (
                 [

@@ -310,8 +310,12 @@ RATE_LIMIT_SIGN_IN_FIELDS = ("mobileLogin",)
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 # How long an automatic persisted query (Apollo APQ) is kept after it was last sent in full (seconds).
 GRAPHQL_APQ_TTL_SECONDS = env_int("GRAPHQL_APQ_TTL_SECONDS", 7 * 24 * 3600)
+# Documents kept parsed and validated per process, keyed by their text (count; an LRU of at most 20 KB each).
+GRAPHQL_DOCUMENT_CACHE_SIZE = env_int("GRAPHQL_DOCUMENT_CACHE_SIZE", 500)
 # Subscriptions open at once on one WebSocket (count).
 GRAPHQL_WS_MAX_SUBSCRIPTIONS = env_int("GRAPHQL_WS_MAX_SUBSCRIPTIONS", 20)
+# Subscriptions open at once by one user over all their WebSockets to one server process (count).
+GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_USER = env_int("GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_USER", 50)
 
 # --- Internationalisation -------------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

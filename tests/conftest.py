@@ -2,6 +2,7 @@
 and real users of every role, built through the services). Each world has usernames of its own."""
 
 import importlib
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from inspections.services.divisions import find_province, load_divisions
 from inspections.services.plans import assign_inspectors
 from tests.clock import pinned
 from tests.factories import OFFICE, Field, World, approved_plan, make_user, surprise_visits, token_for
+from tests.servers import REDIS_PORTS, RedisServer, port_free
 
 # A WebSocket test waits for the server's answer up to 10 s instead of Channels' 1 s: on a loaded machine (CI's two
 # cores, the year-ahead run) a correct answer can take longer than a second. receive_nothing keeps its short wait.
@@ -117,7 +119,7 @@ def world(db) -> World:
         instance=OrgUnit(code="P1", kind=OrgUnitKind.PROVINCE, name="Tỉnh Một")
     )
     units = {}
-    specs = [("P1-SNV", OrgUnitKind.DEPARTMENT), ("P1-TTR", OrgUnitKind.DEPARTMENT)]
+    specs = [(f"P1-{d}", OrgUnitKind.DEPARTMENT) for d in ("SNV", "STP", "TTR")]
     specs += [(f"W{i:02d}", OrgUnitKind.WARD) for i in range(1, 11)]
     for code, kind in specs:
         units[code] = OrgUnit.objects.add_child(
@@ -207,3 +209,17 @@ def chromium(monkeypatch):
         yield browser
         browser.close()
         connections.close_all()
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A real redis-server of the test's own, on its own loopback port, that the test may stop and restart."""
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed")
+    port = next((p for p in REDIS_PORTS if port_free(p)), None)
+    if port is None:
+        pytest.skip("no free port for a test Redis")
+    server = RedisServer(port, tmp_path)
+    server.start()
+    yield server
+    server.stop()

@@ -79,7 +79,8 @@ def at(day: date, hour: int = 9) -> datetime:
 
 @dataclass
 class World:
-    """Province P1: two departments (P1-SNV Home Affairs, P1-TTR Inspectorate) and ten wards W01..W10."""
+    """Province P1: three departments (P1-SNV Home Affairs, P1-STP Justice, P1-TTR Inspectorate) and ten wards
+    W01..W10."""
 
     province: OrgUnit
     units: dict[str, OrgUnit]
@@ -98,8 +99,9 @@ class World:
 
 
 def approved_plan(world: World, *, year: int = 2027, approve_on: date = date(2026, 12, 1)) -> InspectionPlan:
-    """12 units, target 4: periodic visits to the two departments, two surprise visits drawn among the ten
-    wards (so that every draw gives the tests a ward, whatever the seed)."""
+    """12 units (Home Affairs' own P1-SNV is in none of its plans), target 4: periodic visits to P1-STP and
+    P1-TTR, two surprise visits drawn among the ten wards (so that every draw gives the tests a ward, whatever
+    the seed)."""
     plan = create_plan(
         actor=world.reviewer,
         authority=world.province,
@@ -107,7 +109,7 @@ def approved_plan(world: World, *, year: int = 2027, approve_on: date = date(202
         year=year,
         inspectors=world.inspectors,
     )
-    add_periodic_visit(plan, world.units["P1-SNV"], date(year, 3, 3), actor=world.reviewer)
+    add_periodic_visit(plan, world.units["P1-STP"], date(year, 3, 3), actor=world.reviewer)
     add_periodic_visit(plan, world.units["P1-TTR"], date(year, 3, 4), actor=world.reviewer)
     return approve_plan(plan, actor=world.reviewer, today=approve_on)
 

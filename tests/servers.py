@@ -1,11 +1,13 @@
-"""Real servers the tests start as child processes on loopback (an S3 endpoint here; Redis in
-tests/stack/conftest.py), and the environment they run in."""
+"""Real servers the tests start as child processes on loopback (an S3 endpoint, Redis), and the environment
+they run in."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import requests
 
@@ -75,3 +77,63 @@ class S3Server:
             aws_access_key_id=self.ACCESS_KEY,
             aws_secret_access_key=self.SECRET_KEY,
         )
+
+
+REDIS_PORTS = range(6390, 6400)  # this suite's own ports, apart from the shared server's 6379
+REDIS_DB = 5
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def _wait_for(predicate, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise TimeoutError("condition not reached")
+
+
+class RedisServer:
+    """A real redis-server process on a loopback port; ``restart`` loses everything, as a crash would."""
+
+    def __init__(self, port: int, workdir: Path):
+        self.port, self.workdir, self.process = port, workdir, None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/{REDIS_DB}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                shutil.which("redis-server"),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=real_clock_env(),
+        )
+        _wait_for(lambda: not port_free(self.port))
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        _wait_for(lambda: port_free(self.port))
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()

@@ -32,7 +32,8 @@ from inspections.models import (
 from inspections.services import draw as draw_service
 from inspections.services.audit import record
 from inspections.services.calendar import is_working_day, working_days_between
-from inspections.services.visibility import authority_path, can_manage_plans_for, unit_scope
+from inspections.services.divisions import HOME_AFFAIRS_SUFFIX
+from inspections.services.visibility import authority_path, can_manage_plans_for, unit_scope, visible_visits
 
 logger = structlog.get_logger(__name__)
 
@@ -53,10 +54,29 @@ def period_of(plan: InspectionPlan) -> tuple[date, date]:
 
 
 def plan_units(plan: InspectionPlan) -> QuerySet[OrgUnit]:
-    """The units the plan must cover: the authority's direct subordinates, or its whole subtree."""
+    """The units the plan must cover: the authority's direct subordinates, or its whole subtree, without Home
+    Affairs' own department (see ``home_affairs_paths``)."""
     if plan.scope == CoverageScope.SUBTREE:
-        return OrgUnit.objects.filter(path__startswith=plan.authority.path).exclude(pk=plan.authority_id)
-    return OrgUnit.objects.filter(parent_id=plan.authority_id)
+        units = OrgUnit.objects.filter(path__startswith=plan.authority.path).exclude(pk=plan.authority_id)
+    else:
+        units = OrgUnit.objects.filter(parent_id=plan.authority_id)
+    return units.exclude(path__in=home_affairs_paths(plan.authority))
+
+
+def home_affairs_paths(authority: OrgUnit) -> set[str]:
+    """Paths of the units under ``authority`` that Home Affairs' staff belong to (the Sở Nội vụ, and any unit
+    holding a Home Affairs reviewer), with their ancestors. Home Affairs runs every plan of its province and
+    may see every surprise visit except one at its own unit (rule 1): a unit it belongs to is never drawn nor
+    counted in a target, or a planner would meet counts and refusals that depend on a visit hidden from them.
+    The provincial Inspectorate inspects Sở Nội vụ instead (README, *Inspection plans*)."""
+    units = OrgUnit.objects.filter(path__startswith=authority.path).exclude(pk=authority.pk)
+    own = set(units.filter(code__endswith=f"-{HOME_AFFAIRS_SUFFIX}").values_list("path", flat=True)) | set(
+        User.objects.filter(
+            role=Role.HOME_AFFAIRS, is_active=True, unit__path__startswith=authority.path
+        ).values_list("unit__path", flat=True)
+    )
+    step = OrgUnit.steplen
+    return {path[:end] for path in own for end in range(step, len(path) + 1, step)} - {authority.path}
 
 
 def target_units(plan: InspectionPlan, unit_count: int) -> int:
@@ -524,10 +544,16 @@ def has_conflict_of_interest(inspector: User, unit: OrgUnit) -> bool:
     return inspector.unit is not None and inspector.unit.path.startswith(unit.path)
 
 
-def _bookings(inspectors, days, leaving_out) -> Counter:
-    """Visits per (inspector id, day) on ``days``, the visits ``leaving_out`` (being reassigned) not counted."""
+def _bookings(inspectors, days, leaving_out, actor: User) -> Counter:
+    """Visits per (inspector id, day) on ``days``, the visits ``leaving_out`` (being reassigned) not counted.
+    Only visits ``actor`` may see count: a refusal must not tell a planner of a surprise visit hidden from them
+    (rule 1), even at the price of an inspector booked once more than VISITS_PER_INSPECTOR_PER_DAY."""
     rows = (
-        VisitAssignment.objects.filter(inspector__in=inspectors, visit__planned_date__in=set(days))
+        VisitAssignment.objects.filter(
+            inspector__in=inspectors,
+            visit__planned_date__in=set(days),
+            visit__in=visible_visits(actor).values("pk"),
+        )
         .exclude(visit__in=leaving_out)
         .values_list("inspector_id", "visit__planned_date")
     )
@@ -549,11 +575,11 @@ def _write_assignment(visit: Visit, inspectors: list[User], actor: User) -> None
 @transaction.atomic
 def assign_inspectors(visit: Visit, inspectors: list[User], *, actor: User) -> Visit:
     """Assign inspectors to a visit. Never one who belongs to the inspected unit or a unit under it; never
-    more than VISITS_PER_INSPECTOR_PER_DAY visits for one inspector on one day."""
+    more than VISITS_PER_INSPECTOR_PER_DAY visits for one inspector on one day that the planner may see."""
     plan = visit.plan
     check_can_manage(plan.authority, actor)
     problem = _assignment_problem(
-        visit, inspectors, _bookings(inspectors, [visit.planned_date], [visit]), "inspector_ids"
+        visit, inspectors, _bookings(inspectors, [visit.planned_date], [visit], actor), "inspector_ids"
     )
     if problem is not None:
         raise problem
@@ -578,7 +604,7 @@ def assign_inspectors_bulk(
     check_can_manage(plan.authority, actor)
     visits = [visit for visit, _people in assignments]
     everyone = {inspector.pk: inspector for _visit, people in assignments for inspector in people}
-    booked = _bookings(list(everyone.values()), [visit.planned_date for visit in visits], visits)
+    booked = _bookings(list(everyone.values()), [visit.planned_date for visit in visits], visits, actor)
     problems = []
     seen: set[int] = set()
     for index, (visit, inspectors) in enumerate(assignments):
@@ -677,7 +703,7 @@ def propose_assignments(
         .select_related("unit")
         .order_by("planned_date", "unit__code")
     )
-    booked = _bookings(team, [visit.planned_date for visit in visits], [])
+    booked = _bookings(team, [visit.planned_date for visit in visits], [], actor)
     load = Counter({inspector.pk: 0 for inspector in team})
     for (inspector_id, _day), count in booked.items():
         load[inspector_id] += count

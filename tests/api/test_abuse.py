@@ -1,7 +1,9 @@
 """The API under attack (issue 12): every abusive or malformed request gets a typed JSON error, never a 500,
 an HTML page, a schema leak or work done for nothing."""
 
+import asyncio
 import json
+import uuid
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -11,7 +13,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from backend.asgi import application
-from inspections.models import OrgUnit
+from inspections.models import OrgUnit, Role
+from tests.factories import NEAR, gid, make_user, now_iso, token_for
 
 pytestmark = pytest.mark.django_db
 URL = "/graphql/"
@@ -164,6 +167,24 @@ def test_page_size_from_a_variable_is_checked_too(client, reviewer):
     assert "errors" not in body
 
 
+@pytest.mark.parametrize("cursor", ["junk", "YXJyYXljb25uZWN0aW9uOi01", "YXJyYXljb25uZWN0aW9uOjE="[:-1]])
+def test_a_cursor_the_server_never_gave_is_bad_input(client, reviewer, cursor):
+    """Found by the fuzz test: graphene-django failed on a cursor it could not decode (INTERNAL_ERROR)."""
+    _user, token = reviewer
+    for query in (
+        "query($a: String) { plans(after: $a) { totalCount } }",
+        "query($a: String) { orgUnits(after: $a) { totalCount } }",
+    ):
+        body = post(client, {"query": query, "variables": {"a": cursor}}, token=token).json()
+        assert code_of(body) == "BAD_INPUT", body
+    good = post(
+        client,
+        {"query": '{ orgUnits(after: "YXJyYXljb25uZWN0aW9uOjA=") { totalCount } }'},
+        token=token,
+    ).json()
+    assert "errors" not in good
+
+
 def test_an_overlong_search_is_bad_input(client, reviewer, settings):
     _user, token = reviewer
     query = "query($s: String) { orgUnits(search: $s) { totalCount } }"
@@ -188,6 +209,56 @@ def test_lone_surrogates_and_nul_are_invalid_input(client, reviewer, text):
     assert response.status_code == 200 and code_of(response) == "INVALID_INPUT"
     literal = json.dumps({"query": '{ orgUnits(search: "a\\u0000b") { totalCount } }'})
     assert code_of(post(client, literal, raw=True, token=token)) == "INVALID_INPUT"
+
+
+def test_nul_inside_list_and_input_object_literals_is_invalid_input(client, reviewer, field):
+    _user, token = reviewer
+    in_a_list = 'mutation { markNotificationsRead(ids: ["QQ==\\u0000"]) { errors { code } } }'
+    body = post(client, {"query": in_a_list}, token=token).json()
+    assert code_of(body) == "INVALID_INPUT" and "data" not in body
+    payload = json.dumps({"visitId": gid("Visit", field.visit.pk), "reason": "R"}).replace('"R"', '"\x00"')
+    in_an_object = (
+        f'mutation {{ syncBatch(operations: [{{id: "{uuid.uuid4()}", kind: CHECK_IN, '
+        f"payload: {json.dumps(payload)}}}]) {{ results {{ ok }} }} }}"
+    )
+    assert "\\u0000" in in_an_object  # the NUL is a GraphQL escape inside the input object
+    body = post(client, {"query": in_an_object}, token=field.token).json()
+    assert code_of(body) == "INVALID_INPUT" and "data" not in body
+    assert field.refresh().checked_in_at is None
+
+
+SYNC_ONE = """mutation($ops: [SyncOperationInput!]!) { syncBatch(operations: $ops) { results { ok } } }"""
+
+
+@pytest.mark.parametrize("escape", ["\\u0000", "\\ud800", "a\\udfffb"])
+def test_nul_or_a_lone_surrogate_inside_a_sync_payload_is_invalid_input_and_stores_nothing(field, escape):
+    from mobile_api.models import SyncOperation
+
+    client = Client()
+    check_in = {
+        "visitId": gid("Visit", field.visit.pk),
+        "latitude": NEAR[0],
+        "longitude": NEAR[1],
+        "accuracy": 10,
+        "deviceTime": now_iso(),
+        "reason": "REASON",
+    }
+    payload = json.dumps(check_in).replace("REASON", escape)  # an escape of JSON, inside the JSON text
+    operation = {"id": str(uuid.uuid4()), "kind": "CHECK_IN", "payload": payload}
+    by_variable = post(client, {"query": SYNC_ONE, "variables": {"ops": [operation]}}, token=field.token)
+    literal = (
+        f'mutation {{ syncBatch(operations: [{{id: "{uuid.uuid4()}", kind: CHECK_IN, '
+        f"payload: {json.dumps(payload)}}}]) {{ results {{ ok }} }} }}"
+    )
+    by_literal = post(client, {"query": literal}, token=field.token)
+    for answer in (by_variable, by_literal):
+        assert answer.status_code == 200 and code_of(answer) == "INVALID_INPUT", answer.json()
+        assert not (answer.json().get("data") or {}).get("syncBatch")
+    assert field.refresh().checked_in_at is None and not SyncOperation.objects.exists()
+    # The same operation with a plain reason goes through: the refusal was the text.
+    operation["payload"] = json.dumps(check_in).replace("REASON", "no signal")
+    answer = post(client, {"query": SYNC_ONE, "variables": {"ops": [operation]}}, token=field.token).json()
+    assert answer["data"]["syncBatch"]["results"] == [{"ok": True}]
 
 
 def test_a_node_id_with_a_trailing_nul_does_not_resolve(client, reviewer, small_tree):
@@ -302,6 +373,34 @@ def test_150_aliases_of_the_board_are_too_costly_and_run_no_sql(client, reviewer
     assert "errors" not in post(client, {"query": one}, token=token).json()
 
 
+def test_a_repeated_abusive_document_is_refused_without_parsing_or_costing_it_whole(
+    client, reviewer, small_tree, settings, monkeypatch
+):
+    """What keeps abuse_refusal's ratio low: a document is parsed and validated once per process, and the cost
+    walk stops at the first root field over the budget."""
+    import apikit.rules
+
+    parsed = []
+    real_parse = apikit.rules.parse
+    monkeypatch.setattr(apikit.rules, "parse", lambda text: parsed.append(text) or real_parse(text))
+    _user, token = reviewer
+    query = BOARD_ALIASES_150.replace("$ID", unit_id(small_tree["01"])).replace(
+        "{ b0", "query Repeated { b0", 1
+    )
+    for _ in range(3):
+        body = post(client, {"query": query}, token=token).json()
+        assert code_of(body) == "QUERY_TOO_COSTLY"
+    assert parsed == [query]
+    board = settings.GRAPHQL_FIELD_COSTS["board"] + 1
+    assert (
+        settings.GRAPHQL_MAX_COST
+        < body["errors"][0]["extensions"]["cost"]
+        <= settings.GRAPHQL_MAX_COST + board
+    )
+    settings.GRAPHQL_MAX_DEPTH = 1  # a rule's setting changes: the document is checked again under it
+    assert code_of(post(client, {"query": query}, token=token)) == "QUERY_TOO_DEEP"
+
+
 def test_a_batch_sums_its_costs(client, reviewer, small_tree):
     _user, token = reviewer
     twenty = (
@@ -374,6 +473,57 @@ def test_sign_in_is_limited_per_address(client, reviewer, settings):
     assert [post(client, {"query": mutation}).status_code for _ in range(3)] == [200, 200, 429]
 
 
+def test_a_caller_over_its_budget_hears_429_json_even_accepting_only_html(client, reviewer, settings):
+    settings.RATE_LIMIT_COST_PER_MINUTE = 2
+    _user, token = reviewer
+    assert post(client, {"query": "{ __typename }"}, token=token, HTTP_ACCEPT="text/html").status_code == 406
+    assert post(client, {"query": "{ __typename }"}, token=token).status_code == 200
+    refused = post(client, {"query": "{ __typename }"}, token=token, HTTP_ACCEPT="text/html")
+    assert refused.status_code == 429 and code_of(refused) == "RATE_LIMITED"
+    assert refused["Content-Type"].startswith("application/json") and int(refused["Retry-After"]) >= 1
+
+
+def test_sign_in_over_websocket_is_limited_per_address_too(reviewer, settings):
+    settings.RATE_LIMIT_SIGN_INS_PER_MINUTE = 2
+    mutation = 'mutation { mobileLogin(username: "noivu", password: "wrong", deviceName: "p") { token } }'
+
+    async def scenario():
+        ws = WebsocketCommunicator(
+            application, URL, subprotocols=PROTOCOL, headers=[(b"origin", b"http://testserver")]
+        )
+        await ws.connect()
+        await ws.send_json_to({"type": "connection_init", "payload": {}})
+        await ws.receive_json_from()
+        kinds = []
+        for n in ("1", "2", "3"):
+            await ws.send_json_to({"id": n, "type": "subscribe", "payload": {"query": mutation}})
+            answer = await ws.receive_json_from()
+            kinds.append(answer["type"])
+            if answer["type"] == "next":
+                await ws.receive_json_from()  # complete
+        assert kinds == ["next", "next", "error"]
+        assert answer["payload"][0]["extensions"]["code"] == "RATE_LIMITED"
+        await ws.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_rate_limits_fail_open_while_the_caches_redis_is_down(client, reviewer, settings, redis_cache):
+    redis_server = redis_cache
+    settings.RATE_LIMIT_COST_PER_MINUTE = 1
+    _user, token = reviewer
+    query = {"query": "{ me { username } }"}
+    assert post(client, query, token=token).status_code == 200
+    assert post(client, query, token=token).status_code == 429  # the counters are in that Redis
+    redis_server.stop()
+    for _ in range(3):
+        answer = post(client, query, token=token)
+        assert answer.status_code == 200 and answer.json() == {"data": {"me": {"username": "noivu"}}}
+    redis_server.start()  # back: counted again (a fresh Redis, an empty budget)
+    assert post(client, query, token=token).status_code == 200
+    assert post(client, query, token=token).status_code == 429
+
+
 # --- subscriptions ---------------------------------------------------------------------------------------
 
 
@@ -399,6 +549,55 @@ def test_subscriptions_are_capped_per_connection(reviewer, small_tree, settings)
         await ws.send_json_to({"id": "4", "type": "ping"})
         assert await ws.receive_json_from() == {"type": "pong"}
         await ws.disconnect()
+
+    async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True)  # the subscriptions read the database from threads of their own
+def test_subscriptions_are_capped_per_user_over_all_their_connections(reviewer, small_tree, settings):
+    from apikit.websocket import OPEN_SUBSCRIPTIONS
+
+    settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS = 5
+    settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_USER = 3
+    _user, token = reviewer
+    other_token = token_for(make_user("noivu2", Role.HOME_AFFAIRS, small_tree["01-SNV"]))
+    authority = unit_id(small_tree["01"])
+    subscription = (
+        f'subscription {{ boardUpdated(authorityId: "{authority}", year: 2026) {{ visitedUnits }} }}'
+    )
+
+    async def open_socket(bearer):
+        ws = WebsocketCommunicator(application, URL, subprotocols=PROTOCOL)
+        await ws.connect()
+        await ws.send_json_to({"type": "connection_init", "payload": {"authorization": f"Bearer {bearer}"}})
+        await ws.receive_json_from()
+        return ws
+
+    async def subscribe(ws, n):
+        await ws.send_json_to({"id": n, "type": "subscribe", "payload": {"query": subscription}})
+        await ws.send_json_to({"type": "ping"})  # answered once the subscribe was taken in
+        answer = await ws.receive_json_from(timeout=5)
+        if answer == {"type": "pong"}:
+            return "open"
+        await ws.receive_json_from(timeout=5)  # the pong
+        assert answer["id"] == n and answer["type"] == "error", answer
+        return answer["payload"][0]["extensions"]["code"]
+
+    async def scenario():
+        first, second = await open_socket(token), await open_socket(token)
+        assert [await subscribe(first, "1"), await subscribe(first, "2")] == ["open", "open"]
+        assert await subscribe(second, "1") == "open"
+        assert await subscribe(second, "2") == "TOO_MANY_SUBSCRIPTIONS"  # 2 of this socket's 5, but 4 of 3
+        someone_else = await open_socket(other_token)
+        assert await subscribe(someone_else, "1") == "open"
+        await first.send_json_to({"id": "1", "type": "complete"})
+        assert await subscribe(second, "3") == "open"  # one ended elsewhere: room again
+        await first.disconnect()
+        assert await subscribe(second, "4") == "open"
+        for ws in (second, someone_else):
+            await ws.disconnect()
+        await asyncio.sleep(0.1)
+        assert OPEN_SUBSCRIPTIONS == {}  # every ended subscription gave its place back
 
     async_to_sync(scenario)()
 

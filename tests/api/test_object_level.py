@@ -134,3 +134,157 @@ def test_sync_batch_evidence_link_needs_an_inspector_and_their_photo(on_site, fo
         action="evidence.link", object_id=str(foreign_fix_photo.uuid)
     ).exists()
     assert Evidence.objects.filter(pk=foreign_fix_photo.pk, finding__isnull=True).exists()
+
+
+# --- Home Affairs' own department (a reviewer whose unit would be drawn would learn of the visit) ------------
+
+
+def test_home_affairs_own_department_is_never_drawn_nor_counted_so_its_reviewers_count_every_visit(world):
+    from datetime import date
+
+    from inspections.models import VisitKind, VisitStatus
+    from inspections.services.plans import approve_plan, close_plan, create_plan, plan_draw_inputs
+    from inspections.services.visibility import visible_visits
+
+    # Every eligible unit is drawn: were Sở Nội vụ eligible, it would be.
+    plan = create_plan(
+        actor=world.reviewer,
+        authority=world.province,
+        title="Kiểm tra đột xuất",
+        year=2027,
+        coverage_target=1,
+        surprise_share=1,
+        inspectors=world.inspectors,
+    )
+    planning = plan_draw_inputs(plan, today=date(2026, 12, 1))
+    assert "P1-SNV" not in {code for code, _weight in planning.inputs.units}
+    assert planning.unit_count == len(world.units) - 1 and planning.target == planning.unit_count
+    approve_plan(plan, actor=world.reviewer, today=date(2026, 12, 1))
+    plan.refresh_from_db()
+    published = plan.published_inputs["surpriseCount"]
+    seen = visible_visits(world.reviewer).filter(plan=plan, kind=VisitKind.SURPRISE)
+    assert published == seen.count() == plan.visits.filter(kind=VisitKind.SURPRISE).count()
+    assert not plan.visits.filter(unit__code="P1-SNV").exists()
+    # Once every visit the reviewer can see has happened, the plan closes: nothing hidden is still to come.
+    seen.update(status=VisitStatus.IN_PROGRESS)
+    assert close_plan(plan, actor=world.reviewer, today=date(2027, 6, 1)).revealed_seed
+
+
+def test_a_home_affairs_department_periodic_visit_is_not_in_its_plans(world):
+    from datetime import date
+
+    from inspections.services.plans import add_periodic_visit, create_plan
+
+    plan = create_plan(actor=world.reviewer, authority=world.province, title="Kiểm tra", year=2027)
+    assert (
+        code_of(
+            lambda: add_periodic_visit(plan, world.units["P1-SNV"], date(2027, 3, 3), actor=world.reviewer)
+        )
+        == "UNIT_NOT_IN_PLAN"
+    )
+
+
+def test_assigning_an_inspector_ignores_a_visit_hidden_from_the_planner(world, settings):
+    """A department head plans the units under it; the province's surprise visit to the department itself is
+    hidden from them, so it may not make the inspector look overbooked."""
+    from datetime import date
+
+    from inspections.models import OrgUnit, OrgUnitKind, Visit, VisitAssignment, VisitKind
+    from inspections.services.plans import add_periodic_visit, assign_inspectors, create_plan
+
+    settings.VISITS_PER_INSPECTOR_PER_DAY = 1
+    department = world.units["P1-STP"]
+    below = OrgUnit.objects.add_child(
+        department,
+        instance=OrgUnit(code="P1-STP-1", kind=OrgUnitKind.DEPARTMENT, name="Phòng 1", parent=department),
+    )
+    head, _staff = world.unit_people(department)
+    inspector = world.inspectors[0]
+    day = date(2027, 3, 3)
+    province_plan = create_plan(actor=world.reviewer, authority=world.province, title="Tỉnh", year=2027)
+    hidden = Visit.objects.create(
+        plan=province_plan, unit=department, kind=VisitKind.SURPRISE, planned_date=day
+    )
+    VisitAssignment.objects.create(visit=hidden, inspector=inspector, assigned_by=world.reviewer)
+
+    own_plan = create_plan(actor=head, authority=department, title="Sở", year=2027, inspectors=[inspector])
+    own_visit = add_periodic_visit(own_plan, below, day, actor=head)
+    assign_inspectors(own_visit, [inspector], actor=head)  # the hidden visit does not count
+    assert own_visit.assignments.filter(inspector=inspector).exists()
+    # The same day seen by Home Affairs, who may see the surprise visit: the inspector is booked.
+    other = add_periodic_visit(province_plan, world.units["W01"], day, actor=world.reviewer)
+    assert (
+        code_of(lambda: assign_inspectors(other, [inspector], actor=world.reviewer)) == "INSPECTOR_OVERBOOKED"
+    )
+
+
+# --- a foreign id and a missing one answer alike (differential) --------------------------------------------
+
+
+def test_foreign_and_missing_ids_answer_the_same_code_in_the_same_language(on_site):
+    from django.test import Client
+
+    from inspections.models import Notification, OrgUnit, OrgUnitKind, Role
+    from mobile_api.models import DeviceSession
+    from tests.factories import gid, gql, make_user, token_for
+
+    world = on_site.world
+    finding = record_finding(
+        on_site.visit,
+        actor=on_site.inspector,
+        client_id=uuid.uuid4(),
+        criterion_code=a_criterion(on_site.visit),
+        text="Không niêm yết",
+    )
+    outsider_head, _staff = world.unit_people(
+        next(u for code, u in world.units.items() if code.startswith("W") and u.pk != on_site.visit.unit_id)
+    )
+    elsewhere = OrgUnit.objects.add_root(
+        instance=OrgUnit(code="P9", kind=OrgUnitKind.PROVINCE, name="Tỉnh Chín")
+    )
+    stranger = make_user("thanhtra-p9", Role.INSPECTOR, elsewhere)
+    token_for(stranger)  # the stranger's phone: a device that is not the caller's
+    foreign_device = DeviceSession.objects.filter(user=stranger).first()
+    foreign_note = Notification.objects.create(recipient=stranger, key="k", kind="reminder", title="Nhắc")
+    cases = [  # (token, document, variables with a foreign id, with a missing one)
+        (
+            token_for(outsider_head),
+            'mutation($id: ID!) { correctFinding(id: $id, reason: "x", text: "y") { errors { field code message } } }',
+            {"id": gid("Finding", finding.pk)},
+            {"id": gid("Finding", 10**6)},
+        ),
+        (
+            token_for(outsider_head),
+            "mutation($id: ID!) { acceptRemediation(findingId: $id) { errors { field code message } } }",
+            {"id": gid("Finding", finding.pk)},
+            {"id": gid("Finding", 10**6)},
+        ),
+        (
+            on_site.token,
+            "mutation($id: ID!) { revokeDevice(id: $id) { errors { field code message } } }",
+            {"id": gid("Device", foreign_device.pk)},
+            {"id": gid("Device", 10**6)},
+        ),
+        (
+            token_for(world.reviewer),
+            'mutation($a: ID!, $who: [ID!]) { createPlan(authorityId: $a, title: "K", year: 2027, '
+            "inspectorIds: $who) { errors { field code message } } }",
+            {"a": gid("OrgUnit", world.province.pk), "who": [gid("User", stranger.pk)]},
+            {"a": gid("OrgUnit", world.province.pk), "who": [gid("User", 10**6)]},
+        ),
+        (
+            on_site.token,
+            "mutation($ids: [ID!]) { markNotificationsRead(ids: $ids) { marked errors { code message } } }",
+            {"ids": [gid("Notification", foreign_note.pk)]},
+            {"ids": [gid("Notification", 10**6)]},
+        ),
+    ]
+    for token, document, foreign, missing in cases:
+        for language in ("vi", "en"):
+            answers = [
+                gql(Client(), document, variables, token=token, HTTP_ACCEPT_LANGUAGE=language)
+                for variables in (foreign, missing)
+            ]
+            assert answers[0] == answers[1], (document, language, answers)
+    foreign_note.refresh_from_db()
+    assert foreign_note.read_at is None

@@ -14,15 +14,15 @@ from tests.servers import S3Server
 
 @pytest.fixture
 def scene(world) -> World:
-    """P1-SNV: a periodic visit done, one major finding answered in time. W01: two CCTV findings on one criterion
+    """P1-STP: a periodic visit done, one major finding answered in time. W01: two CCTV findings on one criterion
     (a critical one overdue, a minor repeat not yet due). Everyone else: nothing yet."""
     plan = approved_plan(world)
     inspector = world.inspectors[0]
-    snv, w01 = world.units["P1-SNV"], world.units["W01"]
-    visit = Visit.objects.get(plan=plan, unit=snv, kind=VisitKind.PERIODIC)
+    stp, w01 = world.units["P1-STP"], world.units["W01"]
+    visit = Visit.objects.get(plan=plan, unit=stp, kind=VisitKind.PERIODIC)
     Visit.objects.filter(pk=visit.pk).update(status="submitted", checked_in_at=at(date(2027, 3, 3)))
     add_finding(
-        snv,
+        stp,
         "OSS-05",
         "major",
         date(2027, 3, 5),

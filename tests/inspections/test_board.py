@@ -24,7 +24,7 @@ TODAY = date(2027, 4, 1)  # the scene's as-of day (tests/inspections/conftest.py
 def test_board_figures_match_the_hand_computed_ones(scene):
     result = board(scene.reviewer, scene.province, 2027, today=TODAY)
     rows = {row.unit.code: row for row in result.rows}
-    snv, w01, w02 = rows["P1-SNV"], rows["W01"], rows["W02"]
+    snv, w01, w02 = rows["P1-STP"], rows["W01"], rows["W02"]
     assert (
         snv.periodic_visits,
         snv.surprise_visits,
@@ -52,12 +52,13 @@ def test_board_figures_match_the_hand_computed_ones(scene):
     )  # nothing found, but not visited yet
     # The one inspected unit first; then the others (not inspected yet), ties at 100 by unit code.
     assert [row.unit.code for row in result.rows] == [
+        "P1-STP",
         "P1-SNV",
         "P1-TTR",
         *[f"W{i:02d}" for i in range(2, 11)],
         "W01",
     ]
-    assert [row.rank for row in result.rows] == list(range(1, 13))
+    assert [row.rank for row in result.rows] == list(range(1, 14))
     assert (result.unit_count, result.target_units, result.visited_units, result.coverage) == (12, 4, 1, 0.25)
 
 
@@ -91,14 +92,14 @@ def test_filters_by_severity_area_and_kind(scene):
         row.unit.code: row.findings_total
         for row in board(scene.reviewer, scene.province, 2027, severity="critical", today=TODAY).rows
     }
-    assert critical["W01"] == 1 and critical["P1-SNV"] == 0
+    assert critical["W01"] == 1 and critical["P1-STP"] == 0
     procedures = {
         row.unit.code: row.findings_total
         for row in board(scene.reviewer, scene.province, 2027, area="procedures", today=TODAY).rows
     }
-    assert procedures["P1-SNV"] == 1 and procedures["W01"] == 0
+    assert procedures["P1-STP"] == 1 and procedures["W01"] == 0
     departments = board(scene.reviewer, scene.province, 2027, kind=OrgUnitKind.DEPARTMENT, today=TODAY)
-    assert [row.unit.code for row in departments.rows] == ["P1-SNV", "P1-TTR"]  # the inspected one first
+    assert [row.unit.code for row in departments.rows] == ["P1-STP", "P1-SNV", "P1-TTR"]  # inspected first
     q2 = board(scene.reviewer, scene.province, 2027, quarter=2, today=TODAY)
     assert sum(row.findings_total for row in q2.rows) == 0  # everything happened in March
 
@@ -118,10 +119,10 @@ def test_the_board_through_graphql_and_who_may_see_it(scene, clock):
         "data"
     ]
     rows = data["board"]["rows"]
-    assert rows["totalCount"] == 12 and rows["pageInfo"]["hasNextPage"] is True
+    assert rows["totalCount"] == 13 and rows["pageInfo"]["hasNextPage"] is True
     first = rows["edges"][0]["node"]
     # Sorted by findings; nothing is overdue yet.
-    assert first["unit"]["code"] == "W01" and first["rank"] == 12 and first["status"] == "AMBER"
+    assert first["unit"]["code"] == "W01" and first["rank"] == 13 and first["status"] == "AMBER"
     assert (first["overdueNow"], first["score"]) == (0, 82.0)  # 100 − 10 − 1 − 3 (repeat) − 2×2 (CCTV)
     assert first["findings"] == {"critical": 1, "major": 0, "minor": 1, "total": 2}
     assert first["findingsByArea"] == [{"area": "e_government", "count": 2}]
@@ -157,14 +158,14 @@ def test_the_number_of_queries_does_not_grow_with_units_or_findings(scene):
                 numchild=0,
                 path=OrgUnit._get_path(province.path, 2, start + i),
             )
-            for i in range(1, 989)
+            for i in range(1, 988)
         ]
     )
-    OrgUnit.objects.filter(pk=province.pk).update(numchild=start + 988)
+    OrgUnit.objects.filter(pk=province.pk).update(numchild=start + 987)
     for unit in OrgUnit.objects.filter(code__startswith="X")[:200]:
         add_finding(unit, "OSS-01", "minor", date(2027, 2, 1), date(2027, 3, 15), author=scene.inspectors[0])
     large = count()
-    assert small[1] == 12 and large[1] == 1000
+    assert small[1] == 13 and large[1] == 1000
     assert small[0] == large[0]
 
 

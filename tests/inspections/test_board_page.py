@@ -81,7 +81,7 @@ def test_filters_sort_and_year_in_the_url(world):
     assert config["year"] == 2027
     assert config["filters"] == {"kind": "DEPARTMENT", "severity": "MAJOR", "sort": "NAME"}
     html = response.content.decode()
-    assert html.count("data-unit-id=") == 2 and "Đơn vị W01" not in html
+    assert html.count("data-unit-id=") == 3 and "Đơn vị W01" not in html  # the three departments
     bad = config_of(client.get("/board/", {"kind": "<script>", "sort": "DROP", "year": "99999"}))
     assert bad["filters"] == {"kind": "", "severity": "", "sort": "RANK"} and bad["year"] >= 2026
 

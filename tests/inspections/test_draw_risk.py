@@ -56,7 +56,7 @@ def draft_plan(world, *, periodic: bool = False):
     )
     if periodic:
         days = working_days_between(date(year, 3, 2), date(year, 3, 31))
-        for code, day in zip(("P1-SNV", "P1-TTR"), days, strict=False):
+        for code, day in zip(("P1-STP", "P1-TTR"), days, strict=False):
             add_periodic_visit(plan, world.units[code], day, actor=world.reviewer)
     return plan
 

@@ -56,7 +56,7 @@ def test_findings_exports_and_who_may_export(scene):
     response, body = get(scene.reviewer, url)
     lines = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert sorted((line[0], line[2], line[5]) for line in lines[1:]) == [
-        ("P1-SNV", "OSS-05", "major"),
+        ("P1-STP", "OSS-05", "major"),
         ("W01", "OSS-10", "critical"),
         ("W01", "OSS-10", "minor"),
     ]
@@ -70,8 +70,8 @@ def test_findings_exports_and_who_may_export(scene):
 
 
 def test_the_unit_report_renders_as_pdf_with_photos(scene, media_storage):
-    snv = scene.units["P1-SNV"]
-    finding = Finding.objects.get(unit=snv)
+    stp = scene.units["P1-STP"]
+    finding = Finding.objects.get(unit=stp)
     # A photo on the finding, through the real upload path (the visit is reopened for the upload).
     Visit.objects.filter(pk=finding.visit_id).update(status="in_progress")
     assign_inspectors(finding.visit, [scene.inspectors[0]], actor=scene.reviewer)
@@ -82,7 +82,7 @@ def test_the_unit_report_renders_as_pdf_with_photos(scene, media_storage):
         data=images.jpeg(images.photo("coffee")),
     )
     assert Evidence.objects.filter(finding=finding).count() == 1
-    url = f"/api/exports/units/{gid('OrgUnit', snv.pk)}/report.pdf?year=2027"
+    url = f"/api/exports/units/{gid('OrgUnit', stp.pk)}/report.pdf?year=2027"
     response, body = get(scene.reviewer, url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert body.startswith(b"%PDF-") and b"/Image" in body  # rendered, with the photo embedded

@@ -90,7 +90,7 @@ def test_a_plan_from_draft_to_verified_draw(world):
     assert published["commitment"] == approved["commitment"] and published["revealedSeed"] is None
     assert {u["code"] for u in json.loads(published["publishedInputs"])["units"]} == {
         f"W{i:02d}" for i in range(1, 9)
-    } | {"P1-SNV", "P1-TTR"}
+    } | {"P1-STP", "P1-TTR"}
     assert gql(client, VERIFY, {"plan": plan_id}, token=token)["data"]["verifyDraw"]["revealed"] is False
 
     # The seed stays secret while surprise visits are still to come.
@@ -191,7 +191,7 @@ def test_conflict_of_interest_and_overbooking(world):
     day = date(2028, 3, 9)
     visits = [
         add_periodic_visit(other, world.units[code], day, actor=world.reviewer)
-        for code in ("P1-SNV", "W01", "W02")
+        for code in ("P1-STP", "W01", "W02")
     ]
     for visit in visits[:2]:
         ok = gql(

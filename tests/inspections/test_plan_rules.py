@@ -53,7 +53,7 @@ def test_coverage_counts_checked_in_visits_and_flags_risk(world):
     early = plan_coverage(plan, viewer=world.reviewer, today=date(2027, 1, 4))
     assert (early.unit_count, early.target_units, early.planned_units, early.visited_units) == (12, 4, 4, 0)
     assert not early.at_risk
-    plan.visits.filter(unit__code="P1-SNV").update(status=VisitStatus.SUBMITTED)
+    plan.visits.filter(unit__code="P1-STP").update(status=VisitStatus.SUBMITTED)
     late = plan_coverage(plan, viewer=world.reviewer, today=date(2027, 12, 30))
     assert late.visited_units == 1 and late.visits_left == 3
     assert late.working_days_left == 2 and late.at_risk is False  # 2 days × 2 inspectors × 2 visits ≥ 3

@@ -1,90 +1,13 @@
-"""Fixtures for the production-stack tests: a Redis server of the test's own, on its own port, that a test
-can stop and restart, and the PostgreSQL checks those tests need."""
+"""Fixtures for the production-stack tests: the channel layer and cache on the test's own Redis (the
+``redis_server`` fixture of tests/conftest.py), and the PostgreSQL checks those tests need."""
 
 import os
-import shutil
-import socket
-import subprocess
-import time
-from pathlib import Path
 
 import psycopg
 import pytest
 from django.db import connection
 
-from tests.servers import real_clock_env
-
-REDIS_PORTS = range(6390, 6400)  # this suite's own ports, apart from the shared server's 6379
-REDIS_DB = 5
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) != 0
-
-
-def _wait_for(predicate, seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise TimeoutError("condition not reached")
-
-
-class RedisServer:
-    """A real redis-server process on a loopback port; ``restart`` loses everything, as a crash would."""
-
-    def __init__(self, port: int, workdir: Path):
-        self.port, self.workdir, self.process = port, workdir, None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/{REDIS_DB}"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                shutil.which("redis-server"),
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.workdir),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=real_clock_env(),
-        )
-        _wait_for(lambda: not _port_free(self.port))
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        _wait_for(lambda: _port_free(self.port))
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    if not shutil.which("redis-server"):
-        pytest.skip("redis-server is not installed")
-    port = next((p for p in REDIS_PORTS if _port_free(p)), None)
-    if port is None:
-        pytest.skip("no free port for a test Redis")
-    server = RedisServer(port, tmp_path)
-    server.start()
-    yield server
-    server.stop()
+from tests.servers import RedisServer
 
 
 @pytest.fixture

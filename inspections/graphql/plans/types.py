@@ -3,7 +3,7 @@ from graphene_django import DjangoObjectType
 
 from apikit.dataloaders import BatchedConnection, BatchedConnectionField, related
 from apikit.mutations import error_type
-from apikit.types import Node
+from apikit.types import JSONString, Node
 from inspections.error_codes import PlanErrorCode
 from inspections.graphql.enums import CoverageScope, PlanStatus, VisitKind, VisitStatus
 from inspections.graphql.org.dataloaders import OrgUnitByIdLoader
@@ -172,7 +172,7 @@ class PlanCommitment(graphene.ObjectType):
     commitment = graphene.String()
     algorithm_version = graphene.String()
     inputs_digest = graphene.String(description="SHA-256 of the canonical JSON of the inputs.")
-    published_inputs = graphene.JSONString()
+    published_inputs = JSONString()
     revealed_seed = graphene.String()
     approved_at = graphene.DateTime()
 
