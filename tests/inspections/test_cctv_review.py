@@ -123,7 +123,7 @@ def test_a_snapshot_is_accepted_fast_and_analysed_by_the_worker(world):
     assert snapshot.status == "pending" and snapshot.flags == []  # nothing ran in the request
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
     snapshot.refresh_from_db()
-    assert snapshot.status == "analysed" and snapshot.analyser_version == "cctv-opencv-2"
+    assert snapshot.status == "analysed" and snapshot.analyser_version == "cctv-opencv-3"
     assert snapshot.flags == ["queue_unstaffed"] and snapshot.staffed is False and snapshot.people >= 1
     assert snapshot.review_state == ReviewState.OPEN and snapshot.analysis_ms > 0
     assert snapshot.verdicts["queue_unstaffed"]["confidence"] > 0.5
