@@ -36,7 +36,7 @@ from inspections.cctv.detectors import Box, PersonDetector, overlap
 from inspections.cctv.detectors import detector as named_detector
 from inspections.cctv.zones import Polygon, check_zone, zone_mask
 
-ANALYSER_VERSION = "cctv-opencv-2"  # change whenever a method or a threshold changes: stored with each result
+ANALYSER_VERSION = "cctv-opencv-3"  # change whenever a method or a threshold changes: stored with each result
 TAMPER_FLAGS = ("dark", "covered", "blurred", "frozen", "displaced")
 
 FINE_WIDTH = 640  # pixels: focus, feature matching and detectors
@@ -51,6 +51,7 @@ BUSY_ACTIVITY = 0.02  # foreground share of the zones from which a snapshot show
 HEAD_SURROUND = (
     0.5  # foreground share beside a head (both sides) from which it is a picture of one, no person
 )
+PERSON_MOVED = 0.25  # foreground share of a found person's head and chest from which they are not the room
 FLAT_FILL = (
     0.9  # share of its bounding box a blob fills from which it is a flat object (box, poster), no person
 )
@@ -303,11 +304,28 @@ def _people_in(
             cy = min(height - 1, int((box[1] + min(ph, pw) / 2) / scale))
             if (
                 zone[max(0, cy), max(0, cx)]
+                and _moved(box, foreground, scale)
                 and _head_stands_out(box, foreground, scale)
                 and all(overlap(box, other) < 0.5 for other in found)
             ):
                 found.append(box)
     return found
+
+
+def _moved(box: Box, foreground: np.ndarray, scale: float) -> bool:
+    """The person found is new to the scene: their head and chest (the middle of the box's upper part) are
+    foreground. A face-like pattern of the room itself (a wheel hub, a sign) is in the reference too."""
+    x, y, w, h = (value / scale for value in box)
+    x0, x1 = (
+        max(0, int(x + 0.25 * w)),
+        min(foreground.shape[1], max(int(x + 0.25 * w) + 1, int(x + 0.75 * w))),
+    )
+    y0, y1 = (
+        max(0, int(y + 0.05 * h)),
+        min(foreground.shape[0], max(int(y + 0.05 * h) + 1, int(y + 0.45 * h))),
+    )
+    patch = foreground[y0:y1, x0:x1]
+    return bool(patch.size) and cv2.countNonZero(patch) / patch.size >= PERSON_MOVED
 
 
 def _head_stands_out(box: Box, foreground: np.ndarray, scale: float) -> bool:

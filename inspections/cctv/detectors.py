@@ -5,8 +5,8 @@ region (pixel coordinates of that region), one box a person, so that two overlap
 detector tells them apart. The ones here ship inside the ``opencv-python-headless`` wheel (``cv2.data``) and
 download nothing at run time:
 
-- ``haar``: the frontal and profile face cascades (a face is a person seen from the chest up, as at a counter),
-  then the upper-body cascade for someone whose face is turned away;
+- ``haar``: two frontal face cascades and the profile one (a face is a person seen from the chest up, as at a
+  counter), then the upper-body cascade for someone whose face is turned away;
 - ``hog``: OpenCV's HOG people detector (whole bodies, 64×128 and larger: citizens standing back from the counter);
 - ``haar+hog`` (the default, ``CCTV_PERSON_DETECTOR``): both, the boxes of one person merged.
 """
@@ -66,8 +66,20 @@ def _person_around_face(face: Box) -> Box:
     return (int(x - 0.5 * w), int(y - 0.2 * h), int(2 * w), int(3 * h))
 
 
+# The frontal face cascades the ``haar`` detector asks: (file, neighbours needed, smallest face in pixels, scale
+# step). Each finds faces the other misses: ``default`` small and low-contrast ones, ``alt2`` tight faces without
+# hair or forehead, searched in finer steps. ``alt2`` also takes small printed faces (a poster's) for faces, so it
+# is believed only from ALT2_MIN_FACE up: a citizen at the counter is that large at FINE_WIDTH.
+ALT2_MIN_FACE = 30  # pixels
+FACE_CASCADES = (
+    ("haarcascade_frontalface_default.xml", 4, 0, 1.1),
+    ("haarcascade_frontalface_alt2.xml", 3, ALT2_MIN_FACE, 1.05),
+)
+PROFILE_CASCADE = ("haarcascade_profileface.xml", 6)  # both ways: the image is flipped for the other side
+
+
 class HaarDetector:
-    """Faces (frontal, then profile both ways), then upper bodies where no face was seen."""
+    """Faces (two frontal cascades, then profile both ways), then upper bodies where no face was seen."""
 
     name = "haar"
 
@@ -76,27 +88,28 @@ class HaarDetector:
 
     def faces(self, grey: np.ndarray) -> list[Box]:
         limit = max(self.min_face + 1, int(0.9 * min(grey.shape[:2])))
-        found = [
-            tuple(int(v) for v in box)
-            for box in cascade("haarcascade_frontalface_default.xml").detectMultiScale(
-                grey,
-                scaleFactor=1.1,
-                minNeighbors=4,
-                minSize=(self.min_face, self.min_face),
-                maxSize=(limit, limit),
-            )
-        ]
+        largest = (limit, limit)
+        found: list[Box] = []
+        for name, neighbours, least, step in FACE_CASCADES:
+            smallest = (max(self.min_face, least),) * 2
+            if smallest[0] > limit:
+                continue
+            for box in cascade(name).detectMultiScale(
+                grey, scaleFactor=step, minNeighbors=neighbours, minSize=smallest, maxSize=largest
+            ):
+                found.append(tuple(int(v) for v in box))  # type: ignore[arg-type]
+        name, neighbours = PROFILE_CASCADE
         for flipped in (False, True):
-            image = grey[:, ::-1] if flipped else grey
-            for x, y, w, h in cascade("haarcascade_profileface.xml").detectMultiScale(
-                np.ascontiguousarray(image),
+            image = np.ascontiguousarray(grey[:, ::-1]) if flipped else grey
+            for x, y, w, h in cascade(name).detectMultiScale(
+                image,
                 scaleFactor=1.1,
-                minNeighbors=6,
+                minNeighbors=neighbours,
                 minSize=(self.min_face, self.min_face),
-                maxSize=(limit, limit),
+                maxSize=largest,
             ):
                 found.append((int(grey.shape[1] - x - w) if flipped else int(x), int(y), int(w), int(h)))
-        return distinct(found, 0.3)  # type: ignore[arg-type]
+        return distinct(found, 0.3)
 
     def find(self, grey: np.ndarray) -> list[Box]:
         people = [_person_around_face(face) for face in self.faces(grey)]

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 import structlog
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -37,7 +38,7 @@ from inspections.services.evidence import open_checked, read_verified_file, stor
 
 logger = structlog.get_logger(__name__)
 KEY_PREFIX = "cam"
-INCOMING = "snapshots/incoming"  # originals as received, until analysed: never served, deleted after analysis
+INCOMING = "snapshots/incoming"  # originals as received, one file per snapshot, until analysed: never served
 
 
 # --- API keys ---------------------------------------------------------------------------------------------
@@ -135,7 +136,11 @@ def ingest(
     again = _same_moment(camera, captured_at, received)
     if again is not None:
         return again
-    file_name = store_content(f"{INCOMING}/{received[:2]}/{received}.jpg", data)
+    # The original is this snapshot's alone (a name no other snapshot has): the worker deletes it once analysed,
+    # and may do so while the same bytes arrive again for a new moment, which must not lose theirs.
+    file_name = default_storage.save(
+        f"{INCOMING}/{received[:2]}/{received}-{secrets.token_hex(8)}.jpg", ContentFile(data)
+    )
     try:
         with transaction.atomic():
             snapshot = Snapshot.objects.create(
@@ -150,10 +155,14 @@ def ingest(
                 in_working_hours=in_working_hours(camera, captured_at),
             )
     except IntegrityError:  # the same moment sent twice at once: the other request kept it
+        default_storage.delete(file_name)
         again = _same_moment(camera, captured_at, received)
         if again is None:
             raise
         return again
+    except BaseException:
+        default_storage.delete(file_name)
+        raise
     transaction.on_commit(lambda: enqueue_analysis(snapshot.pk))
     return Ingested(snapshot, created=True)
 
@@ -234,7 +243,7 @@ def run_analysis(snapshot_id: int) -> Snapshot | None:
         kept, faces = blur_faces(original, zones)
     except (UnreadableSnapshot, OSError) as error:
         logger.warning("snapshot_analysis_failed", snapshot=snapshot.pk, camera=camera.pk, error=str(error))
-        Snapshot.objects.filter(pk=snapshot.pk).update(
+        Snapshot.objects.filter(pk=snapshot.pk).exclude(status=AnalysisStatus.ANALYSED).update(
             status=AnalysisStatus.FAILED, failure=str(error)[:255], analysed_at=timezone.now()
         )
         snapshot.refresh_from_db()
@@ -247,7 +256,7 @@ def run_analysis(snapshot_id: int) -> Snapshot | None:
         name: {"value": verdict.value, "confidence": verdict.confidence}
         for name, verdict in {**result.tamper, "queue_unstaffed": result.queue_unstaffed}.items()
     }
-    Snapshot.objects.filter(
+    updated = Snapshot.objects.filter(
         pk=snapshot.pk, status__in=[AnalysisStatus.PENDING, AnalysisStatus.FAILED]
     ).update(
         status=AnalysisStatus.ANALYSED,
@@ -268,7 +277,9 @@ def run_analysis(snapshot_id: int) -> Snapshot | None:
         sha256=stored_sha256,
         faces_blurred=faces,
     )
-    delete_unused([incoming])
+    if updated and incoming.startswith(f"{INCOMING}/"):
+        # The original belongs to this snapshot alone (see ingest): no other snapshot can be waiting for it.
+        default_storage.delete(incoming)
     snapshot.refresh_from_db()
     logger.info(
         "snapshot_analysed", snapshot=snapshot.pk, camera=camera.pk, flags=flags, ms=result.elapsed_ms

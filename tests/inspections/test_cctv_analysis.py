@@ -296,9 +296,9 @@ def test_overlapping_people_are_counted_apart(hard):
 
 
 def test_precision_and_recall_on_the_harder_set(hard):
-    """Printed per flag with the detector used; every flag raised is right at least 9 times in 10, and every
-    tamper flag is found 9 times in 10. The queue's recall is lower (a face cut by the frame's edge or turned
-    away is missed: the flag waits for a person the detector confirms) and held at its measured floor."""
+    """Printed per flag with the detector used: every flag raised is right at least 9 times in 10, and found at
+    least 9 times in 10 where the scene has it (the queue too: a citizen the detector cannot confirm, cut by the
+    frame's edge or hidden, is what the tenth may miss)."""
     report = {}
     for flag in FLAGS:
         expected = {name for name, (scene, _a) in hard.items() if flag in scene.flags}
@@ -308,6 +308,21 @@ def test_precision_and_recall_on_the_harder_set(hard):
     detectors_used = {analysis.detector for _scene, analysis in hard.values()}
     print("detector", detectors_used, {flag: tuple(round(v, 3) for v in pr) for flag, pr in report.items()})
     assert detectors_used == {settings.CCTV_PERSON_DETECTOR}
-    assert all(precision >= 0.9 for precision, _recall in report.values()), report
-    assert all(recall >= 0.9 for flag, (_p, recall) in report.items() if flag != "queue_unstaffed"), report
-    assert report["queue_unstaffed"][1] >= 0.7, report
+    assert all(precision >= 0.9 and recall >= 0.9 for precision, recall in report.values()), report
+
+
+@pytest.mark.parametrize("configured", ["hog", "haar"])
+def test_the_configured_detector_is_the_one_that_counts(configured, settings, scenes, analysed):
+    """CCTV_PERSON_DETECTOR plugs another of the shipped detectors in: the people counted are the ones it finds.
+    HOG wants whole bodies, which citizens seen from the chest up at a counter are not: it confirms fewer."""
+    settings.CCTV_PERSON_DETECTOR = configured
+    queues = [name for name in names("queue", "staffed_queue", indices=range(PER_CLASS))]
+    counted = {name: run(scenes[name]) for name in queues}
+    assert {analysis.detector for analysis in counted.values()} == {configured}
+    by_default = {name: analysed[name].people for name in queues}  # the default detector (haar+hog)
+    people = {name: analysis.people for name, analysis in counted.items()}
+    if configured == "hog":
+        assert sum(people.values()) < sum(by_default.values()), (people, by_default)
+    else:  # the faces are what confirms citizens at a counter: haar alone counts as the default does
+        assert sum(people.values()) > 0
+    assert people != {name: None for name in queues}
