@@ -212,7 +212,13 @@ def test_the_seed_is_nowhere_in_the_api_before_close(world):
         "orgUnits": "orgUnits(first: 20)",
     }
     token = token_for(world.admin)
-    with override_settings(GRAPHQL_MAX_DEPTH=50, GRAPHQL_MAX_FIELDS=100000, GRAPHQL_MAX_DOCUMENT_BYTES=10**7):
+    with override_settings(
+        GRAPHQL_MAX_DEPTH=50,
+        GRAPHQL_MAX_FIELDS=100000,
+        GRAPHQL_MAX_DOCUMENT_BYTES=10**7,
+        GRAPHQL_MAX_COST=10**7,  # every field of every type at once: more than any client asks
+        GRAPHQL_MAX_REQUEST_COST=10**7,
+    ):
         for root_name, call in roots.items():
             field = graphql_schema.query_type.fields[root_name]
             body = selection(field.type, 4)
