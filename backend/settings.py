@@ -520,6 +520,9 @@ CHECK_IN_MAX_CLOCK_SKEW_SECONDS = 300
 CHECK_IN_MAX_ACCURACY_M = 5_000
 # Most operations in one offline sync batch (count).
 SYNC_BATCH_MAX_OPERATIONS = 500
+# A label mixed into the field app's version (text, no unit): changing it makes every phone fetch the app
+# again, as a change to any of its files does (the version is a digest of them and of this label).
+FIELD_APP_RELEASE = env("FIELD_APP_RELEASE", "")
 # The checklist a visit starts with when it has none (template code; the newest active version is used).
 DEFAULT_CHECKLIST_TEMPLATE = "ONE_STOP_SHOP"
 

@@ -2,7 +2,8 @@
 // at once and queued in an outbox; the outbox is sent with `syncBatch` (and photos one by one to
 // /api/evidence) whenever the phone is online. Every operation carries a UUID made here, so a resend after any
 // failure creates nothing twice on the server. Nothing leaves the outbox until the server has answered for it.
-import { del, get, set, update } from "./vendor/idb-keyval.js";
+import * as outbox from "./outbox.js";
+import { del, get, gql as outboxGql, set, Unauthenticated, update, uuid } from "./outbox.js";
 
 const ACCURACY_TARGET_M = 30; // check-in waits for a GPS fix at least this precise (metres)
 const GPS_TIMEOUT_MS = 20000; // how long one position request may take
@@ -29,6 +30,8 @@ const TEXT = {
     sentAll: "Đã gửi hết.", willSend: "Sẽ tự gửi khi có mạng.", signOut: "Đăng xuất", signOutRefused: "Còn {n} việc chưa gửi: gửi xong mới đăng xuất được.",
     language: "English", kinds: { CHECK_IN: "Điểm danh", ANSWER: "Chấm tiêu chí", FINDING: "Kết luận", EVIDENCE_LINK: "Gắn ảnh", SUBMIT: "Nộp", PHOTO: "Ảnh" },
     back: "‹ Danh sách", unitOf: "Đơn vị", signedInAs: "Đăng nhập: {user}",
+    state_saved: "Đã lưu trên máy", state_waiting: "Chờ gửi", state_uploading: "Đang gửi", state_sent: "Đã gửi", state_attention: "Cần xử lý",
+    retryAt: "Chưa gửi được, tự thử lại lúc {time}.", photosSent: "Đã gửi {n} ảnh.",
     devices: "Các điện thoại đã đăng nhập", thisPhone: "điện thoại này", revoke: "Đăng xuất máy này", lastUsed: "Dùng lần cuối",
   },
   en: {
@@ -51,6 +54,8 @@ const TEXT = {
     sentAll: "All sent.", willSend: "Will send by itself when online.", signOut: "Sign out", signOutRefused: "{n} item(s) unsent: send them before signing out.",
     language: "Tiếng Việt", kinds: { CHECK_IN: "Check-in", ANSWER: "Answer", FINDING: "Finding", EVIDENCE_LINK: "Photo link", SUBMIT: "Submit", PHOTO: "Photo" },
     back: "‹ Visits", unitOf: "Unit", signedInAs: "Signed in: {user}",
+    state_saved: "Saved on the phone", state_waiting: "Waiting", state_uploading: "Uploading", state_sent: "Sent", state_attention: "Needs attention",
+    retryAt: "Not sent yet; trying again at {time}.", photosSent: "{n} photo(s) sent.",
     devices: "Signed-in phones", thisPhone: "this phone", revoke: "Sign that phone out", lastUsed: "Last used",
   },
 };
@@ -58,8 +63,6 @@ const AREAS_VI = { DIRECTION: "Chỉ đạo, điều hành", INSTITUTIONS: "Th�
   CIVIL_SERVICE: "Công vụ", PUBLIC_FINANCE: "Tài chính công", E_GOVERNMENT: "Chính quyền điện tử", COMMUNICATION: "Thông tin, tuyên truyền" };
 
 let lang = (await get("lang")) || "vi";
-let syncing = false;
-let lastSync = null; // {ok: bool, message}
 let watchId = null;
 let fix = null; // the last GPS fix {latitude, longitude, accuracy, at}
 const documents = {};
@@ -70,104 +73,34 @@ const t = (key, vars = {}) => {
 };
 const $ = (selector) => document.querySelector(selector);
 const esc = (value) => String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-const uuid = () => crypto.randomUUID();
 const nowIso = () => new Date().toISOString();
 const timeText = (iso) => new Date(iso).toLocaleString(lang === "vi" ? "vi-VN" : "en-GB", { dateStyle: "short", timeStyle: "short" });
 
-// --- the server --------------------------------------------------------------------------------------------
-
-class Unauthenticated extends Error {}
-
-async function operation(name) {
-  if (!documents[name]) {
-    const response = await fetch(`/app/operations/${name}.graphql`);
-    if (!response.ok) throw new Error(`operation ${name}: ${response.status}`);
-    documents[name] = await response.text();
-  }
-  return documents[name];
-}
+// --- the server and the outbox (outbox.js, shared with the service worker) -----------------------------------
 
 async function gql(name, variables = {}) {
   const session = await get("session");
-  const headers = { "Content-Type": "application/json", Accept: "application/json", "Accept-Language": lang };
-  if (session?.token) headers.Authorization = `Bearer ${session.token}`;
-  const response = await fetch("/graphql/", { method: "POST", headers, credentials: "omit",
-    body: JSON.stringify({ query: await operation(name), variables, operationName: name }) });
-  const body = await response.json();
-  const codes = (body.errors || []).map((e) => e.extensions?.code);
-  if (response.status === 401 || codes.includes("UNAUTHENTICATED")) throw new Unauthenticated();
-  if (body.errors?.length) throw new Error(body.errors[0].message);
-  return body.data;
+  try {
+    return await outboxGql(name, variables, { token: session?.token, lang });
+  } catch (error) {
+    if (error instanceof Unauthenticated && session?.token) await set("session", { ...session, expired: true });
+    throw error;
+  }
 }
 
-// --- the outbox --------------------------------------------------------------------------------------------
-
-async function outbox() { return (await get("outbox")) || []; }
-
-async function enqueue(kind, payload, { replaceKey } = {}) {
-  const item = { id: uuid(), kind, payload, createdAt: nowIso(), status: "pending", replaceKey };
-  await update("outbox", (items = []) => {
-    // A changed answer that was never sent replaces the unsent one; anything sent or refused stays.
-    const kept = replaceKey ? items.filter((i) => !(i.replaceKey === replaceKey && i.status === "pending")) : items;
-    return [...kept, item];
-  });
+async function enqueue(kind, payload, options = {}) {
+  const session = await get("session");
+  const item = await outbox.enqueue(kind, payload, { ...options, user: session.username });
   sync();
   return item;
 }
 
-async function settle(id, result) {
-  await update("outbox", (items = []) => result.ok ? items.filter((i) => i.id !== id)
-    : items.map((i) => i.id === id ? { ...i, status: "failed", error: result.error, code: result.code } : i));
-}
-
-async function uploadPhoto(item) {
-  const session = await get("session");
-  const blob = await get(`photo:${item.id}`);
-  const form = new FormData();
-  form.append("id", item.id);
-  form.append("findingId", item.payload.findingId);
-  form.append("file", blob, `${item.id}.jpg`);
-  const response = await fetch("/api/evidence", { method: "POST", body: form, credentials: "omit",
-    headers: { Authorization: `Bearer ${session.token}`, "Accept-Language": lang } });
-  if (response.status === 401) throw new Unauthenticated();
-  const body = await response.json();
-  if (response.ok) { await del(`photo:${item.id}`); return { ok: true }; }
-  const error = body.errors?.[0] || {};
-  return { ok: false, error: error.message || String(response.status), code: error.code };
-}
-
-// Sends everything pending: the batch first (small), then each photo on its own, so one large photo never
-// holds back the check-in, the answers or the findings.
+// Sends what can be sent (never while offline); a failure schedules its own retry with backoff.
 async function sync() {
-  if (syncing || !navigator.onLine) { render(); return; }
-  const session = await get("session");
-  if (!session?.token || session.expired) { render(); return; }
-  syncing = true;
-  try {
-    const pending = (await outbox()).filter((i) => i.status === "pending");
-    const batch = pending.filter((i) => i.kind !== "PHOTO");
-    if (batch.length) {
-      const data = await gql("SyncBatch", { operations: batch.map((i) => ({ id: i.id, kind: i.kind, payload: JSON.stringify(i.payload) })) });
-      const errors = data.syncBatch.errors || [];
-      if (errors.length) throw new Error(errors[0].message);
-      for (const result of data.syncBatch.results) {
-        const error = result.errors?.[0];
-        await settle(result.id, result.ok ? { ok: true } : { ok: false, error: error?.message, code: error?.code });
-      }
-    }
-    for (const photo of pending.filter((i) => i.kind === "PHOTO")) await settle(photo.id, await uploadPhoto(photo));
-    lastSync = { ok: true, message: t("sentAll") };
-  } catch (error) {
-    if (error instanceof Unauthenticated) {
-      await set("session", { ...session, expired: true });
-      lastSync = { ok: false, message: t("expired") };
-    } else {
-      lastSync = { ok: false, message: `${t("willSend")} (${error.message})` };
-    }
-  } finally {
-    syncing = false;
-    render();
-  }
+  const outcome = await outbox.replay({ lang });
+  if (outcome.state === "expired") route();
+  else render();
+  if (outcome.state !== "sent") outbox.requestBackgroundSync();
 }
 
 // --- the assignment bundle ---------------------------------------------------------------------------------
@@ -228,6 +161,19 @@ async function scaled(file) {
   return canvas.convertToBlob({ type: "image/jpeg", quality: 0.88 });
 }
 
+const captures = new WeakMap(); // file input -> [Promise of {capturedAt, latitude, longitude, accuracy}]
+
+function captureMoment() {
+  const capturedAt = nowIso();
+  return new Promise((resolve) => {
+    if (!navigator.geolocation) return resolve({ capturedAt });
+    navigator.geolocation.getCurrentPosition(
+      (p) => resolve({ capturedAt, latitude: p.coords.latitude, longitude: p.coords.longitude, accuracy: p.coords.accuracy }),
+      () => resolve({ capturedAt }),
+      { enableHighAccuracy: true, maximumAge: 0, timeout: GPS_TIMEOUT_MS });
+  });
+}
+
 // --- screens -----------------------------------------------------------------------------------------------
 
 function setTab(name) {
@@ -236,7 +182,7 @@ function setTab(name) {
 
 async function renderNet() {
   const net = $("#net");
-  const unsent = (await outbox()).length;
+  const unsent = await outbox.count();
   net.textContent = `${navigator.onLine ? t("online") : t("offline")}${unsent ? ` · ${t("outbox")}: ${unsent}` : ""}`;
   net.classList.toggle("offline", !navigator.onLine);
   $("#title").textContent = t("app");
@@ -248,7 +194,8 @@ async function renderNet() {
 
 async function loginScreen(message = "") {
   const session = await get("session");
-  const pending = await outbox();
+  const pending = await outbox.all();
+  const owners = await outbox.owners();
   $("#tabs").hidden = true;
   $("#app").innerHTML = `
     <h1>${t("signIn")}</h1>
@@ -270,9 +217,8 @@ async function loginScreen(message = "") {
     event.preventDefault();
     const form = new FormData(event.target);
     const username = form.get("username").trim();
-    if (pending.length && session?.username && session.username !== username) {
-      return loginScreen(t("otherUser", { user: session.username }));
-    }
+    const owner = owners.find((name) => name !== username);
+    if (owner) return loginScreen(t("otherUser", { user: owner })); // their unsent work stays theirs
     try {
       await del("session"); // the login call goes without any old token
       const data = await gql("MobileLogin", { username, password: form.get("password"), deviceName: form.get("deviceName") });
@@ -281,7 +227,7 @@ async function loginScreen(message = "") {
         if (session) await set("session", session);
         return loginScreen(login.errors[0].message);
       }
-      await set("session", { token: login.token, username, deviceName: form.get("deviceName"), deviceId: login.device.id, expiresAt: login.device.expiresAt });
+      await set("session", { token: login.token, username, lang, deviceName: form.get("deviceName"), deviceId: login.device.id, expiresAt: login.device.expiresAt });
       if (session?.username !== username) { await del("bundle"); }
       await downloadBundle().catch(() => {});
       location.hash = "#/";
@@ -401,6 +347,10 @@ async function visitScreen(visitId) {
     });
   }
   for (const form of document.querySelectorAll("form.finding-form")) {
+    const input = form.querySelector("input[type=file]");
+    // Where and when each photo was taken, asked of the Geolocation API the moment the camera hands it over
+    // (browsers strip the GPS from the photo's EXIF).
+    input.addEventListener("change", () => { captures.set(input, [...input.files].map(() => captureMoment())); });
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const data = new FormData(form);
@@ -409,17 +359,16 @@ async function visitScreen(visitId) {
       const findingId = uuid();
       const capturedAt = nowIso();
       const where = fix?.latitude != null ? { latitude: fix.latitude, longitude: fix.longitude } : {};
-      const photoIds = [];
-      for (const file of form.querySelector("input[type=file]").files) {
-        const photoId = uuid();
-        await set(`photo:${photoId}`, await scaled(file));
-        photoIds.push(photoId);
+      const moments = captures.get(input) || [];
+      const photos = [];
+      for (const [index, file] of [...input.files].entries()) {
+        photos.push({ id: uuid(), blob: await scaled(file), meta: await (moments[index] || captureMoment()) });
       }
+      const photoIds = photos.map((p) => p.id);
+      const session = await get("session");
+      const payload = { visitId, findingId, criterionCode: form.dataset.criterion, text, severity: data.get("severity"), capturedAt, ...where, evidenceIds: photoIds };
+      await outbox.enqueueFinding(payload, photos, { user: session.username });
       await saveState(visitId, (s) => ({ findings: [...s.findings, { id: findingId, criterionCode: form.dataset.criterion, text, severity: data.get("severity"), photoIds }] }));
-      await enqueue("FINDING", { visitId, findingId, criterionCode: form.dataset.criterion, text, severity: data.get("severity"), capturedAt, ...where, evidenceIds: photoIds });
-      for (const photoId of photoIds) {
-        await update("outbox", (items = []) => [...items, { id: photoId, kind: "PHOTO", payload: { findingId, capturedAt, ...where }, createdAt: nowIso(), status: "pending" }]);
-      }
       sync();
       route(); // the form is done: redraw now, even though its file input still holds the photos
     });
@@ -443,16 +392,27 @@ function findingForm(criterion) {
 
 async function outboxScreen() {
   setTab("outbox");
-  const items = await outbox();
-  $("#app").innerHTML = `<h1>${t("outbox")}</h1>
-    ${lastSync ? `<p class="${lastSync.ok ? "muted" : "error"}" id="sync-status" role="status">${esc(lastSync.message)}</p>` : ""}
-    ${items.length ? `<ul class="outbox">${items.map((i) => `<li class="${i.status}" data-kind="${i.kind}"><strong>${t("kinds")[i.kind] || i.kind}</strong>
-        <span class="muted">${timeText(i.createdAt)}</span><div>${i.status === "failed" ? `${t("failed")}: ${esc(i.error)} <span class="muted">${esc(i.code || "")}</span>` : t("pending")}</div></li>`).join("")}</ul>`
-      : `<p class="muted" id="nothing-unsent">${t("nothingUnsent")}</p>`}
+  const items = await outbox.all();
+  const status = outbox.lastStatus();
+  const sentPhotos = (await outbox.logEntries()).filter((e) => e.kind === "PHOTO" && e.state === "sent").length;
+  const stateOf = (i) => i.kind === "PHOTO" ? outbox.photoState(i, items) : i.state === "sending" ? "uploading" : i.state;
+  const line = (i) => {
+    const state = stateOf(i);
+    const detail = state === "attention" ? `<div class="why">${esc(i.error)} <span class="code">${esc(i.code || "")}</span></div>` : "";
+    return `<li class="state-${state}" data-kind="${i.kind}" data-state="${state}" data-id="${esc(i.id)}">
+      <strong>${t("kinds")[i.kind] || i.kind}</strong> <span class="pill ${state}">${t(`state_${state}`)}</span>
+      <div class="muted">${timeText(i.createdAt)}${i.kind === "PHOTO" && i.payload.latitude != null ? ` · GPS ±${Math.round(i.payload.accuracy ?? 0)} m` : ""}</div>${detail}</li>`;
+  };
+  let banner = "";
+  if (status.state === "retry") banner = `<p class="box warn" id="sync-status" role="status">${t("retryAt", { time: new Date(status.retryAt).toLocaleTimeString(lang === "vi" ? "vi-VN" : "en-GB") })} <span class="muted">(${esc(status.message)})</span></p>`;
+  else if (status.state === "sent" && !items.length) banner = `<p class="muted" id="sync-status" role="status">${t("sentAll")}</p>`;
+  $("#app").innerHTML = `<h1>${t("outbox")}</h1>${banner}
+    ${items.length ? `<ul class="outbox">${items.map(line).join("")}</ul>` : `<p class="muted" id="nothing-unsent">${t("nothingUnsent")}</p>`}
+    ${sentPhotos ? `<p class="muted" id="photos-sent">${t("photosSent", { n: sentPhotos })}</p>` : ""}
     ${items.length ? `<button class="primary" type="button" id="send" ${navigator.onLine ? "" : "disabled"}>${t("sendNow")}</button><p class="muted">${t("willSend")}</p>` : ""}`;
   $("#send")?.addEventListener("click", async () => {
     // A refused item is tried again only when asked: it may have been refused for a reason that has passed.
-    await update("outbox", (all = []) => all.map((i) => ({ ...i, status: "pending" })));
+    await outbox.retryRefused();
     sync();
   });
 }
@@ -469,7 +429,7 @@ async function deviceScreen(message = "") {
   $("#lang").onclick = switchLanguage;
   if (navigator.onLine) showDevices(session).catch(() => {});
   $("#sign-out").onclick = async () => {
-    const unsent = (await outbox()).length;
+    const unsent = await outbox.count();
     if (unsent) return deviceScreen(t("signOutRefused", { n: unsent }));
     try { await gql("Logout"); } catch { /* the token dies on the server anyway when it expires */ }
     await del("session");
@@ -526,8 +486,15 @@ function render() {
 }
 
 window.addEventListener("hashchange", route);
+// The outbox is replayed whenever it may go: the network comes back, the page is shown again (also from the
+// back/forward cache), the service worker starts (it says so), or Background Sync fires in the worker.
 window.addEventListener("online", () => sync());
 window.addEventListener("offline", render);
-if ("serviceWorker" in navigator) navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" });
+window.addEventListener("pageshow", () => sync());
+outbox.onChange(() => (location.hash === "#/outbox" ? render() : renderNet()));
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.addEventListener("message", (event) => { if (event.data?.type === "replay") sync(); });
+  navigator.serviceWorker.register("/app/sw.js", { scope: "/app/", type: "module" });
+}
 route();
-sync();
+sync(); // the first pageshow may fire before this module has finished loading (it awaits IndexedDB above)

@@ -48,6 +48,8 @@ def test_a_whole_visit_offline_then_sent_once(chromium, live_server, field, tmp_
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
     page.on("dialog", lambda dialog: dialog.accept())
+    page.on("console", lambda m: print("CONSOLE", m.text))
+    page.on("pageerror", lambda e: print("PAGEERROR", e))
 
     page.goto(f"{live_server.url}/app/")
     page.get_by_label("Tên đăng nhập").fill(field.inspector.username)
@@ -109,8 +111,10 @@ def test_a_whole_visit_offline_then_sent_once(chromium, live_server, field, tmp_
     visit.refresh_from_db()
     assert visit.checked_in_at is None and visit.status != VisitStatus.SUBMITTED  # nothing left the phone
 
-    idb = "import('/app/vendor/idb-keyval.js')"
-    queued = page.evaluate(f"async () => (await {idb}).get('outbox')")
+    box = "import('/app/outbox.js')"
+    queued = page.evaluate(
+        f"async () => (await {box}).all().then(items => items.filter(i => i.kind !== 'PHOTO'))"
+    )
     context.set_offline(False)  # the app sends by itself when the network comes back
     page.get_by_role("link", name="Chưa gửi").click()
     page.locator("#nothing-unsent").wait_for()
@@ -125,10 +129,22 @@ def test_a_whole_visit_offline_then_sent_once(chromium, live_server, field, tmp_
 
     # The same operations sent again (as after an answer lost on the way back) create nothing twice.
     page.evaluate(
-        f"async (items) => (await {idb}).set('outbox', items.filter(i => i.kind !== 'PHOTO'))", queued
+        f"""async (items) => {{
+            const m = await {box};
+            for (const item of items) await m.set(item.id, {{...item, state: 'waiting'}}, m.operations);
+        }}""",
+        queued,
     )
     page.reload()
-    page.locator("#nothing-unsent").wait_for()
+    try:
+        page.locator("#nothing-unsent").wait_for()
+    except Exception:
+        print(
+            "DEBUG",
+            page.evaluate(f"async () => (await {box}).all()"),
+            page.evaluate(f"async () => (await {box}).lastStatus()"),
+        )
+        raise
     assert Answer.objects.filter(visit=visit).count() == count
     assert (
         Finding.objects.filter(visit=visit).count() == 1
