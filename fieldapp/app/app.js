@@ -306,7 +306,9 @@ async function visitScreen(visitId) {
   for (const criterion of template?.criteria || []) (byArea[criterion.area] ||= []).push(criterion);
   const choice = (code, value, label, cls = "") => {
     const pressed = state.answers[code]?.result === value;
-    return `<button type="button" class="${cls}" data-answer="${esc(code)}" data-value="${value}" aria-pressed="${pressed}" ${readOnly || !checkedInAt ? "disabled" : ""}>${label}</button>`;
+    // A criterion with a finding stays failed (withdraw the finding to answer it otherwise).
+    const locked = value !== "fail" && state.findings.some((f) => f.criterionCode === code && !f.withdrawn);
+    return `<button type="button" class="${cls}" data-answer="${esc(code)}" data-value="${value}" aria-pressed="${pressed}" ${readOnly || !checkedInAt || locked ? "disabled" : ""}>${label}</button>`;
   };
   const checklist = Object.entries(byArea).map(([area, criteria]) => `<h2>${esc(lang === "vi" ? AREAS_VI[area] || area : area.replace("_", " ").toLowerCase())}</h2>
     ${criteria.map((c) => {
@@ -314,11 +316,12 @@ async function visitScreen(visitId) {
       const failed = state.answers[c.code]?.result === "fail";
       return `<div class="criterion" id="criterion-${esc(c.code)}"><div><strong>${esc(c.code)}</strong> ${esc(criterionText(c))}</div>
         <div class="choices">${choice(c.code, "pass", t("pass"))}${choice(c.code, "fail", t("fail"), "fail")}${choice(c.code, "not_applicable", t("na"))}</div>
+        ${checkedInAt && (!readOnly || state.answers[c.code]?.note) ? `<label class="note">${t("note")}<input type="text" data-note="${esc(c.code)}" value="${esc(state.answers[c.code]?.note || "")}" ${readOnly ? "disabled" : ""}></label>` : ""}
         ${finding ? `<p class="box warn finding">${t("finding")}: ${esc(finding.text)} <span class="muted">(${finding.photoIds.length} 📷)</span></p>` : ""}
         ${failed && !finding && !readOnly ? findingForm(c) : ""}</div>`;
     }).join("")}`).join("");
   const total = template?.criteria.length || 0;
-  const done = Object.keys(state.answers).length;
+  const done = Object.values(state.answers).filter((a) => a.result).length;
   $("#app").innerHTML = `<p><a href="#/">${t("back")}</a></p>
     <h1>${esc(visit.unit.name)}</h1><p class="muted">${esc(visit.unit.address)}</p>
     ${readOnly ? `<p class="box ok" id="read-only">${t("submitted")}</p>` : ""}
@@ -341,9 +344,21 @@ async function visitScreen(visitId) {
     button.addEventListener("click", async () => {
       const code = button.dataset.answer;
       const result = button.dataset.value;
-      await saveState(visitId, (s) => ({ answers: { ...s.answers, [code]: { result } } }));
-      await enqueue("ANSWER", { visitId, criterionCode: code, result }, { replaceKey: `answer:${visitId}:${code}` });
+      const typed = [...document.querySelectorAll("[data-note]")].find((i) => i.dataset.note === code);
+      const note = typed ? typed.value.trim() : (await localState(visitId)).answers[code]?.note || "";
+      await saveState(visitId, (s) => ({ answers: { ...s.answers, [code]: { result, note } } }));
+      await enqueue("ANSWER", { visitId, criterionCode: code, result, ...(note ? { note } : {}) }, { replaceKey: `answer:${visitId}:${code}` });
       render();
+    });
+  }
+  // A note is saved with its criterion's answer (sent again with it; before an answer it waits on the phone).
+  for (const input of document.querySelectorAll("[data-note]")) {
+    input.addEventListener("change", async () => {
+      const code = input.dataset.note;
+      const note = input.value.trim();
+      const answer = (await localState(visitId)).answers[code];
+      await saveState(visitId, (s) => ({ answers: { ...s.answers, [code]: { ...(s.answers[code] || {}), note } } }));
+      if (answer?.result) await enqueue("ANSWER", { visitId, criterionCode: code, result: answer.result, ...(note ? { note } : {}) }, { replaceKey: `answer:${visitId}:${code}` });
     });
   }
   for (const form of document.querySelectorAll("form.finding-form")) {

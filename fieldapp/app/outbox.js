@@ -200,6 +200,7 @@ async function uploadPhoto(item, session) {
   for (const name of ["latitude", "longitude", "accuracy", "capturedAt"]) {
     if (item.payload[name] != null) form.append(name, String(item.payload[name]));
   }
+  form.append("sentAt", nowIso()); // the phone's clock now, so the server can tell its offset
   form.append("file", item.blob, `${item.id}.jpg`);
   const { response, body } = await send("/api/evidence", { method: "POST", body: form,
     headers: { Authorization: `Bearer ${session.token}`, "Accept-Language": session.lang || "vi" } });
