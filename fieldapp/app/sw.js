@@ -6,7 +6,7 @@ const SHELL = [
   "/app/", "/app/app.js", "/app/app.css", "/app/manifest.webmanifest", "/app/icon.svg", "/app/vendor/idb-keyval.js",
   "/app/operations/MobileLogin.graphql", "/app/operations/AssignmentBundle.graphql",
   "/app/operations/SyncBatch.graphql", "/app/operations/Logout.graphql", "/app/operations/MyDevices.graphql",
-  "/app/operations/RevokeDevice.graphql",
+  "/app/operations/RevokeDevice.graphql", "/app/operations/WithdrawFinding.graphql",
 ];
 
 self.addEventListener("install", (event) => {
