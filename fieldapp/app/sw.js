@@ -11,7 +11,7 @@ const SHELL = [
   "/app/vendor/idb-keyval.js",
   "/app/operations/MobileLogin.graphql", "/app/operations/AssignmentBundle.graphql",
   "/app/operations/SyncBatch.graphql", "/app/operations/Logout.graphql", "/app/operations/MyDevices.graphql",
-  "/app/operations/RevokeDevice.graphql",
+  "/app/operations/RevokeDevice.graphql", "/app/operations/WithdrawFinding.graphql",
 ];
 
 // Pages replay the outbox themselves (their screen shows it); the worker tells them it has started, so that

@@ -352,7 +352,9 @@ def series(
             unit__path__startswith=authority.path,
             finding__captured_at__gte=start,
             finding__captured_at__lt=end,
-        ).values_list("deadline", "first_answered_on")
+        )
+        .exclude(state=RemediationState.WITHDRAWN)
+        .values_list("deadline", "first_answered_on")
     )
     if target is None:
         target = sum(

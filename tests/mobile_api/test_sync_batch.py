@@ -12,8 +12,10 @@ from inspections.models import Answer, AuditEntry, Criterion, Evidence, Finding,
 from mobile_api.models import SyncOperation
 from tests.factories import NEAR, gid, gql, now_iso
 
-SYNC = """mutation($ops: [SyncOperationInput!]!) {
-  syncBatch(operations: $ops) { results { id kind ok objectId errors { field code } } errors { code } }
+SYNC = """mutation($sentAt: DateTime!, $ops: [SyncOperationInput!]!) {
+  syncBatch(sentAt: $sentAt, operations: $ops) {
+    results { id kind ok objectId errors { field code } } errors { code }
+  }
 }"""
 
 
@@ -72,8 +74,9 @@ def whole_visit(field):
     return ops
 
 
-def send(field, ops):
-    return gql(Client(), SYNC, {"ops": ops}, token=field.token)["data"]["syncBatch"]
+def send(field, ops, sent_at=None):
+    variables = {"ops": ops, "sentAt": sent_at or now_iso()}
+    return gql(Client(), SYNC, variables, token=field.token)["data"]["syncBatch"]
 
 
 def snapshot():

@@ -114,7 +114,7 @@ class VisitNode(DjangoObjectType):
         model = Visit
         name = "Visit"
         interfaces = (Node,)
-        fields = ("id", "uuid", "planned_date", "checked_in_at")
+        fields = ("id", "uuid", "planned_date", "checked_in_at", "check_in_received_at")
         connection_class = BatchedConnection
 
     @classmethod
