@@ -3,6 +3,7 @@ log, real photographs as the camera hands them over, screenshots."""
 
 import csv
 import io
+import time
 from pathlib import Path
 
 from django.test import Client
@@ -79,10 +80,20 @@ def local_visit(page, visit_id: str) -> dict:
     return page.evaluate(f"async (id) => (await {OUTBOX}).get('visit:' + id)", visit_id)
 
 
+def wait_until(page, expression: str, arg=None, timeout_ms: int = WAIT_MS):
+    """Poll an async page expression until it is truthy (wait_for_function does not await a promise)."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        value = page.evaluate(expression, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_ms} ms: {expression}")
+        page.wait_for_timeout(100)
+
+
 def wait_empty(page, timeout_ms: int = WAIT_MS) -> None:
-    page.wait_for_function(
-        f"async () => (await {OUTBOX}).count().then(n => n === 0)", timeout=timeout_ms, polling=200
-    )
+    wait_until(page, f"async () => (await {OUTBOX}).count().then(n => n === 0)", timeout_ms=timeout_ms)
 
 
 def shot(page, name: str) -> None:
