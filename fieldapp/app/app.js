@@ -346,8 +346,9 @@ async function visitScreen(visitId) {
       const result = button.dataset.value;
       const typed = [...document.querySelectorAll("[data-note]")].find((i) => i.dataset.note === code);
       const note = typed ? typed.value.trim() : (await localState(visitId)).answers[code]?.note || "";
-      await saveState(visitId, (s) => ({ answers: { ...s.answers, [code]: { result, note } } }));
+      // The operation first: a page closed in between leaves it queued (the server's answer is what counts).
       await enqueue("ANSWER", { visitId, criterionCode: code, result, ...(note ? { note } : {}) }, { replaceKey: `answer:${visitId}:${code}` });
+      await saveState(visitId, (s) => ({ answers: { ...s.answers, [code]: { result, note } } }));
       render();
     });
   }
@@ -357,8 +358,8 @@ async function visitScreen(visitId) {
       const code = input.dataset.note;
       const note = input.value.trim();
       const answer = (await localState(visitId)).answers[code];
-      await saveState(visitId, (s) => ({ answers: { ...s.answers, [code]: { ...(s.answers[code] || {}), note } } }));
       if (answer?.result) await enqueue("ANSWER", { visitId, criterionCode: code, result: answer.result, ...(note ? { note } : {}) }, { replaceKey: `answer:${visitId}:${code}` });
+      await saveState(visitId, (s) => ({ answers: { ...s.answers, [code]: { ...(s.answers[code] || {}), note } } }));
     });
   }
   for (const form of document.querySelectorAll("form.finding-form")) {
@@ -390,8 +391,8 @@ async function visitScreen(visitId) {
   }
   $("#submit")?.addEventListener("click", async () => {
     if (!confirm(t("confirmSubmit"))) return;
-    await saveState(visitId, () => ({ submittedAt: nowIso() }));
     await enqueue("SUBMIT", { visitId });
+    await saveState(visitId, () => ({ submittedAt: nowIso() }));
     render();
   });
 }

@@ -70,8 +70,8 @@ export async function enqueue(kind, payload, { user, replaceKey } = {}) {
   if (replaceKey) {
     for (const old of await all()) {
       if (old.replaceKey === replaceKey && old.state === "waiting") {
+        await log(old.id, { state: "replaced" }); // logged first: a page closed in between resends, never loses
         await del(old.id, operations);
-        await log(old.id, { state: "replaced" });
       }
     }
   }
@@ -102,8 +102,8 @@ async function mark(item, change) {
 }
 
 async function sent(item, objectId = null) {
+  await log(item.id, { state: "sent", objectId }); // logged first: a page closed in between resends (harmless)
   await del(item.id, operations);
-  await log(item.id, { state: "sent", objectId });
 }
 
 async function refused(item, error) {

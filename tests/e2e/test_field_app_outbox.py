@@ -257,10 +257,16 @@ def test_200_offline_cycles_lose_nothing_and_duplicate_nothing(chromium, live_se
     count = page.locator(".criterion").count()
     findings: set[int] = set()
     failed: set[int] = set()
+    answered: set[int] = set()
 
-    def work(page):
+    notes = iter(range(10**6))
+    last_note = [0]
+    codes = page.locator(".criterion").evaluate_all("items => items.map(i => i.id.slice(10))")
+
+    def work(page, wanted):
         """One or two random operations, as the inspector does them."""
-        for _ in range(rng.randint(1, 2)):
+        done = 0
+        while done < wanted:
             index = rng.randrange(count)
             criterion = page.locator(".criterion").nth(index)
             roll = rng.random()
@@ -271,24 +277,35 @@ def test_200_offline_cycles_lose_nothing_and_duplicate_nothing(chromium, live_se
                 form.get_by_role("button", name="Lưu kết luận").click()
                 criterion.locator(".finding").wait_for()
                 findings.add(index)
-            elif roll < 0.6:
-                criterion.locator("[data-note]").fill(f"ghi chú {rng.randint(0, 999)}")
+            elif roll < 0.6 and index in answered:
+                last_note[0] = next(notes)
+                criterion.locator("[data-note]").fill(f"ghi chú {last_note[0]}")
                 criterion.locator("[data-note]").press("Tab")  # the note is saved when it loses focus
+                wait_until(
+                    page,
+                    f"async ([id, code, note]) => (await {OUTBOX}).get('visit:' + id)"
+                    ".then(s => s.answers[code]?.note === note)",
+                    [vid, codes[index], f"ghi chú {last_note[0]}"],
+                )
             elif index not in findings:
-                name, result = rng.choice([("Đạt", "pass"), ("Không đạt", "fail"), ("Không áp dụng", "na")])
+                name, value = rng.choice(
+                    [("Đạt", "pass"), ("Không đạt", "fail"), ("Không áp dụng", "not_applicable")]
+                )
                 criterion.get_by_role("button", name=name, exact=True).click()
-                criterion.locator(
-                    f"[aria-pressed=true][data-value={'not_applicable' if result == 'na' else result}]"
-                ).wait_for()
-                (failed.add if result == "fail" else failed.discard)(index)
+                criterion.locator(f"[aria-pressed=true][data-value={value}]").wait_for()
+                (failed.add if value == "fail" else failed.discard)(index)
+                answered.add(index)
+            else:
+                continue  # nothing to do on this criterion: pick another
+            done += 1
 
+    page.close()
+    page = open_app(context, live_server.url, f"/app/#/visit/{vid}")
     for _cycle in range(CYCLES):
-        context.set_offline(True)
-        page.close()
-        page = open_app(context, live_server.url, f"/app/#/visit/{vid}")
+        context.set_offline(True)  # maybe in the middle of sending the last cycle's work
         page.locator(".criterion").first.wait_for()
         queued_before = len(app_log(page))
-        work(page)
+        work(page, rng.randint(1, 2))
         wait_until(  # written to the phone before anything else happens
             page, f"async (n) => (await {OUTBOX}).logEntries().then(l => l.length > n)", queued_before
         )
@@ -299,7 +316,7 @@ def test_200_offline_cycles_lose_nothing_and_duplicate_nothing(chromium, live_se
         if rng.random() < 0.5:
             wait_empty(page)
         else:
-            page.wait_for_timeout(rng.randint(0, 150))  # closed while sending, maybe
+            page.wait_for_timeout(rng.randint(0, 150))  # offline again while sending, maybe
 
     context.set_offline(False)
     page.close()
