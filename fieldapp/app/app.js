@@ -28,7 +28,8 @@ const TEXT = {
     confirmSubmit: "Nộp? Sau khi nộp không sửa được nữa.", submitted: "Đã nộp. Chỉ xem.", needCheckIn: "Điểm danh trước khi chấm bảng kiểm.",
     nothingUnsent: "Không còn gì chưa gửi.", sendNow: "Gửi ngay", pending: "Đang chờ gửi", failed: "Bị từ chối",
     sentAll: "Đã gửi hết.", willSend: "Sẽ tự gửi khi có mạng.", signOut: "Đăng xuất", signOutRefused: "Còn {n} việc chưa gửi: gửi xong mới đăng xuất được.",
-    language: "English", kinds: { CHECK_IN: "Điểm danh", ANSWER: "Chấm tiêu chí", FINDING: "Kết luận", EVIDENCE_LINK: "Gắn ảnh", SUBMIT: "Nộp", PHOTO: "Ảnh" },
+    language: "English", withdraw: "Rút kết luận này", withdrawReason: "Lý do rút kết luận (bắt buộc):",
+    kinds: { WITHDRAW_FINDING: "Rút kết luận", CHECK_IN: "Điểm danh", ANSWER: "Chấm tiêu chí", FINDING: "Kết luận", EVIDENCE_LINK: "Gắn ảnh", SUBMIT: "Nộp", PHOTO: "Ảnh" },
     back: "‹ Danh sách", unitOf: "Đơn vị", signedInAs: "Đăng nhập: {user}",
     state_saved: "Đã lưu trên máy", state_waiting: "Chờ gửi", state_uploading: "Đang gửi", state_sent: "Đã gửi", state_attention: "Cần xử lý",
     retryAt: "Chưa gửi được, tự thử lại lúc {time}.", photosSent: "Đã gửi {n} ảnh.",
@@ -52,7 +53,8 @@ const TEXT = {
     confirmSubmit: "Submit? Nothing can be changed afterwards.", submitted: "Submitted. Read only.", needCheckIn: "Check in before answering the checklist.",
     nothingUnsent: "Nothing left to send.", sendNow: "Send now", pending: "Waiting to be sent", failed: "Refused",
     sentAll: "All sent.", willSend: "Will send by itself when online.", signOut: "Sign out", signOutRefused: "{n} item(s) unsent: send them before signing out.",
-    language: "Tiếng Việt", kinds: { CHECK_IN: "Check-in", ANSWER: "Answer", FINDING: "Finding", EVIDENCE_LINK: "Photo link", SUBMIT: "Submit", PHOTO: "Photo" },
+    language: "Tiếng Việt", withdraw: "Withdraw this finding", withdrawReason: "Why is it withdrawn (required)?",
+    kinds: { WITHDRAW_FINDING: "Withdrawal", CHECK_IN: "Check-in", ANSWER: "Answer", FINDING: "Finding", EVIDENCE_LINK: "Photo link", SUBMIT: "Submit", PHOTO: "Photo" },
     back: "‹ Visits", unitOf: "Unit", signedInAs: "Signed in: {user}",
     state_saved: "Saved on the phone", state_waiting: "Waiting", state_uploading: "Uploading", state_sent: "Sent", state_attention: "Needs attention",
     retryAt: "Not sent yet; trying again at {time}.", photosSent: "{n} photo(s) sent.",
@@ -312,12 +314,13 @@ async function visitScreen(visitId) {
   };
   const checklist = Object.entries(byArea).map(([area, criteria]) => `<h2>${esc(lang === "vi" ? AREAS_VI[area] || area : area.replace("_", " ").toLowerCase())}</h2>
     ${criteria.map((c) => {
-      const finding = state.findings.find((f) => f.criterionCode === c.code);
+      const finding = state.findings.find((f) => f.criterionCode === c.code && !f.withdrawn);
       const failed = state.answers[c.code]?.result === "fail";
       return `<div class="criterion" id="criterion-${esc(c.code)}"><div><strong>${esc(c.code)}</strong> ${esc(criterionText(c))}</div>
         <div class="choices">${choice(c.code, "pass", t("pass"))}${choice(c.code, "fail", t("fail"), "fail")}${choice(c.code, "not_applicable", t("na"))}</div>
         ${checkedInAt && (!readOnly || state.answers[c.code]?.note) ? `<label class="note">${t("note")}<input type="text" data-note="${esc(c.code)}" value="${esc(state.answers[c.code]?.note || "")}" ${readOnly ? "disabled" : ""}></label>` : ""}
-        ${finding ? `<p class="box warn finding">${t("finding")}: ${esc(finding.text)} <span class="muted">(${finding.photoIds.length} 📷)</span></p>` : ""}
+        ${finding ? `<div class="box warn finding"><p>${t("finding")}: ${esc(finding.text)} <span class="muted">(${finding.photoIds.length} 📷)</span></p>
+          ${readOnly ? "" : `<button type="button" data-withdraw="${esc(finding.id)}">${t("withdraw")}</button>`}</div>` : ""}
         ${failed && !finding && !readOnly ? findingForm(c) : ""}</div>`;
     }).join("")}`).join("");
   const total = template?.criteria.length || 0;
@@ -327,7 +330,7 @@ async function visitScreen(visitId) {
     ${readOnly ? `<p class="box ok" id="read-only">${t("submitted")}</p>` : ""}
     ${checkIn}
     <h2>${t("checklist")}</h2>${!checkedInAt && !readOnly ? `<p class="muted">${t("needCheckIn")}</p>` : ""}${checklist}
-    <section class="box" id="summary"><h2>${t("summary")}</h2><p>${t("answered", { done, all: total, findings: state.findings.length })}</p>
+    <section class="box" id="summary"><h2>${t("summary")}</h2><p>${t("answered", { done, all: total, findings: state.findings.filter((f) => !f.withdrawn).length })}</p>
     ${readOnly ? "" : `<button class="primary" type="button" id="submit" ${checkedInAt && done === total && total ? "" : "disabled"}>${t("submit")}</button>`}</section>`;
 
   $("#gps")?.addEventListener("click", () => { startGps(); render(); });
@@ -360,6 +363,18 @@ async function visitScreen(visitId) {
       const answer = (await localState(visitId)).answers[code];
       if (answer?.result) await enqueue("ANSWER", { visitId, criterionCode: code, result: answer.result, ...(note ? { note } : {}) }, { replaceKey: `answer:${visitId}:${code}` });
       await saveState(visitId, (s) => ({ answers: { ...s.answers, [code]: { ...(s.answers[code] || {}), note } } }));
+    });
+  }
+  // A finding recorded by mistake is withdrawn (with a reason) before the visit is submitted; it stays on the
+  // server with its reason, and its criterion may then be answered otherwise.
+  for (const button of document.querySelectorAll("[data-withdraw]")) {
+    button.addEventListener("click", async () => {
+      const reason = (prompt(t("withdrawReason")) || "").trim();
+      if (!reason) return;
+      const findingId = button.dataset.withdraw;
+      await enqueue("WITHDRAW_FINDING", { visitId, findingId, reason });
+      await saveState(visitId, (s) => ({ findings: s.findings.map((f) => (f.id === findingId ? { ...f, withdrawn: true, reason } : f)) }));
+      render();
     });
   }
   for (const form of document.querySelectorAll("form.finding-form")) {

@@ -35,7 +35,11 @@ def phone(chromium, *, viewport=PHONE, where=OFFICE, accuracy=8):
 def open_app(context, url: str, path: str = "/app/"):
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
-    page.on("dialog", lambda dialog: dialog.accept())
+    prompts: list[str] = []  # what the inspector types into the next prompts, in order
+    page.on(
+        "dialog", lambda dialog: dialog.accept(prompts.pop(0) if dialog.type == "prompt" and prompts else "")
+    )
+    page.prompts = prompts
     page.goto(f"{url}{path}")
     return page
 

@@ -352,3 +352,22 @@ def test_200_offline_cycles_lose_nothing_and_duplicate_nothing(chromium, live_se
     assert visit.status != VisitStatus.SUBMITTED
     print(f"{CYCLES} cycles: {len(log)} operations, {len(sent)} sent, {len(photos)} photos")
     context.close()
+
+
+def test_a_finding_recorded_by_mistake_is_withdrawn_with_a_reason_before_submission(
+    chromium, live_server, field, tmp_path
+):
+    context, page = signed_in_phone(chromium, live_server, field)
+    start_visit_offline(page, context, field.visit, tmp_path, photos=("rocket",))
+    page.prompts.append("Ghi nhầm tiêu chí, quầy có niêm yết")
+    page.locator(".criterion").nth(0).get_by_role("button", name="Rút kết luận này").click()
+    page.locator(".criterion").nth(0).locator("form.finding-form").wait_for()  # no finding on it any more
+    page.locator(".criterion").nth(0).get_by_role("button", name="Đạt", exact=True).click()
+    shot(page, "finding-withdrawn-phone")
+    context.set_offline(False)
+    wait_empty(page)
+    finding = Finding.objects.get(visit=field.visit)
+    assert finding.withdrawn_at is not None and "Ghi nhầm" in finding.withdrawal_reason
+    answer = Answer.objects.get(visit=field.visit, criterion__code=finding.criterion.code)
+    assert answer.result == "pass"
+    context.close()
