@@ -18,7 +18,6 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 PHONE = {"width": 360, "height": 780}
 WAIT_MS = 15_000
 OUTBOX = "import('/app/outbox.js')"
-PICTURES = ("astronaut", "coffee", "chelsea", "rocket", "immunohistochemistry", "motorcycle_left")
 
 
 def phone(chromium, *, viewport=PHONE, where=OFFICE, accuracy=8):
