@@ -52,11 +52,10 @@ DOCUMENTS = Path(settings.BASE_DIR) / "graphql" / "field-app"
 UUID = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 CHROMIUM = Path("/usr/bin/chromium")
 
-QUEUE = (
-    """async ({visits, codes, photos, user, answersOfSecond}) => {
+QUEUE = """async ({visits, codes, photos, user, answersOfSecond}) => {
   const m = await import('/app/outbox.js');
   const blob = (text) => new Blob([Uint8Array.from(atob(text), (c) => c.charCodeAt(0))], { type: "image/jpeg" });
-  const where = { latitude: %s, longitude: %s, accuracy: 8 };
+  const where = { latitude: LATITUDE, longitude: LONGITUDE, accuracy: 8 };
   const [first, second] = visits;
   await m.enqueue("CHECK_IN", { visitId: first, ...where, deviceTime: new Date().toISOString() }, { user });
   for (const [i, code] of codes.entries()) {
@@ -75,9 +74,7 @@ QUEUE = (
     await m.enqueue("ANSWER", { visitId: second, criterionCode: code, result: "pass" }, { user });
   }
   return m.count();
-}"""
-    % OFFICE
-)
+}""".replace("LATITUDE", str(OFFICE[0])).replace("LONGITUDE", str(OFFICE[1]))
 
 DRAIN = """async () => {
   const m = await import('/app/outbox.js');
