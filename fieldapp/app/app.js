@@ -28,7 +28,7 @@ const TEXT = {
     confirmSubmit: "Nộp? Sau khi nộp không sửa được nữa.", submitted: "Đã nộp. Chỉ xem.", needCheckIn: "Điểm danh trước khi chấm bảng kiểm.",
     nothingUnsent: "Không còn gì chưa gửi.", sendNow: "Gửi ngay", pending: "Đang chờ gửi", failed: "Bị từ chối",
     sentAll: "Đã gửi hết.", willSend: "Sẽ tự gửi khi có mạng.", signOut: "Đăng xuất", signOutRefused: "Còn {n} việc chưa gửi: gửi xong mới đăng xuất được.",
-    language: "English", withdraw: "Rút kết luận này", withdrawReason: "Lý do rút kết luận (bắt buộc):",
+    language: "English", takePhoto: "Chụp ảnh", photoCount: "{n} ảnh đã chọn", withdraw: "Rút kết luận này", withdrawReason: "Lý do rút kết luận (bắt buộc):",
     kinds: { WITHDRAW_FINDING: "Rút kết luận", CHECK_IN: "Điểm danh", ANSWER: "Chấm tiêu chí", FINDING: "Kết luận", EVIDENCE_LINK: "Gắn ảnh", SUBMIT: "Nộp", PHOTO: "Ảnh" },
     back: "‹ Danh sách", unitOf: "Đơn vị", signedInAs: "Đăng nhập: {user}",
     state_saved: "Đã lưu trên máy", state_waiting: "Chờ gửi", state_uploading: "Đang gửi", state_sent: "Đã gửi", state_attention: "Cần xử lý",
@@ -53,7 +53,7 @@ const TEXT = {
     confirmSubmit: "Submit? Nothing can be changed afterwards.", submitted: "Submitted. Read only.", needCheckIn: "Check in before answering the checklist.",
     nothingUnsent: "Nothing left to send.", sendNow: "Send now", pending: "Waiting to be sent", failed: "Refused",
     sentAll: "All sent.", willSend: "Will send by itself when online.", signOut: "Sign out", signOutRefused: "{n} item(s) unsent: send them before signing out.",
-    language: "Tiếng Việt", withdraw: "Withdraw this finding", withdrawReason: "Why is it withdrawn (required)?",
+    language: "Tiếng Việt", takePhoto: "Take a photo", photoCount: "{n} photo(s) chosen", withdraw: "Withdraw this finding", withdrawReason: "Why is it withdrawn (required)?",
     kinds: { WITHDRAW_FINDING: "Withdrawal", CHECK_IN: "Check-in", ANSWER: "Answer", FINDING: "Finding", EVIDENCE_LINK: "Photo link", SUBMIT: "Submit", PHOTO: "Photo" },
     back: "‹ Visits", unitOf: "Unit", signedInAs: "Signed in: {user}",
     state_saved: "Saved on the phone", state_waiting: "Waiting", state_uploading: "Uploading", state_sent: "Sent", state_attention: "Needs attention",
@@ -66,6 +66,7 @@ const AREAS_VI = { DIRECTION: "Chỉ đạo, điều hành", INSTITUTIONS: "Th�
 
 let lang = (await get("lang")) || "vi";
 let watchId = null;
+let bundleError = ""; // why the last download of the assignments failed, shown until one succeeds
 let fix = null; // the last GPS fix {latitude, longitude, accuracy, at}
 const documents = {};
 
@@ -185,7 +186,7 @@ function setTab(name) {
 async function renderNet() {
   const net = $("#net");
   const unsent = await outbox.count();
-  net.textContent = `${navigator.onLine ? t("online") : t("offline")}${unsent ? ` · ${t("outbox")}: ${unsent}` : ""}`;
+  net.textContent = navigator.onLine ? t("online") : t("offline"); // the count is on the outbox tab
   net.classList.toggle("offline", !navigator.onLine);
   $("#title").textContent = t("app");
   $("#tab-visits").textContent = t("visits");
@@ -231,7 +232,7 @@ async function loginScreen(message = "") {
       }
       await set("session", { token: login.token, username, lang, deviceName: form.get("deviceName"), deviceId: login.device.id, expiresAt: login.device.expiresAt });
       if (session?.username !== username) { await del("bundle"); }
-      await downloadBundle().catch(() => {});
+      await downloadBundle().catch((error) => { bundleError = error.message; });
       location.hash = "#/";
       sync();
       route();
@@ -250,7 +251,7 @@ async function readyBox() {
     const { quota = 0, usage = 0 } = await navigator.storage.estimate();
     space = `${Math.round((quota - usage) / 1048576).toLocaleString()} MB`;
   }
-  if (!bundle) return `<div class="box warn" id="ready"><strong>${t("notReady")}</strong></div>`;
+  if (!bundle) return `<div class="box warn" id="ready"><strong>${t("notReady")}</strong>${bundleError ? `<div class="error">${esc(bundleError)}</div>` : ""}</div>`;
   return `<div class="box ok" id="ready"><strong>${t("ready")}</strong>
     <div class="muted">${t("version")}: <span id="bundle-version">${esc(bundle.version.slice(0, 12))}</span> · ${t("savedAt")}: ${timeText(bundle.savedAt)}</div>
     <div class="muted">${t("persisted")}: <span id="persisted">${persisted ? t("granted") : t("denied")}</span></div>
@@ -273,7 +274,7 @@ async function visitsScreen() {
     ${items.length ? `<ul class="visits">${items.join("")}</ul>` : `<p class="muted">${t("noVisits")}</p>`}`;
   $("#download").disabled = !navigator.onLine;
   $("#download").onclick = async () => {
-    try { await downloadBundle(); } catch (error) { if (error instanceof Unauthenticated) { await update("session", (s) => ({ ...s, expired: true })); } }
+    try { await downloadBundle(); bundleError = ""; } catch (error) { bundleError = error.message; }
     route();
   };
 }
@@ -381,7 +382,10 @@ async function visitScreen(visitId) {
     const input = form.querySelector("input[type=file]");
     // Where and when each photo was taken, asked of the Geolocation API the moment the camera hands it over
     // (browsers strip the GPS from the photo's EXIF).
-    input.addEventListener("change", () => { captures.set(input, [...input.files].map(() => captureMoment())); });
+    input.addEventListener("change", () => {
+      captures.set(input, [...input.files].map(() => captureMoment()));
+      form.querySelector(".photo-count").textContent = t("photoCount", { n: input.files.length });
+    });
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const data = new FormData(form);
@@ -417,7 +421,9 @@ function findingForm(criterion) {
   return `<form class="finding-form box" data-criterion="${esc(criterion.code)}"><h2>${t("recordFinding")}</h2>
     <label>${t("severity")}<select name="severity">${severities.map((s) => `<option value="${s}" ${criterion.defaultSeverity.toLowerCase() === s ? "selected" : ""}>${t(s)}</option>`).join("")}</select></label>
     <label>${t("findingText")}<textarea name="text" required></textarea></label>
-    <label>${t("photos")}<input type="file" name="photos" accept="image/*" capture="environment" multiple></label>
+    <p class="label">${t("photos")}</p>
+    <label class="button camera">📷 ${t("takePhoto")}<input type="file" name="photos" accept="image/*" capture="environment" multiple class="hidden-input"></label>
+    <span class="photo-count muted" aria-live="polite"></span>
     <button class="primary" type="submit">${t("saveFinding")}</button></form>`;
 }
 

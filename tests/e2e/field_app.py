@@ -16,7 +16,7 @@ from tests.factories import OFFICE
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 PHONE = {"width": 360, "height": 780}
-WAIT_MS = 15_000
+WAIT_MS = 30_000  # generous: the machine running the suite may be busy
 OUTBOX = "import('/app/outbox.js')"
 
 
@@ -51,7 +51,11 @@ def sign_in(page, user) -> None:
 
 def ready_offline(page) -> None:
     """Signed in: wait for the bundle, then reload once the worker controls the page and cached the shell."""
-    page.locator("#ready.ok").wait_for()
+    try:
+        page.locator("#ready.ok").wait_for()
+    except Exception:
+        print("NOT READY:", page.locator("#app").inner_text())
+        raise
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()
     page.locator("ul.visits").wait_for()
@@ -101,6 +105,7 @@ def wait_empty(page, timeout_ms: int = WAIT_MS) -> None:
 
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")  # the sticky bar at the top of a full-page shot
     page.screenshot(path=str(ARTIFACTS / f"field-app-{name}.png"), full_page=True)
 
 
