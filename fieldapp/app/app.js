@@ -28,7 +28,9 @@ const TEXT = {
     confirmSubmit: "Nộp? Sau khi nộp không sửa được nữa.", submitted: "Đã nộp. Chỉ xem.", needCheckIn: "Điểm danh trước khi chấm bảng kiểm.",
     nothingUnsent: "Không còn gì chưa gửi.", sendNow: "Gửi ngay", pending: "Đang chờ gửi", failed: "Bị từ chối",
     sentAll: "Đã gửi hết.", willSend: "Sẽ tự gửi khi có mạng.", signOut: "Đăng xuất", signOutRefused: "Còn {n} việc chưa gửi: gửi xong mới đăng xuất được.",
-    language: "English", takePhoto: "Chụp ảnh", photoCount: "{n} ảnh đã chọn", withdraw: "Rút kết luận này", withdrawReason: "Lý do rút kết luận (bắt buộc):",
+    language: "English", notices: "Thông báo", openFinding: "Mở kết luận để sửa", correction: "Sửa kết luận", newText: "Nội dung mới",
+    withdrawInstead: "Rút kết luận này (ghi nhầm)", sendCorrection: "Gửi bản sửa", needsNetwork: "Cần có mạng để gửi bản sửa.",
+    corrected: "Đã gửi bản sửa.", takePhoto: "Chụp ảnh", photoCount: "{n} ảnh đã chọn", withdraw: "Rút kết luận này", withdrawReason: "Lý do rút kết luận (bắt buộc):",
     kinds: { WITHDRAW_FINDING: "Rút kết luận", CHECK_IN: "Điểm danh", ANSWER: "Chấm tiêu chí", FINDING: "Kết luận", EVIDENCE_LINK: "Gắn ảnh", SUBMIT: "Nộp", PHOTO: "Ảnh" },
     back: "‹ Danh sách", unitOf: "Đơn vị", signedInAs: "Đăng nhập: {user}",
     state_saved: "Đã lưu trên máy", state_waiting: "Chờ gửi", state_uploading: "Đang gửi", state_sent: "Đã gửi", state_attention: "Cần xử lý",
@@ -53,7 +55,9 @@ const TEXT = {
     confirmSubmit: "Submit? Nothing can be changed afterwards.", submitted: "Submitted. Read only.", needCheckIn: "Check in before answering the checklist.",
     nothingUnsent: "Nothing left to send.", sendNow: "Send now", pending: "Waiting to be sent", failed: "Refused",
     sentAll: "All sent.", willSend: "Will send by itself when online.", signOut: "Sign out", signOutRefused: "{n} item(s) unsent: send them before signing out.",
-    language: "Tiếng Việt", takePhoto: "Take a photo", photoCount: "{n} photo(s) chosen", withdraw: "Withdraw this finding", withdrawReason: "Why is it withdrawn (required)?",
+    language: "Tiếng Việt", notices: "Notifications", openFinding: "Open the finding to correct it", correction: "Correct a finding", newText: "New text",
+    withdrawInstead: "Withdraw it (recorded by mistake)", sendCorrection: "Send the correction", needsNetwork: "Sending a correction needs the network.",
+    corrected: "Correction sent.", takePhoto: "Take a photo", photoCount: "{n} photo(s) chosen", withdraw: "Withdraw this finding", withdrawReason: "Why is it withdrawn (required)?",
     kinds: { WITHDRAW_FINDING: "Withdrawal", CHECK_IN: "Check-in", ANSWER: "Answer", FINDING: "Finding", EVIDENCE_LINK: "Photo link", SUBMIT: "Submit", PHOTO: "Photo" },
     back: "‹ Visits", unitOf: "Unit", signedInAs: "Signed in: {user}",
     state_saved: "Saved on the phone", state_waiting: "Waiting", state_uploading: "Uploading", state_sent: "Sent", state_attention: "Needs attention",
@@ -112,8 +116,10 @@ async function downloadBundle() {
   const known = await get("bundle");
   const data = await gql("AssignmentBundle", { knownVersion: known?.version ?? null });
   const bundle = data.assignmentBundle;
-  if (!bundle.unchanged) await set("bundle", { version: bundle.version, visits: bundle.visits, savedAt: nowIso() });
-  else await set("bundle", { ...known, savedAt: nowIso() });
+  // Notifications come with the bundle, so they are there offline too.
+  const notices = (data.notifications?.edges || []).map((edge) => edge.node);
+  if (!bundle.unchanged) await set("bundle", { version: bundle.version, visits: bundle.visits, notices, savedAt: nowIso() });
+  else await set("bundle", { ...known, notices, savedAt: nowIso() });
   if (navigator.storage?.persist) await set("persisted", await navigator.storage.persist());
 }
 
@@ -270,12 +276,52 @@ async function visitsScreen() {
   }
   $("#app").innerHTML = `${await readyBox()}
     <button type="button" id="download">${t("download")}</button>
+    ${noticesBox(bundle?.notices || [])}
     <h1>${t("visits")}</h1>
     ${items.length ? `<ul class="visits">${items.join("")}</ul>` : `<p class="muted">${t("noVisits")}</p>`}`;
   $("#download").disabled = !navigator.onLine;
   $("#download").onclick = async () => {
     try { await downloadBundle(); bundleError = ""; } catch (error) { bundleError = error.message; }
     route();
+  };
+}
+
+function noticesBox(notices) {
+  if (!notices.length) return "";
+  return `<section class="box" id="notices"><h2>${t("notices")}</h2><ul class="outbox">${notices.slice(0, 10).map((n) => `<li class="${n.readAt ? "" : "unread"}">
+    <strong>${esc(n.title)}</strong><div>${esc(n.body)}</div><div class="muted">${timeText(n.createdAt)}</div>
+    ${n.findingId ? `<a class="button" href="#/correct/${encodeURIComponent(n.findingId)}">${t("openFinding")}</a>` : ""}</li>`).join("")}</ul></section>`;
+}
+
+// A finding returned for correction (or found wrong after submission): the inspector issues a correction with
+// a reason, a new version of it (the old one is kept), or withdraws it. Needs the network (it is not queued).
+async function correctScreen(findingId) {
+  setTab("visits");
+  const bundle = await get("bundle");
+  const notice = (bundle?.notices || []).find((n) => n.findingId === findingId);
+  const open = (bundle?.visits || []).flatMap((v) => v.openFindings).find((f) => f.id === findingId);
+  $("#app").innerHTML = `<p><a href="#/">${t("back")}</a></p><h1>${t("correction")}</h1>
+    ${notice ? `<p class="box warn">${esc(notice.title)}<br><span class="muted">${esc(notice.body)}</span></p>` : ""}
+    ${open ? `<p>${esc(open.text)}</p>` : ""}
+    <form id="correct"><label for="new-text">${t("newText")}</label><textarea id="new-text" name="text">${esc(open?.text || "")}</textarea>
+      <label for="correct-reason">${t("reason")}</label><textarea id="correct-reason" name="reason" required></textarea>
+      <label class="check"><input type="checkbox" name="withdraw"> ${t("withdrawInstead")}</label>
+      <button class="primary" type="submit" ${navigator.onLine ? "" : "disabled"}>${t("sendCorrection")}</button>
+      ${navigator.onLine ? "" : `<p class="muted">${t("needsNetwork")}</p>`}</form><p id="correct-result" role="status"></p>`;
+  $("#correct").onsubmit = async (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    const reason = form.get("reason").trim();
+    if (!reason) return $("#correct-reason").focus();
+    try {
+      const { correctFinding } = await gql("CorrectFinding", { id: findingId, reason, text: form.get("text").trim() || null, withdraw: form.get("withdraw") === "on" });
+      $("#correct-result").className = correctFinding.errors.length ? "error" : "box ok";
+      $("#correct-result").textContent = correctFinding.errors.length ? correctFinding.errors[0].message : t("corrected");
+    } catch (error) {
+      if (error instanceof Unauthenticated) return route();
+      $("#correct-result").className = "error";
+      $("#correct-result").textContent = error.message;
+    }
   };
 }
 
@@ -503,6 +549,7 @@ async function route() {
   const hash = location.hash || "#/";
   if (!hash.startsWith("#/visit/")) stopGps();
   if (hash.startsWith("#/visit/")) return visitScreen(decodeURIComponent(hash.slice(8)));
+  if (hash.startsWith("#/correct/")) return correctScreen(decodeURIComponent(hash.slice(10)));
   if (hash === "#/outbox") return outboxScreen();
   if (hash === "#/device") return deviceScreen();
   return visitsScreen();

@@ -16,7 +16,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from inspections.models import Answer, Evidence, Finding, Visit, VisitStatus
+from inspections.models import Answer, Evidence, Finding, Notification, Visit, VisitStatus
 from inspections.services.plans import assign_inspectors
 from mobile_api.models import DeviceSession, SyncOperation
 from tests.e2e.field_app import (
@@ -33,7 +33,7 @@ from tests.e2e.field_app import (
     wait_empty,
     wait_until,
 )
-from tests.factories import OFFICE, surprise_visits
+from tests.factories import OFFICE, add_finding, surprise_visits
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -370,4 +370,44 @@ def test_a_finding_recorded_by_mistake_is_withdrawn_with_a_reason_before_submiss
     assert finding.withdrawn_at is not None and "Ghi nhầm" in finding.withdrawal_reason
     answer = Answer.objects.get(visit=field.visit, criterion__code=finding.criterion.code)
     assert answer.result == "pass"
+    context.close()
+
+
+def test_a_finding_returned_for_correction_opens_from_its_notification_and_is_corrected_with_a_reason(
+    chromium, live_server, field
+):
+    today = timezone.localdate()
+    finding = add_finding(
+        field.visit.unit,
+        "OSS-02",
+        "major",
+        today,
+        today + timedelta(days=15),
+        visit=field.visit,
+        author=field.inspector,
+    )
+    Notification.objects.create(
+        recipient=field.inspector,
+        key=f"returned:{finding.pk}",
+        kind="returned",
+        title="Kết luận bị trả lại để sửa",
+        body="Ghi rõ quầy nào không đeo thẻ.",
+        finding=finding,
+    )
+    context = phone(chromium)
+    page = open_app(context, live_server.url)
+    sign_in(page, field.inspector)
+    page.locator("#notices").wait_for()  # downloaded with the bundle: there offline too
+    assert "Kết luận bị trả lại để sửa" in page.locator("#notices").inner_text()
+    shot(page, "notices-phone")
+    page.get_by_role("link", name="Mở kết luận để sửa").click()
+    page.get_by_label("Nội dung mới").fill("Quầy số 2 và 3: cán bộ không đeo thẻ công chức")
+    page.get_by_role("button", name="Gửi bản sửa").click()
+    assert page.locator("#correct-result").inner_text() == ""  # no reason yet: nothing sent
+    page.get_by_label("Lý do").fill("Bổ sung theo yêu cầu của Sở Nội vụ")
+    page.get_by_role("button", name="Gửi bản sửa").click()
+    page.get_by_text("Đã gửi bản sửa.").wait_for()
+    shot(page, "correction-phone")
+    corrected = Finding.objects.get(supersedes=finding)
+    assert corrected.text.startswith("Quầy số 2") and "Sở Nội vụ" in corrected.correction_reason
     context.close()
