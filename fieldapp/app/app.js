@@ -30,7 +30,7 @@ const TEXT = {
     sentAll: "Đã gửi hết.", willSend: "Sẽ tự gửi khi có mạng.", signOut: "Đăng xuất", signOutRefused: "Còn {n} việc chưa gửi: gửi xong mới đăng xuất được.",
     language: "English", notices: "Thông báo", openFinding: "Mở kết luận để sửa", correction: "Sửa kết luận", newText: "Nội dung mới",
     withdrawInstead: "Rút kết luận này (ghi nhầm)", sendCorrection: "Gửi bản sửa", needsNetwork: "Cần có mạng để gửi bản sửa.",
-    corrected: "Đã gửi bản sửa.", takePhoto: "Chụp ảnh", photoCount: "{n} ảnh đã chọn", withdraw: "Rút kết luận này", withdrawReason: "Lý do rút kết luận (bắt buộc):",
+    corrected: "Đã gửi bản sửa.", photoN: "{n} ảnh", takePhoto: "Chụp ảnh", photoCount: "{n} ảnh đã chọn", withdraw: "Rút kết luận này", withdrawReason: "Lý do rút kết luận (bắt buộc):",
     kinds: { WITHDRAW_FINDING: "Rút kết luận", CHECK_IN: "Điểm danh", ANSWER: "Chấm tiêu chí", FINDING: "Kết luận", EVIDENCE_LINK: "Gắn ảnh", SUBMIT: "Nộp", PHOTO: "Ảnh" },
     back: "‹ Danh sách", unitOf: "Đơn vị", signedInAs: "Đăng nhập: {user}",
     state_saved: "Đã lưu trên máy", state_waiting: "Chờ gửi", state_uploading: "Đang gửi", state_sent: "Đã gửi", state_attention: "Cần xử lý",
@@ -57,7 +57,7 @@ const TEXT = {
     sentAll: "All sent.", willSend: "Will send by itself when online.", signOut: "Sign out", signOutRefused: "{n} item(s) unsent: send them before signing out.",
     language: "Tiếng Việt", notices: "Notifications", openFinding: "Open the finding to correct it", correction: "Correct a finding", newText: "New text",
     withdrawInstead: "Withdraw it (recorded by mistake)", sendCorrection: "Send the correction", needsNetwork: "Sending a correction needs the network.",
-    corrected: "Correction sent.", takePhoto: "Take a photo", photoCount: "{n} photo(s) chosen", withdraw: "Withdraw this finding", withdrawReason: "Why is it withdrawn (required)?",
+    corrected: "Correction sent.", photoN: "{n} photo(s)", takePhoto: "Take a photo", photoCount: "{n} photo(s) chosen", withdraw: "Withdraw this finding", withdrawReason: "Why is it withdrawn (required)?",
     kinds: { WITHDRAW_FINDING: "Withdrawal", CHECK_IN: "Check-in", ANSWER: "Answer", FINDING: "Finding", EVIDENCE_LINK: "Photo link", SUBMIT: "Submit", PHOTO: "Photo" },
     back: "‹ Visits", unitOf: "Unit", signedInAs: "Signed in: {user}",
     state_saved: "Saved on the phone", state_waiting: "Waiting", state_uploading: "Uploading", state_sent: "Sent", state_attention: "Needs attention",
@@ -366,7 +366,7 @@ async function visitScreen(visitId) {
       return `<div class="criterion" id="criterion-${esc(c.code)}"><div><strong>${esc(c.code)}</strong> ${esc(criterionText(c))}</div>
         <div class="choices">${choice(c.code, "pass", t("pass"))}${choice(c.code, "fail", t("fail"), "fail")}${choice(c.code, "not_applicable", t("na"))}</div>
         ${checkedInAt && (!readOnly || state.answers[c.code]?.note) ? `<label class="note">${t("note")}<input type="text" data-note="${esc(c.code)}" value="${esc(state.answers[c.code]?.note || "")}" ${readOnly ? "disabled" : ""}></label>` : ""}
-        ${finding ? `<div class="box warn finding"><p>${t("finding")}: ${esc(finding.text)} <span class="muted">(${finding.photoIds.length} 📷)</span></p>
+        ${finding ? `<div class="box warn finding"><p>${t("finding")}: ${esc(finding.text)} <span class="muted">(${t("photoN", { n: finding.photoIds.length })})</span></p>
           ${readOnly ? "" : `<button type="button" data-withdraw="${esc(finding.id)}">${t("withdraw")}</button>`}</div>` : ""}
         ${failed && !finding && !readOnly ? findingForm(c) : ""}</div>`;
     }).join("")}`).join("");
@@ -468,7 +468,7 @@ function findingForm(criterion) {
     <label>${t("severity")}<select name="severity">${severities.map((s) => `<option value="${s}" ${criterion.defaultSeverity.toLowerCase() === s ? "selected" : ""}>${t(s)}</option>`).join("")}</select></label>
     <label>${t("findingText")}<textarea name="text" required></textarea></label>
     <p class="label">${t("photos")}</p>
-    <label class="button camera">📷 ${t("takePhoto")}<input type="file" name="photos" accept="image/*" capture="environment" multiple class="hidden-input"></label>
+    <label class="button camera">${t("takePhoto")}<input type="file" name="photos" accept="image/*" capture="environment" multiple class="hidden-input"></label>
     <span class="photo-count muted" aria-live="polite"></span>
     <button class="primary" type="submit">${t("saveFinding")}</button></form>`;
 }
