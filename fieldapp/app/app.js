@@ -147,7 +147,7 @@ async function sync() {
     const pending = (await outbox()).filter((i) => i.status === "pending");
     const batch = pending.filter((i) => i.kind !== "PHOTO");
     if (batch.length) {
-      const data = await gql("SyncBatch", { operations: batch.map((i) => ({ id: i.id, kind: i.kind, payload: JSON.stringify(i.payload) })) });
+      const data = await gql("SyncBatch", { sentAt: new Date().toISOString(), operations: batch.map((i) => ({ id: i.id, kind: i.kind, payload: JSON.stringify(i.payload) })) });
       const errors = data.syncBatch.errors || [];
       if (errors.length) throw new Error(errors[0].message);
       for (const result of data.syncBatch.results) {
