@@ -93,8 +93,14 @@ def test_a_dead_token_is_refused_everywhere_with_401_in_the_phones_language(fiel
             HTTP_AUTHORIZATION=f"Bearer {field.token}",
             HTTP_ACCEPT_LANGUAGE=language,
         )
-        assert photo.status_code == 401 and photo.json()["errors"][0]["code"] == "UNAUTHENTICATED"
-        messages[language].add(photo.json()["errors"][0]["message"])
+        served = Client().get(
+            "/api/evidence/0d8e4c6a-51c1-4c8e-8f3e-6a1d2b9c7e10/original",
+            HTTP_AUTHORIZATION=f"Bearer {field.token}",
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+        for answer in (photo, served):
+            assert answer.status_code == 401 and answer.json()["errors"][0]["code"] == "UNAUTHENTICATED"
+            messages[language].add(answer.json()["errors"][0]["message"])
     assert len(messages["vi"]) == len(messages["en"]) == 1 and messages["vi"] != messages["en"]
     assert field.refresh().status == "planned"
     # Signing in again works with the dead token still in the header (the phone keeps its outbox).
