@@ -306,9 +306,15 @@ def test_a_visit_planned_thirteen_days_later_cannot_be_checked_in_today(field, s
     assert field.refresh().check_in_flags == ["outside_window"]
 
 
-def test_the_window_counts_the_days_around_the_planned_date(field, settings):
-    settings.CHECK_IN_WINDOW_DAYS_AFTER = 3
-    Visit.objects.filter(pk=field.visit.pk).update(planned_date=timezone.localdate() - timedelta(days=3))
+WINDOW = "query($id: ID!) { node(id: $id) { ... on Visit { plannedDate checkInFrom checkInUntil } } }"
+
+
+def test_the_window_counts_the_days_around_the_planned_date_and_the_phone_sees_it(field, settings):
+    settings.CHECK_IN_WINDOW_DAYS_BEFORE, settings.CHECK_IN_WINDOW_DAYS_AFTER = 1, 3
+    today = timezone.localdate()
+    Visit.objects.filter(pk=field.visit.pk).update(planned_date=today - timedelta(days=3))
+    window = gql(Client(), WINDOW, {"id": gid("Visit", field.visit.pk)}, token=field.token)["data"]["node"]
+    assert window["checkInFrom"] == str(today - timedelta(days=4)) and window["checkInUntil"] == str(today)
     assert checkin(field, NEAR)["errors"] == []
 
 
