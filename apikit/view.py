@@ -330,8 +330,8 @@ class GraphQLHTTPView(GrapheneView):
         sets ``request.credentials_rejected``) answer 401 UNAUTHENTICATED, in the caller's language, rather than
         running as an anonymous caller; an operation that only signs in runs all the same."""
         rejected = getattr(request, "credentials_rejected", None)
-        if not callable(rejected):
-            return
+        if not callable(rejected) or not any(isinstance(p, Prepared) for p in prepared):
+            return  # nothing will run: a request refused by its checks costs no credential lookup
         signing_in_only = all(
             isinstance(p, Prepared)
             and p.operation is not None

@@ -138,7 +138,8 @@ def test_one_sync_batch_at_two_servers_at_once_answers_the_first_result_twice(fi
 
     def send(_):
         try:
-            return gql(Client(), SYNC, {"ops": batch, "sentAt": now_iso()}, token=field.token)["data"]["syncBatch"]
+            variables = {"ops": batch, "sentAt": now_iso()}
+            return gql(Client(), SYNC, variables, token=field.token)["data"]["syncBatch"]
         finally:
             close_old_connections()
 

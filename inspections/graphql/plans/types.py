@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import graphene
+from django.conf import settings
 from graphene_django import DjangoObjectType
 
 from apikit.dataloaders import BatchedConnection, BatchedConnectionField, related
@@ -109,6 +112,14 @@ class VisitNode(DjangoObjectType):
     unit = graphene.Field(OrgUnit, required=True)
     plan = graphene.Field(Plan, description="The plan, when the caller may see it.")
     inspectors = graphene.List(graphene.NonNull(User), required=True)
+    check_in_from = graphene.Date(
+        required=True,
+        description="First day it may be checked in (CHECK_IN_WINDOW_DAYS_BEFORE its planned date).",
+    )
+    check_in_until = graphene.Date(
+        required=True,
+        description="Last day it may be checked in (CHECK_IN_WINDOW_DAYS_AFTER its planned date).",
+    )
 
     class Meta:
         model = Visit
@@ -146,6 +157,14 @@ class VisitNode(DjangoObjectType):
     @staticmethod
     def resolve_inspectors(root, info):
         return InspectorsByVisitIdLoader(info).load_for(root, lambda visit: visit.pk)
+
+    @staticmethod
+    def resolve_check_in_from(root, info):
+        return root.planned_date - timedelta(days=settings.CHECK_IN_WINDOW_DAYS_BEFORE)
+
+    @staticmethod
+    def resolve_check_in_until(root, info):
+        return root.planned_date + timedelta(days=settings.CHECK_IN_WINDOW_DAYS_AFTER)
 
 
 class PlanCommitment(graphene.ObjectType):
