@@ -105,7 +105,7 @@ async function enqueue(kind, payload, options = {}) {
 // Sends what can be sent (never while offline); a failure schedules its own retry with backoff.
 async function sync() {
   const outcome = await outbox.replay({ lang });
-  if (outcome.state === "expired") route();
+  if (outcome.state === "expired" && !$("#login")) route(); // never redraw the sign-in form under the thumb
   else render();
   if (outcome.state !== "sent") outbox.requestBackgroundSync();
 }
@@ -541,7 +541,14 @@ async function switchLanguage() {
   route();
 }
 
-async function route() {
+// Screens are drawn one at a time, in order: a slow redraw started before a tap never lands after it.
+let drawing = Promise.resolve();
+function route() {
+  drawing = drawing.then(draw, draw);
+  return drawing;
+}
+
+async function draw() {
   await renderNet();
   const session = await get("session");
   if (!session?.token || session.expired) return loginScreen();
@@ -564,7 +571,7 @@ function render() {
     // Never redraw under the inspector's thumb: while they type, only the status bar changes.
     const active = document.activeElement;
     const typing = active && $("#app").contains(active) && ["INPUT", "TEXTAREA", "SELECT"].includes(active.tagName);
-    if (typing || $("#app").querySelector("form.finding-form input[type=file]")?.files.length) renderNet();
+    if (typing || $("#login") || $("#app").querySelector("form.finding-form input[type=file]")?.files.length) renderNet();
     else route();
   });
 }
