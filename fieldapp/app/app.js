@@ -547,6 +547,7 @@ function route() {
   drawing = drawing.then(draw, draw);
   return drawing;
 }
+window.fieldAppDrawn = () => drawing.then(() => new Promise((resolve) => setTimeout(resolve, 0))); // for tests
 
 async function draw() {
   await renderNet();

@@ -268,6 +268,7 @@ def test_200_offline_cycles_lose_nothing_and_duplicate_nothing(chromium, live_se
         done = 0
         while done < wanted:
             index = rng.randrange(count)
+            page.evaluate("() => window.fieldAppDrawn()")  # the screen is drawn before the next tap
             criterion = page.locator(".criterion").nth(index)
             roll = rng.random()
             if index in failed and index not in findings and roll < 0.4:
