@@ -2,6 +2,9 @@
 
 from enum import StrEnum
 
+from django.utils.translation import gettext as _
+from graphql import GraphQLError
+
 
 class RequestErrorCode(StrEnum):
     """Codes in ``errors[].extensions.code`` for errors that are not a mutation's field errors."""
@@ -31,3 +34,13 @@ class RequestErrorCode(StrEnum):
     INTERNAL_ERROR = "INTERNAL_ERROR"
     # A subscription ended because the event bus (Redis) was lost: events may have been missed; resubscribe.
     EVENTS_INTERRUPTED = "EVENTS_INTERRUPTED"
+
+
+def sign_in_first() -> str:
+    """What a caller without valid credentials is told, in its language."""
+    return _("Sign in first.")
+
+
+def unauthenticated() -> GraphQLError:
+    """The error of a query field that needs a signed-in caller (``raise unauthenticated()``)."""
+    return GraphQLError(sign_in_first(), extensions={"code": RequestErrorCode.UNAUTHENTICATED.value})

@@ -15,6 +15,8 @@ from django.db import transaction
 from graphene.types.mutation import MutationOptions
 from graphene.utils.str_converters import to_camel_case
 
+from .errors import sign_in_first
+
 
 def error_type(name: str, code_enum: type[Enum], description: str = "") -> type[graphene.ObjectType]:
     """A typed error object ``<name>`` with ``field``, ``code`` (``code_enum``) and ``message``."""
@@ -43,6 +45,9 @@ class BaseMutation(graphene.Mutation):
     # False for a mutation that must not hold a transaction open while it works (a sign-in hashing a
     # password): it runs in autocommit and its service opens its own transaction for what it writes.
     atomic = True
+    # True for a mutation only a signed-in caller may run: anyone else gets UNAUTHENTICATED (its error enum
+    # must have that code), in the caller's language, before anything is looked up.
+    login_required = False
 
     @classmethod
     def __init_subclass_with_meta__(cls, error_type_class=None, _meta=None, **options):
@@ -51,6 +56,8 @@ class BaseMutation(graphene.Mutation):
         if error_type_class is None:
             raise TypeError(f"{cls.__name__} must name its error_type_class")
         _meta.error_type_class = error_type_class
+        if cls.login_required and "unauthenticated" not in {m.value for m in error_type_class.code_enum}:
+            raise TypeError(f"{cls.__name__} requires sign-in: its error codes need UNAUTHENTICATED")
         cls.errors = graphene.List(graphene.NonNull(error_type_class), required=True)
         super().__init_subclass_with_meta__(_meta=_meta, **options)
         # graphene drops ``required`` of a List wrapped in a Field: NonNull makes the published list never null.
@@ -61,6 +68,8 @@ class BaseMutation(graphene.Mutation):
 
     @classmethod
     def mutate(cls, root, info, **data):
+        if cls.login_required and not getattr(info.context.user, "is_authenticated", False):
+            return cls(errors=cls.errors_from(ValidationError(sign_in_first(), code="unauthenticated")))
         try:
             with transaction.atomic() if cls.atomic else contextlib.nullcontext():
                 result = cls.perform_mutation(root, info, **data)

@@ -74,6 +74,32 @@ class CountableConnection(relay.Connection):
         return root.length
 
 
+def check_json(data):
+    """``data`` (decoded JSON) obeys the limits of every other input: nesting within ``GRAPHQL_MAX_JSON_DEPTH``,
+    no NUL or lone surrogate, texts within their length. Raises the typed GraphQLError otherwise."""
+    if not json_depth(data, settings.GRAPHQL_MAX_JSON_DEPTH):
+        raise GraphQLError(
+            f"The JSON nests deeper than {settings.GRAPHQL_MAX_JSON_DEPTH} levels.",
+            extensions={"code": RequestErrorCode.BAD_INPUT.value},
+        )
+    problem = check_texts(data)
+    if problem:
+        raise problem
+    return data
+
+
+def strict_json(text: str):
+    """Decode ``text`` strictly (``check_json``). Raises ValueError when it is not JSON at all, so that a caller
+    may treat that case its own way."""
+    try:
+        data = json.loads(text)
+    except RecursionError as exc:
+        raise GraphQLError(
+            "The JSON nests too deep.", extensions={"code": RequestErrorCode.BAD_INPUT.value}
+        ) from exc
+    return check_json(data)
+
+
 class JSONString(graphene.JSONString):
     """A JSON document sent as a string. Decoded strictly: what it holds obeys the limits of every other
     input (no NUL or lone surrogate, texts within their length, nesting within ``GRAPHQL_MAX_JSON_DEPTH``)."""
@@ -85,24 +111,11 @@ class JSONString(graphene.JSONString):
                 "Expected a JSON document in a string.", extensions={"code": RequestErrorCode.BAD_INPUT.value}
             )
         try:
-            data = json.loads(value)
-        except RecursionError as exc:
-            raise GraphQLError(
-                "The JSON nests too deep.", extensions={"code": RequestErrorCode.BAD_INPUT.value}
-            ) from exc
+            return strict_json(value)
         except ValueError as exc:
             raise GraphQLError(
                 "The text is not valid JSON.", extensions={"code": RequestErrorCode.BAD_INPUT.value}
             ) from exc
-        if not json_depth(data, settings.GRAPHQL_MAX_JSON_DEPTH):
-            raise GraphQLError(
-                f"The JSON nests deeper than {settings.GRAPHQL_MAX_JSON_DEPTH} levels.",
-                extensions={"code": RequestErrorCode.BAD_INPUT.value},
-            )
-        problem = check_texts(data)
-        if problem:
-            raise problem
-        return data
 
     @classmethod
     def parse_literal(cls, node, _variables=None):

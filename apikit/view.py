@@ -24,6 +24,7 @@ from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
 from django.views.decorators.csrf import ensure_csrf_cookie
 from graphene_django.views import GraphQLView as GrapheneView
 from graphql import (
@@ -307,6 +308,7 @@ class GraphQLHTTPView(GrapheneView):
                 body = {"errors": [format_error(error)]}
                 return self.respond([body] * len(items) if batch else body, status, media_type)
             self.check_rate(request, total, prepared)
+            self.check_credentials(request, prepared)
             results = [self.execute_prepared(request, p) if isinstance(p, Prepared) else p for p in prepared]
         except RequestRejected as rejected:
             return self.plain_error(
@@ -344,6 +346,31 @@ class GraphQLHTTPView(GrapheneView):
         wait = spend("cost", who, max(cost, 1), limit)
         if wait:
             raise rate_limited(wait)
+
+    @staticmethod
+    def check_credentials(request: HttpRequest, prepared: list) -> None:
+        """Credentials that were sent but are no good (an expired or revoked token: the authentication layer
+        sets ``request.credentials_rejected``) answer 401 UNAUTHENTICATED, in the caller's language, rather than
+        running as an anonymous caller; an operation that only signs in runs all the same."""
+        rejected = getattr(request, "credentials_rejected", None)
+        if not callable(rejected) or not any(isinstance(p, Prepared) for p in prepared):
+            return  # nothing will run: a request refused by its checks costs no credential lookup
+        signing_in_only = all(
+            isinstance(p, Prepared)
+            and p.operation is not None
+            and all(
+                getattr(getattr(s, "name", None), "value", None) in settings.RATE_LIMIT_SIGN_IN_FIELDS
+                for s in p.operation.selection_set.selections
+            )
+            for p in prepared
+        )
+        if not signing_in_only and rejected():
+            raise RequestRejected(
+                401,
+                RequestErrorCode.UNAUTHENTICATED,
+                gettext("Your sign-in has expired or was revoked: sign in again."),
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
 
     # --- request parsing ------------------------------------------------------------------------------
 

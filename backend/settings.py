@@ -543,14 +543,26 @@ REMEDIATION_DEADLINE_WORKING_DAYS = {"critical": 5, "major": 15, "minor": 30}
 CHECK_IN_MAX_CLOCK_SKEW_SECONDS = 300
 # Largest GPS accuracy radius accepted with a check-in (metres).
 CHECK_IN_MAX_ACCURACY_M = 5_000
+# The days around a visit's planned date on which it may be checked in (calendar days before and after it),
+# counted on the local date of the check-in's moment on site (the phone's clock corrected by its offset).
+CHECK_IN_WINDOW_DAYS_BEFORE = env_int("CHECK_IN_WINDOW_DAYS_BEFORE", 0)
+CHECK_IN_WINDOW_DAYS_AFTER = env_int("CHECK_IN_WINDOW_DAYS_AFTER", 3)
+# A check-in outside that window: "refuse" (OUTSIDE_VISIT_WINDOW) or "flag" (accepted, flagged outside_window).
+CHECK_IN_OUTSIDE_WINDOW = env("CHECK_IN_OUTSIDE_WINDOW", "refuse")
 # Most operations in one offline sync batch (count).
 SYNC_BATCH_MAX_OPERATIONS = 500
+# A label mixed into the field app's version (text, no unit): changing it makes every phone fetch the app
+# again, as a change to any of its files does (the version is a digest of them and of this label).
+FIELD_APP_RELEASE = env("FIELD_APP_RELEASE", "")
 # The checklist a visit starts with when it has none (template code; the newest active version is used).
 DEFAULT_CHECKLIST_TEMPLATE = "ONE_STOP_SHOP"
 
 # --- Evidence photos ------------------------------------------------------------------------------------
 # Largest photo accepted (bytes); a bigger upload is refused with FILE_TOO_LARGE before it is decoded.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# A finding's photo taken farther than this beyond its unit's geofence (metres past the radius, plus the
+# phone's stated accuracy) is flagged far_from_unit for the reviewer, by its EXIF GPS or the phone's position.
+EVIDENCE_MAX_DISTANCE_FROM_UNIT_M = env_int("EVIDENCE_MAX_DISTANCE_FROM_UNIT_M", 1_000)
 # Largest photo accepted (pixels, width × height): more is refused as IMAGE_TOO_LARGE before decoding, which
 # turns decompression bombs into a typed error. 60 MP admits every phone camera's full-resolution photo.
 EVIDENCE_MAX_PIXELS = env_int("EVIDENCE_MAX_PIXELS", 60_000_000)

@@ -71,6 +71,14 @@ class FieldErrorCode(Enum):
     VISIT_SUBMITTED = "visit_submitted"
     UNKNOWN_CRITERION = "unknown_criterion"
     CRITERION_HAS_FINDING = "criterion_has_finding"
+    # A finding on a criterion answered pass or not applicable: answer it FAIL first (or leave it unanswered).
+    CRITERION_NOT_FAILED = "criterion_not_failed"
+    # Check-in on a day outside the visit's window (CHECK_IN_WINDOW_DAYS_BEFORE/AFTER its planned date).
+    OUTSIDE_VISIT_WINDOW = "outside_visit_window"
+    # The finding was withdrawn: it takes no correction.
+    FINDING_WITHDRAWN = "finding_withdrawn"
+    # An offline operation whose payload is not a JSON object (not JSON at all, or a list, a number...).
+    MALFORMED_OPERATION = "malformed_operation"
     INCOMPLETE = "incomplete"
     CONFLICT = "conflict"
     FILE_TOO_LARGE = "file_too_large"
@@ -105,6 +113,7 @@ class RemediationErrorCode(Enum):
 
     INVALID = "invalid"
     REQUIRED = "required"
+    UNAUTHENTICATED = "unauthenticated"
     NOT_FOUND = "not_found"
     OUT_OF_RANGE = "out_of_range"
     PERMISSION_DENIED = "permission_denied"

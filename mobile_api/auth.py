@@ -51,6 +51,10 @@ class BearerUserMiddleware:
             return cache["device"]
 
         request.device_session = device_session
+        # A token that names no active session (expired, revoked, unknown) is refused, never taken for an
+        # anonymous caller: the GraphQL endpoint and /api/ answer 401 UNAUTHENTICATED (checked lazily, after
+        # a request passed its cheaper checks).
+        request.credentials_rejected = lambda: bool(token) and device_session() is None
         if token:
             request.user = SimpleLazyObject(
                 lambda: device_session().user if device_session() else AnonymousUser()

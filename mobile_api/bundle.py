@@ -23,8 +23,8 @@ class Bundle:
 
 def assignment_bundle(user: User) -> Bundle:
     """The caller's assigned visits that are planned or in progress (surprise ones only from their lead
-    time), each with its unit, geofence, checklist version and the unit's earlier findings still current.
-    The version changes whenever any of that changes, so a phone can tell whether to download again."""
+    time), each with its unit, geofence, checklist version and the unit's earlier findings still current (not
+    withdrawn). The version changes whenever any of that changes, so a phone can tell whether to download again."""
     visits = list(
         visible_visits(user)
         .filter(assignments__inspector=user, status__in=[VisitStatus.PLANNED, VisitStatus.IN_PROGRESS])
@@ -36,7 +36,8 @@ def assignment_bundle(user: User) -> Bundle:
     templates = {visit.pk: visit.template or fallback for visit in visits}
     unit_ids = {visit.unit_id for visit in visits}
     earlier = (
-        Finding.objects.filter(unit_id__in=unit_ids, correction__isnull=True)
+        Finding.objects.current()
+        .filter(unit_id__in=unit_ids)
         .select_related("criterion")
         .order_by("unit_id", "pk")
     )

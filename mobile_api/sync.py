@@ -1,42 +1,63 @@
 """Offline sync: a phone sends the operations it queued offline, each with a client-generated UUID.
 
 Guarantees (rule 4 of DESIGN.md §3): resending any operation or batch, in any order, after any failure,
-creates nothing twice and returns the same result; each operation has its own result; one bad operation does
-not spoil the others and leaves nothing half-written (each runs in its own savepoint). Inside a batch the
-operations run in a fixed order of kinds (check-in, answers, findings, photo links, submit), so a shuffled
-batch does what the ordered one does.
+creates nothing twice and returns the same result; each operation has its own result; one bad operation (a
+payload that is not a JSON object, a field missing) fails alone with a typed error and leaves nothing
+half-written (each runs in its own savepoint). Inside a batch the operations run in a fixed order of kinds
+(check-in, answers FAIL, findings, photo links, withdrawals, other answers, submit), so a shuffled batch does
+what the ordered one does: a finding recorded then withdrawn and its criterion answered PASS ends so.
+
+The batch carries the phone's clock when it was sent (``sent_at``): the times the phone recorded (a check-in's
+``deviceTime``, a finding's ``capturedAt``) are corrected by the offset receipt − ``sent_at``.
 """
 
 import hashlib
 import json
 import uuid as uuid_lib
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import structlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from apikit.types import decode_id
 from inspections.error_codes import FieldErrorCode, fail
-from inspections.models import User, Visit
+from inspections.models import AnswerResult, Finding, User, Visit
 from inspections.services import field as field_service
 from inspections.services.visibility import visible_visits
 
 from .models import SyncOperation
 
-KINDS = ("check_in", "answer", "finding", "evidence_link", "submit")
-KIND_ORDER = {kind: position for position, kind in enumerate(KINDS)}
+logger = structlog.get_logger(__name__)
+
+KINDS = ("check_in", "answer", "finding", "evidence_link", "withdraw_finding", "submit")
+# The order operations of a batch apply in: an answer FAIL before the findings it makes possible, any other
+# answer after the withdrawals that make it possible.
+APPLY_ORDER = ("check_in", "answer_fail", "finding", "evidence_link", "withdraw_finding", "answer", "submit")
+
+
+class MalformedPayload:
+    """An operation's payload that is not JSON text: kept as it came, so that the operation fails alone."""
+
+    def __init__(self, raw):
+        self.raw = raw
+
+    def __repr__(self) -> str:
+        return f"MalformedPayload({self.raw!r})"
 
 
 @dataclass
 class Operation:
     id: uuid_lib.UUID
     kind: str
-    payload: dict
+    payload: dict | MalformedPayload
 
 
 @dataclass
@@ -87,7 +108,10 @@ def moment(payload: dict, name: str, *, required: bool = True) -> datetime | Non
         if required:
             raise fail(FieldErrorCode.REQUIRED, _("This is required."), name)
         return None
-    parsed = parse_datetime(value) if isinstance(value, str) else None
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well formed but impossible (a 13th month)
+        parsed = None
     if parsed is None:
         raise fail(FieldErrorCode.INVALID, _("Expected an ISO 8601 date and time."), name)
     return parsed
@@ -117,8 +141,18 @@ def visit_of(payload: dict, actor: User):
     return visit
 
 
-def apply_check_in(operation: Operation, actor: User, device):
+@dataclass(frozen=True)
+class Sender:
+    """Who sent the batch, from which device, and the phone's clock when it sent it."""
+
+    actor: User
+    device: object
+    sent_at: datetime | None
+
+
+def apply_check_in(operation: Operation, sender: Sender):
     payload = operation.payload
+    actor, device = sender.actor, sender.device
     result = field_service.check_in(
         visit_of(payload, actor),
         actor=actor,
@@ -126,14 +160,16 @@ def apply_check_in(operation: Operation, actor: User, device):
         longitude=number(payload, "longitude"),
         accuracy_m=number(payload, "accuracy"),
         device_time=moment(payload, "deviceTime"),
+        sent_at=sender.sent_at,
         reason=text(payload, "reason", required=False),
         device=device,
     )
     return result.visit
 
 
-def apply_answer(operation: Operation, actor: User, device):
+def apply_answer(operation: Operation, sender: Sender):
     payload = operation.payload
+    actor, device = sender.actor, sender.device
     return field_service.answer_criterion(
         visit_of(payload, actor),
         actor=actor,
@@ -145,8 +181,9 @@ def apply_answer(operation: Operation, actor: User, device):
     )
 
 
-def apply_finding(operation: Operation, actor: User, device):
+def apply_finding(operation: Operation, sender: Sender):
     payload = operation.payload
+    actor, device = sender.actor, sender.device
     evidence = payload.get("evidenceIds") or []
     if not isinstance(evidence, list):
         raise fail(FieldErrorCode.INVALID, _("Expected a list of UUIDs."), "evidenceIds")
@@ -161,32 +198,67 @@ def apply_finding(operation: Operation, actor: User, device):
         latitude=number(payload, "latitude", required=False),
         longitude=number(payload, "longitude", required=False),
         captured_at=moment(payload, "capturedAt", required=False),
+        sent_at=sender.sent_at,
         evidence_ids=[client_uuid({"id": item}, "id") for item in evidence],
         device=device,
     )
 
 
-def apply_evidence_link(operation: Operation, actor: User, device):
+def apply_evidence_link(operation: Operation, sender: Sender):
     payload = operation.payload
     return field_service.link_evidence(
-        actor=actor,
+        actor=sender.actor,
         evidence_id=client_uuid(payload, "evidenceId"),
         finding_id=client_uuid(payload, "findingId"),
-        device=device,
+        device=sender.device,
     )
 
 
-def apply_submit(operation: Operation, actor: User, device):
-    return field_service.submit_visit(visit_of(operation.payload, actor), actor=actor, device=device)
+def finding_of(payload: dict, actor: User) -> Finding:
+    """The finding the payload names by its client UUID, among those of the visits the actor may see."""
+    finding_id = client_uuid(payload, "findingId")
+    visible = _visible_in_batch.get()
+    visits = visible if visible is not None else visible_visits(actor).values("pk")
+    finding = Finding.objects.filter(uuid=finding_id, visit_id__in=visits).first()
+    if finding is None:
+        raise fail(FieldErrorCode.NOT_FOUND, _("No such finding."), "findingId")
+    return finding
 
 
-HANDLERS = {
+def apply_withdraw_finding(operation: Operation, sender: Sender):
+    payload = operation.payload
+    return field_service.withdraw_finding(
+        finding_of(payload, sender.actor),
+        actor=sender.actor,
+        reason=text(payload, "reason"),
+        device=sender.device,
+    )
+
+
+def apply_submit(operation: Operation, sender: Sender):
+    return field_service.submit_visit(
+        visit_of(operation.payload, sender.actor), actor=sender.actor, device=sender.device
+    )
+
+
+HANDLERS: dict[str, Callable[[Operation, Sender], object]] = {
     "check_in": apply_check_in,
     "answer": apply_answer,
     "finding": apply_finding,
     "evidence_link": apply_evidence_link,
+    "withdraw_finding": apply_withdraw_finding,
     "submit": apply_submit,
 }
+
+
+def apply_position(operation: Operation) -> tuple[int, str]:
+    """Where the operation goes in the batch's order (then by id, so that any shuffle sorts alike)."""
+    step = operation.kind
+    if step == "answer":
+        result = operation.payload.get("result") if isinstance(operation.payload, dict) else None
+        step = "answer_fail" if result == AnswerResult.FAIL else "answer"
+    position = APPLY_ORDER.index(step) if step in APPLY_ORDER else len(APPLY_ORDER)
+    return position, str(operation.id)
 
 
 def object_id(obj) -> str:
@@ -226,8 +298,8 @@ def lock_visit(operation: Operation) -> None:
         list(Visit.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
 
 
-def apply(operation: Operation, *, actor: User, device) -> OperationResult:
-    digest = digest_of(operation)
+def apply(operation: Operation, sender: Sender) -> OperationResult:
+    actor = sender.actor
     if operation.kind not in HANDLERS:
         return OperationResult(
             operation.id,
@@ -236,12 +308,18 @@ def apply(operation: Operation, *, actor: User, device) -> OperationResult:
             errors=[fail(FieldErrorCode.INVALID, _("Unknown operation kind."), "kind")],
         )
     if not isinstance(operation.payload, dict):
+        message = (
+            _("The payload is not JSON.")
+            if isinstance(operation.payload, MalformedPayload)
+            else _("Expected a JSON object.")
+        )
         return OperationResult(
             operation.id,
             operation.kind,
             False,
-            errors=[fail(FieldErrorCode.INVALID, _("Expected a JSON object."), "payload")],
+            errors=[fail(FieldErrorCode.MALFORMED_OPERATION, message, "payload")],
         )
+    digest = digest_of(operation)
     try:
         with transaction.atomic():
             lock_visit(operation)
@@ -249,13 +327,24 @@ def apply(operation: Operation, *, actor: User, device) -> OperationResult:
             earlier = repeated(operation, digest, actor)
             if earlier is not None:
                 return earlier
-            obj = HANDLERS[operation.kind](operation, actor, device)
+            obj = HANDLERS[operation.kind](operation, sender)
             result = {"objectId": object_id(obj)}
             SyncOperation.objects.create(
                 uuid=operation.id, user=actor, kind=operation.kind, digest=digest, result=result
             )
     except ValidationError as error:
         return OperationResult(operation.id, operation.kind, False, errors=[error])
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError):
+        # A payload shaped in a way no check foresaw: this operation fails alone, typed, and is logged.
+        logger.warning(
+            "sync_operation_malformed", operation=str(operation.id), kind=operation.kind, exc_info=True
+        )
+        return OperationResult(
+            operation.id,
+            operation.kind,
+            False,
+            errors=[fail(FieldErrorCode.MALFORMED_OPERATION, _("The operation is malformed."), "payload")],
+        )
     except IntegrityError:
         # A copy without a visit lock (a photo link) committed the same operation id first.
         earlier = repeated(operation, digest, actor)
@@ -265,8 +354,13 @@ def apply(operation: Operation, *, actor: User, device) -> OperationResult:
     return OperationResult(operation.id, operation.kind, True, result["objectId"])
 
 
-def sync_batch(operations: list[Operation], *, actor: User, device=None) -> list[OperationResult]:
-    """Apply a batch; results come back in the order the operations were sent."""
+def sync_batch(
+    operations: list[Operation], *, actor: User, sent_at: datetime | None = None, device=None
+) -> list[OperationResult]:
+    """Apply a batch; results come back in the order the operations were sent. ``sent_at`` is the phone's
+    clock when it sent the batch (the times it recorded are corrected by its offset)."""
+    if sent_at is not None:
+        sent_at = field_service.check_moment(sent_at, "sent_at", now=timezone.now())
     if len(operations) > settings.SYNC_BATCH_MAX_OPERATIONS:
         raise fail(
             FieldErrorCode.INVALID,
@@ -275,9 +369,10 @@ def sync_batch(operations: list[Operation], *, actor: User, device=None) -> list
     results: dict[uuid_lib.UUID, OperationResult] = {}
     token = _visible_in_batch.set(frozenset(visible_visits(actor).values_list("pk", flat=True)))
     try:
-        for operation in sorted(operations, key=lambda op: (KIND_ORDER.get(op.kind, len(KINDS)), str(op.id))):
+        sender = Sender(actor=actor, device=device, sent_at=sent_at)
+        for operation in sorted(operations, key=apply_position):
             if operation.id not in results:
-                results[operation.id] = apply(operation, actor=actor, device=device)
+                results[operation.id] = apply(operation, sender)
     finally:
         _visible_in_batch.reset(token)
     return [results[operation.id] for operation in operations]

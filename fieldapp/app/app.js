@@ -2,7 +2,8 @@
 // at once and queued in an outbox; the outbox is sent with `syncBatch` (and photos one by one to
 // /api/evidence) whenever the phone is online. Every operation carries a UUID made here, so a resend after any
 // failure creates nothing twice on the server. Nothing leaves the outbox until the server has answered for it.
-import { del, get, set, update } from "./vendor/idb-keyval.js";
+import * as outbox from "./outbox.js";
+import { del, get, gql as outboxGql, set, Unauthenticated, update, uuid } from "./outbox.js";
 
 const ACCURACY_TARGET_M = 30; // check-in waits for a GPS fix at least this precise (metres)
 const GPS_TIMEOUT_MS = 20000; // how long one position request may take
@@ -27,8 +28,13 @@ const TEXT = {
     confirmSubmit: "Nộp? Sau khi nộp không sửa được nữa.", submitted: "Đã nộp. Chỉ xem.", needCheckIn: "Điểm danh trước khi chấm bảng kiểm.",
     nothingUnsent: "Không còn gì chưa gửi.", sendNow: "Gửi ngay", pending: "Đang chờ gửi", failed: "Bị từ chối",
     sentAll: "Đã gửi hết.", willSend: "Sẽ tự gửi khi có mạng.", signOut: "Đăng xuất", signOutRefused: "Còn {n} việc chưa gửi: gửi xong mới đăng xuất được.",
-    language: "English", kinds: { CHECK_IN: "Điểm danh", ANSWER: "Chấm tiêu chí", FINDING: "Kết luận", EVIDENCE_LINK: "Gắn ảnh", SUBMIT: "Nộp", PHOTO: "Ảnh" },
+    language: "English", notices: "Thông báo", openFinding: "Mở kết luận để sửa", correction: "Sửa kết luận", newText: "Nội dung mới",
+    withdrawInstead: "Rút kết luận này (ghi nhầm)", sendCorrection: "Gửi bản sửa", needsNetwork: "Cần có mạng để gửi bản sửa.",
+    corrected: "Đã gửi bản sửa.", photoN: "{n} ảnh", takePhoto: "Chụp ảnh", photoCount: "{n} ảnh đã chọn", withdraw: "Rút kết luận này", withdrawReason: "Lý do rút kết luận (bắt buộc):",
+    kinds: { WITHDRAW_FINDING: "Rút kết luận", CHECK_IN: "Điểm danh", ANSWER: "Chấm tiêu chí", FINDING: "Kết luận", EVIDENCE_LINK: "Gắn ảnh", SUBMIT: "Nộp", PHOTO: "Ảnh" },
     back: "‹ Danh sách", unitOf: "Đơn vị", signedInAs: "Đăng nhập: {user}",
+    state_saved: "Đã lưu trên máy", state_waiting: "Chờ gửi", state_uploading: "Đang gửi", state_sent: "Đã gửi", state_attention: "Cần xử lý",
+    retryAt: "Chưa gửi được, tự thử lại lúc {time}.", photosSent: "Đã gửi {n} ảnh.",
     devices: "Các điện thoại đã đăng nhập", thisPhone: "điện thoại này", revoke: "Đăng xuất máy này", lastUsed: "Dùng lần cuối",
   },
   en: {
@@ -49,8 +55,13 @@ const TEXT = {
     confirmSubmit: "Submit? Nothing can be changed afterwards.", submitted: "Submitted. Read only.", needCheckIn: "Check in before answering the checklist.",
     nothingUnsent: "Nothing left to send.", sendNow: "Send now", pending: "Waiting to be sent", failed: "Refused",
     sentAll: "All sent.", willSend: "Will send by itself when online.", signOut: "Sign out", signOutRefused: "{n} item(s) unsent: send them before signing out.",
-    language: "Tiếng Việt", kinds: { CHECK_IN: "Check-in", ANSWER: "Answer", FINDING: "Finding", EVIDENCE_LINK: "Photo link", SUBMIT: "Submit", PHOTO: "Photo" },
+    language: "Tiếng Việt", notices: "Notifications", openFinding: "Open the finding to correct it", correction: "Correct a finding", newText: "New text",
+    withdrawInstead: "Withdraw it (recorded by mistake)", sendCorrection: "Send the correction", needsNetwork: "Sending a correction needs the network.",
+    corrected: "Correction sent.", photoN: "{n} photo(s)", takePhoto: "Take a photo", photoCount: "{n} photo(s) chosen", withdraw: "Withdraw this finding", withdrawReason: "Why is it withdrawn (required)?",
+    kinds: { WITHDRAW_FINDING: "Withdrawal", CHECK_IN: "Check-in", ANSWER: "Answer", FINDING: "Finding", EVIDENCE_LINK: "Photo link", SUBMIT: "Submit", PHOTO: "Photo" },
     back: "‹ Visits", unitOf: "Unit", signedInAs: "Signed in: {user}",
+    state_saved: "Saved on the phone", state_waiting: "Waiting", state_uploading: "Uploading", state_sent: "Sent", state_attention: "Needs attention",
+    retryAt: "Not sent yet; trying again at {time}.", photosSent: "{n} photo(s) sent.",
     devices: "Signed-in phones", thisPhone: "this phone", revoke: "Sign that phone out", lastUsed: "Last used",
   },
 };
@@ -58,9 +69,8 @@ const AREAS_VI = { DIRECTION: "Chỉ đạo, điều hành", INSTITUTIONS: "Th�
   CIVIL_SERVICE: "Công vụ", PUBLIC_FINANCE: "Tài chính công", E_GOVERNMENT: "Chính quyền điện tử", COMMUNICATION: "Thông tin, tuyên truyền" };
 
 let lang = (await get("lang")) || "vi";
-let syncing = false;
-let lastSync = null; // {ok: bool, message}
 let watchId = null;
+let bundleError = ""; // why the last download of the assignments failed, shown until one succeeds
 let fix = null; // the last GPS fix {latitude, longitude, accuracy, at}
 const documents = {};
 
@@ -70,104 +80,34 @@ const t = (key, vars = {}) => {
 };
 const $ = (selector) => document.querySelector(selector);
 const esc = (value) => String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-const uuid = () => crypto.randomUUID();
 const nowIso = () => new Date().toISOString();
 const timeText = (iso) => new Date(iso).toLocaleString(lang === "vi" ? "vi-VN" : "en-GB", { dateStyle: "short", timeStyle: "short" });
 
-// --- the server --------------------------------------------------------------------------------------------
-
-class Unauthenticated extends Error {}
-
-async function operation(name) {
-  if (!documents[name]) {
-    const response = await fetch(`/app/operations/${name}.graphql`);
-    if (!response.ok) throw new Error(`operation ${name}: ${response.status}`);
-    documents[name] = await response.text();
-  }
-  return documents[name];
-}
+// --- the server and the outbox (outbox.js, shared with the service worker) -----------------------------------
 
 async function gql(name, variables = {}) {
   const session = await get("session");
-  const headers = { "Content-Type": "application/json", Accept: "application/json", "Accept-Language": lang };
-  if (session?.token) headers.Authorization = `Bearer ${session.token}`;
-  const response = await fetch("/graphql/", { method: "POST", headers, credentials: "omit",
-    body: JSON.stringify({ query: await operation(name), variables, operationName: name }) });
-  const body = await response.json();
-  const codes = (body.errors || []).map((e) => e.extensions?.code);
-  if (response.status === 401 || codes.includes("UNAUTHENTICATED")) throw new Unauthenticated();
-  if (body.errors?.length) throw new Error(body.errors[0].message);
-  return body.data;
+  try {
+    return await outboxGql(name, variables, { token: session?.token, lang });
+  } catch (error) {
+    if (error instanceof Unauthenticated && session?.token) await set("session", { ...session, expired: true });
+    throw error;
+  }
 }
 
-// --- the outbox --------------------------------------------------------------------------------------------
-
-async function outbox() { return (await get("outbox")) || []; }
-
-async function enqueue(kind, payload, { replaceKey } = {}) {
-  const item = { id: uuid(), kind, payload, createdAt: nowIso(), status: "pending", replaceKey };
-  await update("outbox", (items = []) => {
-    // A changed answer that was never sent replaces the unsent one; anything sent or refused stays.
-    const kept = replaceKey ? items.filter((i) => !(i.replaceKey === replaceKey && i.status === "pending")) : items;
-    return [...kept, item];
-  });
+async function enqueue(kind, payload, options = {}) {
+  const session = await get("session");
+  const item = await outbox.enqueue(kind, payload, { ...options, user: session.username });
   sync();
   return item;
 }
 
-async function settle(id, result) {
-  await update("outbox", (items = []) => result.ok ? items.filter((i) => i.id !== id)
-    : items.map((i) => i.id === id ? { ...i, status: "failed", error: result.error, code: result.code } : i));
-}
-
-async function uploadPhoto(item) {
-  const session = await get("session");
-  const blob = await get(`photo:${item.id}`);
-  const form = new FormData();
-  form.append("id", item.id);
-  form.append("findingId", item.payload.findingId);
-  form.append("file", blob, `${item.id}.jpg`);
-  const response = await fetch("/api/evidence", { method: "POST", body: form, credentials: "omit",
-    headers: { Authorization: `Bearer ${session.token}`, "Accept-Language": lang } });
-  if (response.status === 401) throw new Unauthenticated();
-  const body = await response.json();
-  if (response.ok) { await del(`photo:${item.id}`); return { ok: true }; }
-  const error = body.errors?.[0] || {};
-  return { ok: false, error: error.message || String(response.status), code: error.code };
-}
-
-// Sends everything pending: the batch first (small), then each photo on its own, so one large photo never
-// holds back the check-in, the answers or the findings.
+// Sends what can be sent (never while offline); a failure schedules its own retry with backoff.
 async function sync() {
-  if (syncing || !navigator.onLine) { render(); return; }
-  const session = await get("session");
-  if (!session?.token || session.expired) { render(); return; }
-  syncing = true;
-  try {
-    const pending = (await outbox()).filter((i) => i.status === "pending");
-    const batch = pending.filter((i) => i.kind !== "PHOTO");
-    if (batch.length) {
-      const data = await gql("SyncBatch", { operations: batch.map((i) => ({ id: i.id, kind: i.kind, payload: JSON.stringify(i.payload) })) });
-      const errors = data.syncBatch.errors || [];
-      if (errors.length) throw new Error(errors[0].message);
-      for (const result of data.syncBatch.results) {
-        const error = result.errors?.[0];
-        await settle(result.id, result.ok ? { ok: true } : { ok: false, error: error?.message, code: error?.code });
-      }
-    }
-    for (const photo of pending.filter((i) => i.kind === "PHOTO")) await settle(photo.id, await uploadPhoto(photo));
-    lastSync = { ok: true, message: t("sentAll") };
-  } catch (error) {
-    if (error instanceof Unauthenticated) {
-      await set("session", { ...session, expired: true });
-      lastSync = { ok: false, message: t("expired") };
-    } else {
-      lastSync = { ok: false, message: `${t("willSend")} (${error.message})` };
-    }
-  } finally {
-    syncing = false;
-    render();
-  }
+  const outcome = await outbox.replay({ lang });
+  if (outcome.state === "expired" && !$("#login")) route(); // never redraw the sign-in form under the thumb
+  else render();
+  if (outcome.state !== "sent") outbox.requestBackgroundSync();
 }
 
 // --- the assignment bundle ---------------------------------------------------------------------------------
@@ -176,8 +116,10 @@ async function downloadBundle() {
   const known = await get("bundle");
   const data = await gql("AssignmentBundle", { knownVersion: known?.version ?? null });
   const bundle = data.assignmentBundle;
-  if (!bundle.unchanged) await set("bundle", { version: bundle.version, visits: bundle.visits, savedAt: nowIso() });
-  else await set("bundle", { ...known, savedAt: nowIso() });
+  // Notifications come with the bundle, so they are there offline too.
+  const notices = (data.notifications?.edges || []).map((edge) => edge.node);
+  if (!bundle.unchanged) await set("bundle", { version: bundle.version, visits: bundle.visits, notices, savedAt: nowIso() });
+  else await set("bundle", { ...known, notices, savedAt: nowIso() });
   if (navigator.storage?.persist) await set("persisted", await navigator.storage.persist());
 }
 
@@ -228,6 +170,19 @@ async function scaled(file) {
   return canvas.convertToBlob({ type: "image/jpeg", quality: 0.88 });
 }
 
+const captures = new WeakMap(); // file input -> [Promise of {capturedAt, latitude, longitude, accuracy}]
+
+function captureMoment() {
+  const capturedAt = nowIso();
+  return new Promise((resolve) => {
+    if (!navigator.geolocation) return resolve({ capturedAt });
+    navigator.geolocation.getCurrentPosition(
+      (p) => resolve({ capturedAt, latitude: p.coords.latitude, longitude: p.coords.longitude, accuracy: p.coords.accuracy }),
+      () => resolve({ capturedAt }),
+      { enableHighAccuracy: true, maximumAge: 0, timeout: GPS_TIMEOUT_MS });
+  });
+}
+
 // --- screens -----------------------------------------------------------------------------------------------
 
 function setTab(name) {
@@ -236,8 +191,8 @@ function setTab(name) {
 
 async function renderNet() {
   const net = $("#net");
-  const unsent = (await outbox()).length;
-  net.textContent = `${navigator.onLine ? t("online") : t("offline")}${unsent ? ` · ${t("outbox")}: ${unsent}` : ""}`;
+  const unsent = await outbox.count();
+  net.textContent = navigator.onLine ? t("online") : t("offline"); // the count is on the outbox tab
   net.classList.toggle("offline", !navigator.onLine);
   $("#title").textContent = t("app");
   $("#tab-visits").textContent = t("visits");
@@ -248,7 +203,8 @@ async function renderNet() {
 
 async function loginScreen(message = "") {
   const session = await get("session");
-  const pending = await outbox();
+  const pending = await outbox.all();
+  const owners = await outbox.owners();
   $("#tabs").hidden = true;
   $("#app").innerHTML = `
     <h1>${t("signIn")}</h1>
@@ -270,9 +226,8 @@ async function loginScreen(message = "") {
     event.preventDefault();
     const form = new FormData(event.target);
     const username = form.get("username").trim();
-    if (pending.length && session?.username && session.username !== username) {
-      return loginScreen(t("otherUser", { user: session.username }));
-    }
+    const owner = owners.find((name) => name !== username);
+    if (owner) return loginScreen(t("otherUser", { user: owner })); // their unsent work stays theirs
     try {
       await del("session"); // the login call goes without any old token
       const data = await gql("MobileLogin", { username, password: form.get("password"), deviceName: form.get("deviceName") });
@@ -281,9 +236,9 @@ async function loginScreen(message = "") {
         if (session) await set("session", session);
         return loginScreen(login.errors[0].message);
       }
-      await set("session", { token: login.token, username, deviceName: form.get("deviceName"), deviceId: login.device.id, expiresAt: login.device.expiresAt });
+      await set("session", { token: login.token, username, lang, deviceName: form.get("deviceName"), deviceId: login.device.id, expiresAt: login.device.expiresAt });
       if (session?.username !== username) { await del("bundle"); }
-      await downloadBundle().catch(() => {});
+      await downloadBundle().catch((error) => { bundleError = error.message; });
       location.hash = "#/";
       sync();
       route();
@@ -302,7 +257,7 @@ async function readyBox() {
     const { quota = 0, usage = 0 } = await navigator.storage.estimate();
     space = `${Math.round((quota - usage) / 1048576).toLocaleString()} MB`;
   }
-  if (!bundle) return `<div class="box warn" id="ready"><strong>${t("notReady")}</strong></div>`;
+  if (!bundle) return `<div class="box warn" id="ready"><strong>${t("notReady")}</strong>${bundleError ? `<div class="error">${esc(bundleError)}</div>` : ""}</div>`;
   return `<div class="box ok" id="ready"><strong>${t("ready")}</strong>
     <div class="muted">${t("version")}: <span id="bundle-version">${esc(bundle.version.slice(0, 12))}</span> · ${t("savedAt")}: ${timeText(bundle.savedAt)}</div>
     <div class="muted">${t("persisted")}: <span id="persisted">${persisted ? t("granted") : t("denied")}</span></div>
@@ -321,12 +276,52 @@ async function visitsScreen() {
   }
   $("#app").innerHTML = `${await readyBox()}
     <button type="button" id="download">${t("download")}</button>
+    ${noticesBox(bundle?.notices || [])}
     <h1>${t("visits")}</h1>
     ${items.length ? `<ul class="visits">${items.join("")}</ul>` : `<p class="muted">${t("noVisits")}</p>`}`;
   $("#download").disabled = !navigator.onLine;
   $("#download").onclick = async () => {
-    try { await downloadBundle(); } catch (error) { if (error instanceof Unauthenticated) { await update("session", (s) => ({ ...s, expired: true })); } }
+    try { await downloadBundle(); bundleError = ""; } catch (error) { bundleError = error.message; }
     route();
+  };
+}
+
+function noticesBox(notices) {
+  if (!notices.length) return "";
+  return `<section class="box" id="notices"><h2>${t("notices")}</h2><ul class="outbox">${notices.slice(0, 10).map((n) => `<li class="${n.readAt ? "" : "unread"}">
+    <strong>${esc(n.title)}</strong><div>${esc(n.body)}</div><div class="muted">${timeText(n.createdAt)}</div>
+    ${n.findingId ? `<a class="button" href="#/correct/${encodeURIComponent(n.findingId)}">${t("openFinding")}</a>` : ""}</li>`).join("")}</ul></section>`;
+}
+
+// A finding returned for correction (or found wrong after submission): the inspector issues a correction with
+// a reason, a new version of it (the old one is kept), or withdraws it. Needs the network (it is not queued).
+async function correctScreen(findingId) {
+  setTab("visits");
+  const bundle = await get("bundle");
+  const notice = (bundle?.notices || []).find((n) => n.findingId === findingId);
+  const open = (bundle?.visits || []).flatMap((v) => v.openFindings).find((f) => f.id === findingId);
+  $("#app").innerHTML = `<p><a href="#/">${t("back")}</a></p><h1>${t("correction")}</h1>
+    ${notice ? `<p class="box warn">${esc(notice.title)}<br><span class="muted">${esc(notice.body)}</span></p>` : ""}
+    ${open ? `<p>${esc(open.text)}</p>` : ""}
+    <form id="correct"><label for="new-text">${t("newText")}</label><textarea id="new-text" name="text">${esc(open?.text || "")}</textarea>
+      <label for="correct-reason">${t("reason")}</label><textarea id="correct-reason" name="reason" required></textarea>
+      <label class="check"><input type="checkbox" name="withdraw"> ${t("withdrawInstead")}</label>
+      <button class="primary" type="submit" ${navigator.onLine ? "" : "disabled"}>${t("sendCorrection")}</button>
+      ${navigator.onLine ? "" : `<p class="muted">${t("needsNetwork")}</p>`}</form><p id="correct-result" role="status"></p>`;
+  $("#correct").onsubmit = async (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    const reason = form.get("reason").trim();
+    if (!reason) return $("#correct-reason").focus();
+    try {
+      const { correctFinding } = await gql("CorrectFinding", { id: findingId, reason, text: form.get("text").trim() || null, withdraw: form.get("withdraw") === "on" });
+      $("#correct-result").className = correctFinding.errors.length ? "error" : "box ok";
+      $("#correct-result").textContent = correctFinding.errors.length ? correctFinding.errors[0].message : t("corrected");
+    } catch (error) {
+      if (error instanceof Unauthenticated) return route();
+      $("#correct-result").className = "error";
+      $("#correct-result").textContent = error.message;
+    }
   };
 }
 
@@ -360,25 +355,29 @@ async function visitScreen(visitId) {
   for (const criterion of template?.criteria || []) (byArea[criterion.area] ||= []).push(criterion);
   const choice = (code, value, label, cls = "") => {
     const pressed = state.answers[code]?.result === value;
-    return `<button type="button" class="${cls}" data-answer="${esc(code)}" data-value="${value}" aria-pressed="${pressed}" ${readOnly || !checkedInAt ? "disabled" : ""}>${label}</button>`;
+    // A criterion with a finding stays failed (withdraw the finding to answer it otherwise).
+    const locked = value !== "fail" && state.findings.some((f) => f.criterionCode === code && !f.withdrawn);
+    return `<button type="button" class="${cls}" data-answer="${esc(code)}" data-value="${value}" aria-pressed="${pressed}" ${readOnly || !checkedInAt || locked ? "disabled" : ""}>${label}</button>`;
   };
   const checklist = Object.entries(byArea).map(([area, criteria]) => `<h2>${esc(lang === "vi" ? AREAS_VI[area] || area : area.replace("_", " ").toLowerCase())}</h2>
     ${criteria.map((c) => {
-      const finding = state.findings.find((f) => f.criterionCode === c.code);
+      const finding = state.findings.find((f) => f.criterionCode === c.code && !f.withdrawn);
       const failed = state.answers[c.code]?.result === "fail";
       return `<div class="criterion" id="criterion-${esc(c.code)}"><div><strong>${esc(c.code)}</strong> ${esc(criterionText(c))}</div>
         <div class="choices">${choice(c.code, "pass", t("pass"))}${choice(c.code, "fail", t("fail"), "fail")}${choice(c.code, "not_applicable", t("na"))}</div>
-        ${finding ? `<p class="box warn finding">${t("finding")}: ${esc(finding.text)} <span class="muted">(${finding.photoIds.length} 📷)</span></p>` : ""}
+        ${checkedInAt && (!readOnly || state.answers[c.code]?.note) ? `<label class="note">${t("note")}<input type="text" data-note="${esc(c.code)}" value="${esc(state.answers[c.code]?.note || "")}" ${readOnly ? "disabled" : ""}></label>` : ""}
+        ${finding ? `<div class="box warn finding"><p>${t("finding")}: ${esc(finding.text)} <span class="muted">(${t("photoN", { n: finding.photoIds.length })})</span></p>
+          ${readOnly ? "" : `<button type="button" data-withdraw="${esc(finding.id)}">${t("withdraw")}</button>`}</div>` : ""}
         ${failed && !finding && !readOnly ? findingForm(c) : ""}</div>`;
     }).join("")}`).join("");
   const total = template?.criteria.length || 0;
-  const done = Object.keys(state.answers).length;
+  const done = Object.values(state.answers).filter((a) => a.result).length;
   $("#app").innerHTML = `<p><a href="#/">${t("back")}</a></p>
     <h1>${esc(visit.unit.name)}</h1><p class="muted">${esc(visit.unit.address)}</p>
     ${readOnly ? `<p class="box ok" id="read-only">${t("submitted")}</p>` : ""}
     ${checkIn}
     <h2>${t("checklist")}</h2>${!checkedInAt && !readOnly ? `<p class="muted">${t("needCheckIn")}</p>` : ""}${checklist}
-    <section class="box" id="summary"><h2>${t("summary")}</h2><p>${t("answered", { done, all: total, findings: state.findings.length })}</p>
+    <section class="box" id="summary"><h2>${t("summary")}</h2><p>${t("answered", { done, all: total, findings: state.findings.filter((f) => !f.withdrawn).length })}</p>
     ${readOnly ? "" : `<button class="primary" type="button" id="submit" ${checkedInAt && done === total && total ? "" : "disabled"}>${t("submit")}</button>`}</section>`;
 
   $("#gps")?.addEventListener("click", () => { startGps(); render(); });
@@ -395,12 +394,44 @@ async function visitScreen(visitId) {
     button.addEventListener("click", async () => {
       const code = button.dataset.answer;
       const result = button.dataset.value;
-      await saveState(visitId, (s) => ({ answers: { ...s.answers, [code]: { result } } }));
-      await enqueue("ANSWER", { visitId, criterionCode: code, result }, { replaceKey: `answer:${visitId}:${code}` });
+      const typed = [...document.querySelectorAll("[data-note]")].find((i) => i.dataset.note === code);
+      const note = typed ? typed.value.trim() : (await localState(visitId)).answers[code]?.note || "";
+      // The operation first: a page closed in between leaves it queued (the server's answer is what counts).
+      await enqueue("ANSWER", { visitId, criterionCode: code, result, ...(note ? { note } : {}) }, { replaceKey: `answer:${visitId}:${code}` });
+      await saveState(visitId, (s) => ({ answers: { ...s.answers, [code]: { result, note } } }));
+      render();
+    });
+  }
+  // A note is saved with its criterion's answer (sent again with it; before an answer it waits on the phone).
+  for (const input of document.querySelectorAll("[data-note]")) {
+    input.addEventListener("change", async () => {
+      const code = input.dataset.note;
+      const note = input.value.trim();
+      const answer = (await localState(visitId)).answers[code];
+      if (answer?.result) await enqueue("ANSWER", { visitId, criterionCode: code, result: answer.result, ...(note ? { note } : {}) }, { replaceKey: `answer:${visitId}:${code}` });
+      await saveState(visitId, (s) => ({ answers: { ...s.answers, [code]: { ...(s.answers[code] || {}), note } } }));
+    });
+  }
+  // A finding recorded by mistake is withdrawn (with a reason) before the visit is submitted; it stays on the
+  // server with its reason, and its criterion may then be answered otherwise.
+  for (const button of document.querySelectorAll("[data-withdraw]")) {
+    button.addEventListener("click", async () => {
+      const reason = (prompt(t("withdrawReason")) || "").trim();
+      if (!reason) return;
+      const findingId = button.dataset.withdraw;
+      await enqueue("WITHDRAW_FINDING", { visitId, findingId, reason });
+      await saveState(visitId, (s) => ({ findings: s.findings.map((f) => (f.id === findingId ? { ...f, withdrawn: true, reason } : f)) }));
       render();
     });
   }
   for (const form of document.querySelectorAll("form.finding-form")) {
+    const input = form.querySelector("input[type=file]");
+    // Where and when each photo was taken, asked of the Geolocation API the moment the camera hands it over
+    // (browsers strip the GPS from the photo's EXIF).
+    input.addEventListener("change", () => {
+      captures.set(input, [...input.files].map(() => captureMoment()));
+      form.querySelector(".photo-count").textContent = t("photoCount", { n: input.files.length });
+    });
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const data = new FormData(form);
@@ -409,25 +440,24 @@ async function visitScreen(visitId) {
       const findingId = uuid();
       const capturedAt = nowIso();
       const where = fix?.latitude != null ? { latitude: fix.latitude, longitude: fix.longitude } : {};
-      const photoIds = [];
-      for (const file of form.querySelector("input[type=file]").files) {
-        const photoId = uuid();
-        await set(`photo:${photoId}`, await scaled(file));
-        photoIds.push(photoId);
+      const moments = captures.get(input) || [];
+      const photos = [];
+      for (const [index, file] of [...input.files].entries()) {
+        photos.push({ id: uuid(), blob: await scaled(file), meta: await (moments[index] || captureMoment()) });
       }
+      const photoIds = photos.map((p) => p.id);
+      const session = await get("session");
+      const payload = { visitId, findingId, criterionCode: form.dataset.criterion, text, severity: data.get("severity"), capturedAt, ...where, evidenceIds: photoIds };
+      await outbox.enqueueFinding(payload, photos, { user: session.username });
       await saveState(visitId, (s) => ({ findings: [...s.findings, { id: findingId, criterionCode: form.dataset.criterion, text, severity: data.get("severity"), photoIds }] }));
-      await enqueue("FINDING", { visitId, findingId, criterionCode: form.dataset.criterion, text, severity: data.get("severity"), capturedAt, ...where, evidenceIds: photoIds });
-      for (const photoId of photoIds) {
-        await update("outbox", (items = []) => [...items, { id: photoId, kind: "PHOTO", payload: { findingId, capturedAt, ...where }, createdAt: nowIso(), status: "pending" }]);
-      }
       sync();
       route(); // the form is done: redraw now, even though its file input still holds the photos
     });
   }
   $("#submit")?.addEventListener("click", async () => {
     if (!confirm(t("confirmSubmit"))) return;
-    await saveState(visitId, () => ({ submittedAt: nowIso() }));
     await enqueue("SUBMIT", { visitId });
+    await saveState(visitId, () => ({ submittedAt: nowIso() }));
     render();
   });
 }
@@ -437,22 +467,35 @@ function findingForm(criterion) {
   return `<form class="finding-form box" data-criterion="${esc(criterion.code)}"><h2>${t("recordFinding")}</h2>
     <label>${t("severity")}<select name="severity">${severities.map((s) => `<option value="${s}" ${criterion.defaultSeverity.toLowerCase() === s ? "selected" : ""}>${t(s)}</option>`).join("")}</select></label>
     <label>${t("findingText")}<textarea name="text" required></textarea></label>
-    <label>${t("photos")}<input type="file" name="photos" accept="image/*" capture="environment" multiple></label>
+    <p class="label">${t("photos")}</p>
+    <label class="button camera">${t("takePhoto")}<input type="file" name="photos" accept="image/*" capture="environment" multiple class="hidden-input"></label>
+    <span class="photo-count muted" aria-live="polite"></span>
     <button class="primary" type="submit">${t("saveFinding")}</button></form>`;
 }
 
 async function outboxScreen() {
   setTab("outbox");
-  const items = await outbox();
-  $("#app").innerHTML = `<h1>${t("outbox")}</h1>
-    ${lastSync ? `<p class="${lastSync.ok ? "muted" : "error"}" id="sync-status" role="status">${esc(lastSync.message)}</p>` : ""}
-    ${items.length ? `<ul class="outbox">${items.map((i) => `<li class="${i.status}" data-kind="${i.kind}"><strong>${t("kinds")[i.kind] || i.kind}</strong>
-        <span class="muted">${timeText(i.createdAt)}</span><div>${i.status === "failed" ? `${t("failed")}: ${esc(i.error)} <span class="muted">${esc(i.code || "")}</span>` : t("pending")}</div></li>`).join("")}</ul>`
-      : `<p class="muted" id="nothing-unsent">${t("nothingUnsent")}</p>`}
+  const items = await outbox.all();
+  const status = outbox.lastStatus();
+  const sentPhotos = (await outbox.logEntries()).filter((e) => e.kind === "PHOTO" && e.state === "sent").length;
+  const stateOf = (i) => i.kind === "PHOTO" ? outbox.photoState(i, items) : i.state === "sending" ? "uploading" : i.state;
+  const line = (i) => {
+    const state = stateOf(i);
+    const detail = state === "attention" ? `<div class="why">${esc(i.error)} <span class="code">${esc(i.code || "")}</span></div>` : "";
+    return `<li class="state-${state}" data-kind="${i.kind}" data-state="${state}" data-id="${esc(i.id)}">
+      <strong>${t("kinds")[i.kind] || i.kind}</strong> <span class="pill ${state}">${t(`state_${state}`)}</span>
+      <div class="muted">${timeText(i.createdAt)}${i.kind === "PHOTO" && i.payload.latitude != null ? ` · GPS ±${Math.round(i.payload.accuracy ?? 0)} m` : ""}</div>${detail}</li>`;
+  };
+  let banner = "";
+  if (status.state === "retry") banner = `<p class="box warn" id="sync-status" role="status">${t("retryAt", { time: new Date(status.retryAt).toLocaleTimeString(lang === "vi" ? "vi-VN" : "en-GB") })} <span class="muted">(${esc(status.message)})</span></p>`;
+  else if (status.state === "sent" && !items.length) banner = `<p class="muted" id="sync-status" role="status">${t("sentAll")}</p>`;
+  $("#app").innerHTML = `<h1>${t("outbox")}</h1>${banner}
+    ${items.length ? `<ul class="outbox">${items.map(line).join("")}</ul>` : `<p class="muted" id="nothing-unsent">${t("nothingUnsent")}</p>`}
+    ${sentPhotos ? `<p class="muted" id="photos-sent">${t("photosSent", { n: sentPhotos })}</p>` : ""}
     ${items.length ? `<button class="primary" type="button" id="send" ${navigator.onLine ? "" : "disabled"}>${t("sendNow")}</button><p class="muted">${t("willSend")}</p>` : ""}`;
   $("#send")?.addEventListener("click", async () => {
     // A refused item is tried again only when asked: it may have been refused for a reason that has passed.
-    await update("outbox", (all = []) => all.map((i) => ({ ...i, status: "pending" })));
+    await outbox.retryRefused();
     sync();
   });
 }
@@ -469,7 +512,7 @@ async function deviceScreen(message = "") {
   $("#lang").onclick = switchLanguage;
   if (navigator.onLine) showDevices(session).catch(() => {});
   $("#sign-out").onclick = async () => {
-    const unsent = (await outbox()).length;
+    const unsent = await outbox.count();
     if (unsent) return deviceScreen(t("signOutRefused", { n: unsent }));
     try { await gql("Logout"); } catch { /* the token dies on the server anyway when it expires */ }
     await del("session");
@@ -498,7 +541,15 @@ async function switchLanguage() {
   route();
 }
 
-async function route() {
+// Screens are drawn one at a time, in order: a slow redraw started before a tap never lands after it.
+let drawing = Promise.resolve();
+function route() {
+  drawing = drawing.then(draw, draw);
+  return drawing;
+}
+window.fieldAppDrawn = () => drawing.then(() => new Promise((resolve) => setTimeout(resolve, 0))); // for tests
+
+async function draw() {
   await renderNet();
   const session = await get("session");
   if (!session?.token || session.expired) return loginScreen();
@@ -506,6 +557,7 @@ async function route() {
   const hash = location.hash || "#/";
   if (!hash.startsWith("#/visit/")) stopGps();
   if (hash.startsWith("#/visit/")) return visitScreen(decodeURIComponent(hash.slice(8)));
+  if (hash.startsWith("#/correct/")) return correctScreen(decodeURIComponent(hash.slice(10)));
   if (hash === "#/outbox") return outboxScreen();
   if (hash === "#/device") return deviceScreen();
   return visitsScreen();
@@ -520,14 +572,21 @@ function render() {
     // Never redraw under the inspector's thumb: while they type, only the status bar changes.
     const active = document.activeElement;
     const typing = active && $("#app").contains(active) && ["INPUT", "TEXTAREA", "SELECT"].includes(active.tagName);
-    if (typing || $("#app").querySelector("form.finding-form input[type=file]")?.files.length) renderNet();
+    if (typing || $("#login") || $("#app").querySelector("form.finding-form input[type=file]")?.files.length) renderNet();
     else route();
   });
 }
 
 window.addEventListener("hashchange", route);
+// The outbox is replayed whenever it may go: the network comes back, the page is shown again (also from the
+// back/forward cache), the service worker starts (it says so), or Background Sync fires in the worker.
 window.addEventListener("online", () => sync());
 window.addEventListener("offline", render);
-if ("serviceWorker" in navigator) navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" });
+window.addEventListener("pageshow", () => sync());
+outbox.onChange(() => (location.hash === "#/outbox" ? render() : renderNet()));
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.addEventListener("message", (event) => { if (event.data?.type === "replay") sync(); });
+  navigator.serviceWorker.register("/app/sw.js", { scope: "/app/", type: "module" });
+}
 route();
-sync();
+sync(); // the first pageshow may fire before this module has finished loading (it awaits IndexedDB above)

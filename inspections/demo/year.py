@@ -125,7 +125,8 @@ class Summary:
             f"minor ({findings.filter(source='cctv').count()} from CCTV); {photos} photos, {fix_photos} photos of fixes",
             "  remediation: "
             + ", ".join(
-                f"{state} {states[state]}" for state in ("open", "answered", "accepted", "rejected", "closed")
+                f"{state} {states[state]}"
+                for state in ("open", "answered", "accepted", "rejected", "closed", "withdrawn")
             )
             + f"; {overdue} overdue",
             f"  cameras: {Camera.objects.filter(counter__unit__path__startswith=province.path).count()}, "
@@ -365,7 +366,17 @@ class DemoYear:
         with self.at(left, Remediation, Notification):
             field_work.submit_visit(visit, actor=inspector, now=left)
         for index, (finding, item) in enumerate(findings):
-            if item.corrected_to:
+            if item.arc == "withdrawn":
+                with self.at(left + timedelta(hours=2), Finding, Remediation, Notification):
+                    finding = field_work.correct_finding(
+                        finding,
+                        actor=inspector,
+                        withdraw=True,
+                        now=left + timedelta(hours=2),
+                        reason="Ghi nhầm: hộp thư góp ý có ở tầng 2, đã kiểm tra lại cùng cán bộ đơn vị.",
+                    )
+                findings[index] = (finding, item)
+            elif item.corrected_to:
                 with self.at(left + timedelta(hours=2), Finding, Remediation):
                     finding = field_work.correct_finding(
                         finding,
@@ -375,7 +386,8 @@ class DemoYear:
                     )
                 findings[index] = (finding, item)
         for finding, item in findings:
-            self.remediate(finding, item.arc, inspector)
+            if item.arc != "withdrawn":
+                self.remediate(finding, item.arc, inspector)
 
     # --- remediation ---
 

@@ -45,6 +45,14 @@ def get_finding(user, global_id: str, field: str = "id"):
     return get_visible(visible_findings(user), global_id, "Finding", field=field)
 
 
+def get_finding_by_uuid(user, client_id, field: str = "finding_id"):
+    """A finding the caller may see, named by the UUID its phone made (what an offline phone knows)."""
+    found = visible_findings(user).filter(uuid=client_id).first() if client_id else None
+    if found is None:
+        raise fail(LookupErrorCode.NOT_FOUND, _("Not found."), field)
+    return found
+
+
 def get_remediation(user, global_id: str, field: str = "finding_id"):
     """The remediation of a finding the caller may see, named by the finding's global id."""
     scoped = Remediation.objects.filter(finding__in=visible_findings(user).values("pk")).select_related(

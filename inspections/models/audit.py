@@ -21,6 +21,7 @@ class AuditAction(models.TextChoices):
     ANSWER_SET = "answer.set", _("Checklist answer given")
     FINDING_CREATE = "finding.create", _("Finding recorded")
     FINDING_CORRECT = "finding.correct", _("Finding corrected")
+    FINDING_WITHDRAW = "finding.withdraw", _("Finding withdrawn")
     EVIDENCE_UPLOAD = "evidence.upload", _("Photo uploaded")
     EVIDENCE_LINK = "evidence.link", _("Photo linked to a finding")
     EVIDENCE_TAMPERED = "evidence.tampered", _("Stored photo found altered")

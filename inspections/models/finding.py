@@ -40,8 +40,9 @@ class FindingSource(models.TextChoices):
 
 class FindingQuerySet(models.QuerySet):
     def current(self) -> "FindingQuerySet":
-        """The findings as they stand: the latest version of each, not superseded by a correction."""
-        return self.filter(correction__isnull=True)
+        """The findings as they stand: the latest version of each, not superseded by a correction, and not
+        withdrawn (a withdrawn finding is kept, but nobody answers for it and no board counts it)."""
+        return self.filter(correction__isnull=True, withdrawn_at__isnull=True)
 
 
 class Finding(models.Model):
@@ -70,6 +71,10 @@ class Finding(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="correction"
     )
     correction_reason = models.TextField(blank=True)
+    # A finding recorded by mistake is withdrawn (before submission in place, after it by a correction that
+    # withdraws): it is kept, its remediation ends WITHDRAWN, the unit no longer answers it.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("why it was withdrawn"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -118,6 +123,15 @@ class Evidence(models.Model):
     captured_at = models.DateTimeField(null=True, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+    # Where and when the phone says the photo was taken (the Geolocation API: browsers strip EXIF GPS).
+    device_latitude = models.FloatField(null=True, blank=True)
+    device_longitude = models.FloatField(null=True, blank=True)
+    device_accuracy_m = models.FloatField(null=True, blank=True)
+    device_captured_at = models.DateTimeField(null=True, blank=True)
+    # Farthest known position of the photo (EXIF or the phone's) from its unit's office, and whether that is
+    # beyond the geofence by more than EVIDENCE_MAX_DISTANCE_FROM_UNIT_M: None while unknown.
+    distance_from_unit_m = models.FloatField(null=True, blank=True)
+    far_from_unit = models.BooleanField(null=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -16,6 +16,8 @@ class RemediationState(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     REJECTED = "rejected", _("Rejected")
     CLOSED = "closed", _("Verified closed")
+    # The finding was withdrawn by a correction: nobody answers for it any more.
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 # The states in which the unit owes an answer: not answered yet, or its answer was rejected.
@@ -51,7 +53,7 @@ class Remediation(models.Model):
     )
     unit = models.ForeignKey("inspections.OrgUnit", on_delete=models.PROTECT, related_name="remediations")
     state = models.CharField(
-        _("state"), max_length=8, choices=RemediationState.choices, default=RemediationState.OPEN
+        _("state"), max_length=12, choices=RemediationState.choices, default=RemediationState.OPEN
     )
     version = models.PositiveIntegerField(
         default=1, help_text=_("Raised by every move (optimistic locking).")

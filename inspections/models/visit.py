@@ -33,8 +33,11 @@ class Visit(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=VisitStatus.choices, default=VisitStatus.PLANNED
     )
-    # Set by the inspector's check-in on site: the moment a surprise visit is revealed.
+    # Set by the inspector's check-in on site: the moment a surprise visit is revealed. ``checked_in_at`` is
+    # the moment on site (the phone's clock corrected by its offset when it sent); ``check_in_received_at`` is
+    # when the server received it (later, for a check-in queued offline).
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    check_in_received_at = models.DateTimeField(_("check-in received at"), null=True, blank=True)
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -44,7 +47,9 @@ class Visit(models.Model):
     check_in_distance_m = models.FloatField(null=True, blank=True, help_text=_("From the unit's office."))
     check_in_reason = models.TextField(blank=True, help_text=_("Why the check-in was outside the geofence."))
     check_in_device_time = models.DateTimeField(null=True, blank=True)
-    check_in_flags = models.JSONField(default=list, blank=True, help_text=_("outside_geofence, clock_skew"))
+    check_in_flags = models.JSONField(
+        default=list, blank=True, help_text=_("outside_geofence, clock_skew, outside_window")
+    )
     template = models.ForeignKey(
         "inspections.ChecklistTemplate",
         null=True,

@@ -371,7 +371,9 @@ def series(
             unit__path__startswith=authority.path,
             finding__captured_at__gte=start,
             finding__captured_at__lt=end,
-        ).values_list("deadline", "first_answered_on")
+        )
+        .exclude(state=RemediationState.WITHDRAWN)
+        .values_list("deadline", "first_answered_on")
     )
     if target is None:
         _units, target, _visited = coverage_of(user, authority, year, today=today)

@@ -11,6 +11,7 @@ Files are content-addressed (``evidence/ab/<sha256>.jpg``), so the same bytes ar
 
 import hashlib
 import io
+import math
 import uuid as uuid_lib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,7 +30,14 @@ from PIL import ExifTags, Image, ImageFile, ImageOps, UnidentifiedImageError
 from inspections.error_codes import FieldErrorCode, fail
 from inspections.models import AuditAction, Evidence, Finding, Role, User, VisitStatus
 from inspections.services.audit import record
-from inspections.services.field import check_assigned
+from inspections.services.field import (
+    check_assigned,
+    check_coordinates,
+    check_moment,
+    clock_offset,
+    on_server_clock,
+    place_photo,
+)
 
 pillow_heif.register_heif_opener()
 # Pillow's bomb guard is process-wide: set once, here, never per request. Past it Pillow warns, past twice it
@@ -270,19 +278,57 @@ class Upload:
     created: bool  # False when this was a replay, or the same bytes were already on the finding
 
 
+@dataclass(frozen=True)
+class PhonePosition:
+    """Where and when the phone says a photo was taken (the Geolocation API at the capture; browsers strip
+    EXIF GPS), and the phone's clock when it sent the photo (to correct the capture time by its offset)."""
+
+    latitude: float | None = None
+    longitude: float | None = None
+    accuracy_m: float | None = None
+    captured_at: datetime | None = None
+    sent_at: datetime | None = None
+
+
+def check_position(position: PhonePosition, *, now: datetime) -> PhonePosition:
+    """The position checked (coordinates in range, both or neither; an accuracy of 0 to CHECK_IN_MAX_ACCURACY_M
+    metres) and its capture time on the server's clock."""
+    check_coordinates(position.latitude, position.longitude, required=False)
+    accuracy = position.accuracy_m
+    if accuracy is not None and not (
+        math.isfinite(accuracy) and 0 <= accuracy <= settings.CHECK_IN_MAX_ACCURACY_M
+    ):
+        raise fail(FieldErrorCode.OUT_OF_RANGE, _("The GPS accuracy is out of range."), "accuracy")
+    captured_at = position.captured_at
+    if captured_at is not None:
+        captured_at = check_moment(captured_at, "captured_at", now=now)
+        offset = clock_offset(position.sent_at, now=now, default=now)
+        captured_at = on_server_clock(captured_at, offset, now=now)
+    return PhonePosition(position.latitude, position.longitude, accuracy, captured_at)
+
+
 def store_photo(
-    *, actor: User, evidence_id: uuid_lib.UUID, finding_id: uuid_lib.UUID, data: bytes, device=None
+    *,
+    actor: User,
+    evidence_id: uuid_lib.UUID,
+    finding_id: uuid_lib.UUID,
+    data: bytes,
+    position: PhonePosition | None = None,
+    device=None,
 ) -> Upload:
     """Keep a photo for a finding (which may not have reached the server yet). Idempotent by ``evidence_id``:
     the same photo again answers what the first upload made; other bytes under the same id are a CONFLICT.
-    The same bytes already on the finding under another id are that evidence: nothing is stored twice."""
+    The same bytes already on the finding under another id are that evidence: nothing is stored twice.
+    ``position`` is the phone's own account of where and when it was taken; the photo's distance from its
+    unit (by EXIF GPS and that position) is flagged for the reviewer when too far (``place_photo``)."""
     if not getattr(actor, "is_authenticated", False):
         raise fail(FieldErrorCode.UNAUTHENTICATED, _("Sign in first."))
     if actor.role != Role.INSPECTOR:
         raise fail(FieldErrorCode.NOT_ASSIGNED, _("Only the visit's inspectors add photos."))
+    position = check_position(position or PhonePosition(), now=timezone.now())
     photo = inspect_photo(data)  # before any write
     with transaction.atomic():
-        finding = Finding.objects.select_related("visit").filter(uuid=finding_id).first()
+        finding = Finding.objects.select_related("visit", "unit").filter(uuid=finding_id).first()
         if finding is not None:
             check_assigned(finding.visit, actor)
         existing = Evidence.objects.select_for_update().filter(uuid=evidence_id).first()
@@ -312,9 +358,12 @@ def store_photo(
             )
             if same is not None:
                 return Upload(same, created=False)
-        evidence = keep_photo(
-            photo, existing or Evidence(uuid=evidence_id, uploaded_by=actor), finding_id, finding
-        )
+        evidence = existing or Evidence(uuid=evidence_id, uploaded_by=actor)
+        evidence.device_latitude, evidence.device_longitude = position.latitude, position.longitude
+        evidence.device_accuracy_m, evidence.device_captured_at = position.accuracy_m, position.captured_at
+        evidence = keep_photo(photo, evidence, finding_id, finding)
+        if finding is not None and place_photo(evidence, finding.unit):
+            evidence.save(update_fields=["distance_from_unit_m", "far_from_unit"])
         record(
             actor,
             device,

@@ -134,6 +134,41 @@ class GeofenceError(ValidationError):
         )
 
 
+def clock_offset(sent_at, *, now: datetime, default: datetime) -> timedelta:
+    """How far the phone's clock is behind the server's: receipt − the phone's clock when it sent (``sent_at``;
+    ``default`` when the phone did not say, for a request sent the moment it was made)."""
+    sent_at = default if sent_at is None else check_moment(sent_at, "sent_at", now=now)
+    return now - sent_at
+
+
+def on_server_clock(moment: datetime, offset: timedelta, *, now: datetime) -> datetime:
+    """A moment of the phone's clock on the server's clock (never after the receipt)."""
+    return min(moment + offset, now)
+
+
+def in_window(visit: Visit, moment: datetime) -> bool:
+    day = timezone.localdate(moment)
+    return (
+        visit.planned_date - timedelta(days=settings.CHECK_IN_WINDOW_DAYS_BEFORE)
+        <= day
+        <= visit.planned_date + timedelta(days=settings.CHECK_IN_WINDOW_DAYS_AFTER)
+    )
+
+
+def outside_window(visit: Visit) -> ValidationError:
+    first = visit.planned_date - timedelta(days=settings.CHECK_IN_WINDOW_DAYS_BEFORE)
+    last = visit.planned_date + timedelta(days=settings.CHECK_IN_WINDOW_DAYS_AFTER)
+    return fail(
+        FieldErrorCode.OUTSIDE_VISIT_WINDOW,
+        _("This visit is planned for %(date)s: check in between %(first)s and %(last)s.")
+        % {
+            "date": visit.planned_date.strftime("%d/%m/%Y"),
+            "first": first.strftime("%d/%m/%Y"),
+            "last": last.strftime("%d/%m/%Y"),
+        },
+    )
+
+
 @dataclass(frozen=True)
 class CheckInResult:
     visit: Visit
@@ -150,14 +185,21 @@ def check_in(
     longitude,
     accuracy_m,
     device_time,
+    sent_at=None,
     reason: str = "",
     device=None,
     now: datetime | None = None,
 ) -> CheckInResult:
     """Start the visit on site. Outside the unit's geofence (distance on the sphere > radius + accuracy) it is
     refused with OUT_OF_GEOFENCE and the distance, unless a reason is given, which is recorded and flagged.
-    A phone clock far from the server's is recorded and flagged. This is the moment a surprise visit becomes
-    visible to the inspected unit. Checking in again changes nothing."""
+
+    ``device_time`` is the phone's clock at the check-in, ``sent_at`` its clock when it sent it (the same when
+    sent at once, later for a check-in queued offline). The phone's clock is off by receipt − ``sent_at``; the
+    visit's ``checked_in_at`` is ``device_time`` corrected by that offset, ``check_in_received_at`` the receipt.
+    An offset above CHECK_IN_MAX_CLOCK_SKEW_SECONDS is flagged ``clock_skew`` (the delay of an offline sync
+    never is). A check-in on a day outside the visit's window is refused (OUTSIDE_VISIT_WINDOW) or flagged
+    ``outside_window``, as CHECK_IN_OUTSIDE_WINDOW says. This is the moment a surprise visit becomes visible
+    to the inspected unit. Checking in again changes nothing."""
     now = now or timezone.now()
     check_coordinates(latitude, longitude)
     if (
@@ -167,6 +209,8 @@ def check_in(
     ):
         raise fail(FieldErrorCode.OUT_OF_RANGE, _("The GPS accuracy is out of range."), "accuracy")
     device_time = check_moment(device_time, "device_time", now=now)
+    offset = clock_offset(sent_at, now=now, default=device_time)
+    on_site = on_server_clock(device_time, offset, now=now)
     visit = Visit.objects.select_for_update().select_related("unit").get(pk=visit.pk)
     check_assigned(visit, actor)
     if visit.status in (VisitStatus.SUBMITTED, VisitStatus.CLOSED):
@@ -176,6 +220,10 @@ def check_in(
     if visit.status == VisitStatus.IN_PROGRESS:
         return CheckInResult(visit, visit.check_in_distance_m, list(visit.check_in_flags))
     unit, flags, distance = visit.unit, [], None
+    if not in_window(visit, on_site):
+        if settings.CHECK_IN_OUTSIDE_WINDOW != "flag":
+            raise outside_window(visit)
+        flags.append("outside_window")
     fence_lat, fence_lon = unit.geofence_latitude, unit.geofence_longitude
     if unit.has_geofence and fence_lat is not None and fence_lon is not None:
         distance = distance_m(latitude, longitude, fence_lat, fence_lon)
@@ -186,10 +234,10 @@ def check_in(
             flags.append("outside_geofence")
     else:
         flags.append("no_geofence")
-    if abs((device_time - now).total_seconds()) > settings.CHECK_IN_MAX_CLOCK_SKEW_SECONDS:
+    if abs(offset.total_seconds()) > settings.CHECK_IN_MAX_CLOCK_SKEW_SECONDS:
         flags.append("clock_skew")
     visit.status = VisitStatus.IN_PROGRESS
-    visit.checked_in_at, visit.checked_in_by = now, actor
+    visit.checked_in_at, visit.check_in_received_at, visit.checked_in_by = on_site, now, actor
     visit.check_in_latitude, visit.check_in_longitude, visit.check_in_accuracy_m = (
         latitude,
         longitude,
@@ -242,7 +290,10 @@ def answer_criterion(
     if result not in AnswerResult.values:
         raise fail(FieldErrorCode.INVALID, _("Answer pass, fail or not applicable."), "result")
     criterion = criterion_of(visit, criterion_code)
-    if result != AnswerResult.FAIL and Finding.objects.filter(visit=visit, criterion=criterion).exists():
+    if (
+        result != AnswerResult.FAIL
+        and Finding.objects.filter(visit=visit, criterion=criterion, withdrawn_at__isnull=True).exists()
+    ):
         raise fail(
             FieldErrorCode.CRITERION_HAS_FINDING,
             _("A finding is recorded for this criterion: it cannot pass."),
@@ -282,18 +333,24 @@ def record_finding(
     latitude=None,
     longitude=None,
     captured_at=None,
+    sent_at=None,
     evidence_ids=(),
     device=None,
     now: datetime | None = None,
 ) -> Finding:
-    """A finding on a failed criterion (the criterion's answer becomes FAIL). Its deadline is counted in
-    working days from its capture date by severity. ``evidence_ids`` name its photos, which may be uploaded
-    before or after. Sending the same finding again returns it; other content under the same id conflicts."""
+    """A finding on a failed criterion: one answered PASS or NOT_APPLICABLE is refused (CRITERION_NOT_FAILED);
+    one not answered yet becomes FAIL (so offline operations replayed in any order still work). Its deadline
+    is counted in working days from its capture date by severity. ``captured_at`` is the phone's clock,
+    corrected by its offset when ``sent_at`` (the phone's clock when it sent) is given. ``evidence_ids`` name
+    its photos, which may be uploaded before or after. Sending the same finding again returns it; other
+    content under the same id conflicts."""
     now = now or timezone.now()
     if not (text or "").strip():
         raise fail(FieldErrorCode.REQUIRED, _("Describe what was found."), "text")
     check_coordinates(latitude, longitude, required=False)
     captured_at = check_moment(captured_at or now, "captured_at", now=now)
+    if sent_at is not None:
+        captured_at = on_server_clock(captured_at, clock_offset(sent_at, now=now, default=now), now=now)
     visit = Visit.objects.select_for_update().select_related("unit").get(pk=visit.pk)
     check_assigned(visit, actor)
     existing = Finding.objects.filter(uuid=client_id).first()
@@ -312,6 +369,16 @@ def record_finding(
         return existing
     check_open(visit)
     assert criterion is not None
+    answered = (
+        Answer.objects.filter(visit=visit, criterion=criterion).values_list("result", flat=True).first()
+    )
+    if answered is not None and answered != AnswerResult.FAIL:
+        raise fail(
+            FieldErrorCode.CRITERION_NOT_FAILED,
+            _("This criterion is answered %(result)s: answer it as failed to record a finding.")
+            % {"result": AnswerResult(answered).label},
+            "criterion_code",
+        )
     severity = severity or criterion.default_severity
     if severity not in Severity.values:
         raise fail(FieldErrorCode.INVALID, _("Severity is minor, major or critical."), "severity")
@@ -367,6 +434,35 @@ def link_slots(finding: Finding, evidence_ids, *, actor: User) -> None:
             evidence.finding, evidence.finding_uuid = finding, finding.uuid
             evidence.save(update_fields=["finding", "finding_uuid"])
     Evidence.objects.filter(finding_uuid=finding.uuid, finding__isnull=True).update(finding=finding)
+    for evidence in Evidence.objects.filter(
+        finding=finding, stored_at__isnull=False, far_from_unit__isnull=True
+    ):
+        if place_photo(evidence, finding.unit):
+            evidence.save(update_fields=["distance_from_unit_m", "far_from_unit"])
+
+
+def place_photo(evidence: Evidence, unit) -> bool:
+    """Set how far the photo was taken from ``unit``'s office (its farthest known position: EXIF GPS, the
+    phone's), flagging ``far_from_unit`` beyond the geofence by more than EVIDENCE_MAX_DISTANCE_FROM_UNIT_M
+    (plus the phone's accuracy). False when nothing can be said (no position, or the unit has no geofence)."""
+    fence_lat, fence_lon = unit.geofence_latitude, unit.geofence_longitude
+    if not unit.has_geofence or fence_lat is None or fence_lon is None:
+        return False
+    allowed = unit.geofence_radius_m + settings.EVIDENCE_MAX_DISTANCE_FROM_UNIT_M
+    beyond, farthest = False, None
+    for latitude, longitude, accuracy in (
+        (evidence.latitude, evidence.longitude, 0.0),
+        (evidence.device_latitude, evidence.device_longitude, evidence.device_accuracy_m or 0.0),
+    ):
+        if latitude is None or longitude is None:
+            continue
+        distance = distance_m(latitude, longitude, fence_lat, fence_lon)
+        farthest = distance if farthest is None else max(farthest, distance)
+        beyond = beyond or distance > allowed + accuracy
+    if farthest is None:
+        return False
+    evidence.distance_from_unit_m, evidence.far_from_unit = round(farthest, 1), beyond
+    return True
 
 
 @transaction.atomic
@@ -422,9 +518,7 @@ def submit_visit(visit: Visit, *, actor: User, device=None, now: datetime | None
     record(actor, device, AuditAction.VISIT_SUBMIT, visit, {"answers": len(answered)})
     board_events.unit_changed(visit.unit)
     # Each finding now has to be fixed by the unit: its head answers for it by the deadline.
-    remediation.open_for(
-        Finding.objects.filter(visit=visit, correction__isnull=True).select_related("unit__head")
-    )
+    remediation.open_for(Finding.objects.filter(visit=visit).current().select_related("unit__head"))
     return visit
 
 
@@ -437,15 +531,21 @@ def correct_finding(
     text: str | None = None,
     severity: str | None = None,
     recommendation: str | None = None,
+    withdraw: bool = False,
     device=None,
+    now: datetime | None = None,
 ) -> Finding:
-    """A new version of a finding that keeps the old one (which stays readable, linked by ``supersedes``)."""
+    """A new version of a finding that keeps the old one (which stays readable, linked by ``supersedes``).
+    With ``withdraw`` the new version withdraws the finding (recorded by mistake): its remediation ends
+    WITHDRAWN and the unit no longer answers it."""
     if not (reason or "").strip():
         raise fail(FieldErrorCode.REQUIRED, _("Say why the finding is corrected."), "reason")
     finding = Finding.objects.select_for_update(of=("self",)).select_related("visit").get(pk=finding.pk)
     check_assigned(finding.visit, actor)
     if Finding.objects.filter(supersedes=finding).exists():
         raise fail(FieldErrorCode.CONFLICT, _("This version was already corrected; correct the newest one."))
+    if finding.withdrawn_at is not None:
+        raise fail(FieldErrorCode.FINDING_WITHDRAWN, _("This finding was withdrawn: it takes no correction."))
     severity = severity or finding.severity
     if severity not in Severity.values:
         raise fail(FieldErrorCode.INVALID, _("Severity is minor, major or critical."), "severity")
@@ -465,14 +565,40 @@ def correct_finding(
         version=finding.version + 1,
         supersedes=finding,
         correction_reason=reason.strip(),
+        withdrawn_at=(now or timezone.now()) if withdraw else None,
+        withdrawal_reason=reason.strip() if withdraw else "",
         created_by=actor,
     )
     remediation.follow_correction(finding, new)
-    record(
-        actor,
-        device,
-        AuditAction.FINDING_CORRECT,
-        new,
-        {"supersedes": str(finding.uuid), "reason": reason.strip()},
-    )
+    details = {"supersedes": str(finding.uuid), "reason": reason.strip()}
+    if withdraw:
+        record(actor, device, AuditAction.FINDING_WITHDRAW, new, details)
+    else:
+        record(actor, device, AuditAction.FINDING_CORRECT, new, details)
     return new
+
+
+@transaction.atomic
+def withdraw_finding(
+    finding: Finding, *, actor: User, reason: str, device=None, now: datetime | None = None
+) -> Finding:
+    """Withdraw a finding recorded by mistake, before its visit is submitted (after it, a correction withdraws
+    it: ``correct_finding(withdraw=True)``). It is kept, with the reason; its criterion may then be answered
+    otherwise; no remediation is opened for it. Withdrawing it again returns it unchanged."""
+    if not (reason or "").strip():
+        raise fail(FieldErrorCode.REQUIRED, _("Say why the finding is withdrawn."), "reason")
+    finding = Finding.objects.select_for_update(of=("self",)).select_related("visit").get(pk=finding.pk)
+    check_assigned(finding.visit, actor)
+    if finding.withdrawn_at is not None:
+        return finding
+    assert finding.visit is not None
+    if finding.visit.status in (VisitStatus.SUBMITTED, VisitStatus.CLOSED):
+        raise fail(
+            FieldErrorCode.VISIT_SUBMITTED,
+            _("The visit is submitted: withdraw the finding with a correction."),
+        )
+    check_open(finding.visit)
+    finding.withdrawn_at, finding.withdrawal_reason = now or timezone.now(), reason.strip()
+    finding.save(update_fields=["withdrawn_at", "withdrawal_reason"])
+    record(actor, device, AuditAction.FINDING_WITHDRAW, finding, {"reason": reason.strip()})
+    return finding

@@ -86,9 +86,18 @@ def open_for(findings) -> list[Remediation]:
 
 
 def follow_correction(old: Finding, new: Finding) -> None:
-    """A corrected finding keeps its remediation; a new severity moves the deadline unless it was extended."""
-    remediation = Remediation.objects.filter(finding=old).first()
+    """A corrected finding keeps its remediation; a new severity moves the deadline unless it was extended.
+    A correction that withdraws the finding ends its remediation WITHDRAWN (nobody answers for it any more)
+    and tells the unit."""
+    remediation = Remediation.objects.filter(finding=old).select_related("unit__head", "assignee").first()
     if remediation is None:
+        return
+    if new.withdrawn_at is not None:
+        remediation.finding, remediation.state = new, RemediationState.WITHDRAWN
+        remediation.version += 1
+        remediation.save(update_fields=["finding", "state", "version", "updated_at"])
+        board_events.unit_changed(remediation.unit)
+        _tell_unit(remediation, "withdrawn", gettext_lazy("A finding was withdrawn"), new.withdrawal_reason)
         return
     remediation.finding = new
     remediation.original_deadline = new.deadline

@@ -30,7 +30,9 @@ class Scorecard:
 def scorecard(head: User, year: int, *, today: date | None = None) -> Scorecard:
     """Four queries, whatever the number of findings."""
     today = today or timezone.localdate()
-    remediations = Remediation.objects.filter(unit__head=head, finding__captured_at__year=year)
+    remediations = Remediation.objects.filter(unit__head=head, finding__captured_at__year=year).exclude(
+        state=RemediationState.WITHDRAWN
+    )
     earlier = (
         Finding.objects.current()
         .filter(

@@ -26,6 +26,11 @@ def in_a_draft_for(user, evidence_id, findings) -> bool:
 @require_GET
 def evidence_file(request, evidence_id, kind):
     user = request.user
+    rejected = getattr(request, "credentials_rejected", None)
+    if callable(rejected) and rejected():  # an expired or revoked token, never taken for an anonymous caller
+        return json_error(
+            401, "UNAUTHENTICATED", _("Your sign-in has expired or was revoked: sign in again.")
+        )
     if not user.is_authenticated:
         return json_error(401, "UNAUTHENTICATED", _("Sign in first."))
     # A photo is as visible as its finding's visit (rule 1 included); one that has not found its finding yet

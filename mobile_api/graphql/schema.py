@@ -1,6 +1,7 @@
 import graphene
 
 from apikit.dataloaders import share_batch
+from apikit.errors import unauthenticated
 from inspections.graphql.field.types import ChecklistTemplateType, FindingType
 from inspections.graphql.plans.types import VisitNode
 from mobile_api.bundle import assignment_bundle
@@ -32,13 +33,16 @@ class MobileQueries(graphene.ObjectType):
     assignment_bundle = graphene.Field(
         AssignmentBundle,
         known_version=graphene.String(),
-        description="Everything the phone needs for its assigned visits before going offline.",
+        description=(
+            "Everything the phone needs for its assigned visits before going offline. Without valid credentials "
+            "an UNAUTHENTICATED error."
+        ),
     )
 
     @staticmethod
     def resolve_assignment_bundle(root, info, known_version=None):
         if not info.context.user.is_authenticated:
-            return None
+            raise unauthenticated()
         bundle = assignment_bundle(info.context.user)
         if known_version == bundle.version:
             return AssignmentBundle(version=bundle.version, unchanged=True, visits=[])
@@ -62,7 +66,7 @@ class MobileQueries(graphene.ObjectType):
     def resolve_my_devices(root, info):
         user = info.context.user
         if not user.is_authenticated:
-            return []
+            raise unauthenticated()
         return active_devices(user).order_by("-created_at")
 
 

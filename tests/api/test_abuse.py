@@ -218,7 +218,7 @@ def test_nul_inside_list_and_input_object_literals_is_invalid_input(client, revi
     assert code_of(body) == "INVALID_INPUT" and "data" not in body
     payload = json.dumps({"visitId": gid("Visit", field.visit.pk), "reason": "R"}).replace('"R"', '"\x00"')
     in_an_object = (
-        f'mutation {{ syncBatch(operations: [{{id: "{uuid.uuid4()}", kind: CHECK_IN, '
+        f'mutation {{ syncBatch(sentAt: "{now_iso()}", operations: [{{id: "{uuid.uuid4()}", kind: CHECK_IN, '
         f"payload: {json.dumps(payload)}}}]) {{ results {{ ok }} }} }}"
     )
     assert "\\u0000" in in_an_object  # the NUL is a GraphQL escape inside the input object
@@ -227,7 +227,8 @@ def test_nul_inside_list_and_input_object_literals_is_invalid_input(client, revi
     assert field.refresh().checked_in_at is None
 
 
-SYNC_ONE = """mutation($ops: [SyncOperationInput!]!) { syncBatch(operations: $ops) { results { ok } } }"""
+SYNC_ONE = """mutation($ops: [SyncOperationInput!]!, $sentAt: DateTime!) {
+  syncBatch(sentAt: $sentAt, operations: $ops) { results { ok } } }"""
 
 
 @pytest.mark.parametrize("escape", ["\\u0000", "\\ud800", "a\\udfffb"])
@@ -245,9 +246,11 @@ def test_nul_or_a_lone_surrogate_inside_a_sync_payload_is_invalid_input_and_stor
     }
     payload = json.dumps(check_in).replace("REASON", escape)  # an escape of JSON, inside the JSON text
     operation = {"id": str(uuid.uuid4()), "kind": "CHECK_IN", "payload": payload}
-    by_variable = post(client, {"query": SYNC_ONE, "variables": {"ops": [operation]}}, token=field.token)
+    by_variable = post(
+        client, {"query": SYNC_ONE, "variables": {"ops": [operation], "sentAt": now_iso()}}, token=field.token
+    )
     literal = (
-        f'mutation {{ syncBatch(operations: [{{id: "{uuid.uuid4()}", kind: CHECK_IN, '
+        f'mutation {{ syncBatch(sentAt: "{now_iso()}", operations: [{{id: "{uuid.uuid4()}", kind: CHECK_IN, '
         f"payload: {json.dumps(payload)}}}]) {{ results {{ ok }} }} }}"
     )
     by_literal = post(client, {"query": literal}, token=field.token)
@@ -257,7 +260,9 @@ def test_nul_or_a_lone_surrogate_inside_a_sync_payload_is_invalid_input_and_stor
     assert field.refresh().checked_in_at is None and not SyncOperation.objects.exists()
     # The same operation with a plain reason goes through: the refusal was the text.
     operation["payload"] = json.dumps(check_in).replace("REASON", "no signal")
-    answer = post(client, {"query": SYNC_ONE, "variables": {"ops": [operation]}}, token=field.token).json()
+    answer = post(
+        client, {"query": SYNC_ONE, "variables": {"ops": [operation], "sentAt": now_iso()}}, token=field.token
+    ).json()
     assert answer["data"]["syncBatch"]["results"] == [{"ok": True}]
 
 

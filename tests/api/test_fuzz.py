@@ -61,7 +61,8 @@ WITH_VARIABLES = [
     "query($s: String, $n: Int, $a: String) { orgUnits(search: $s, first: $n, after: $a) { totalCount } }",
     "query($id: ID!) { node(id: $id) { id } }",
     "query($n: Int) { notifications(first: $n) { totalCount } }",
-    "mutation($ops: [SyncOperationInput!]!) { syncBatch(operations: $ops) { results { ok } errors { code } } }",
+    "mutation($ops: [SyncOperationInput!]!, $at: DateTime!) "
+    "{ syncBatch(sentAt: $at, operations: $ops) { results { ok } errors { code } } }",
     "mutation($ids: [ID!]) { markNotificationsRead(ids: $ids) { errors { code } } }",
 ]
 

@@ -4,7 +4,7 @@ import hashlib
 import io
 import json
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
@@ -447,3 +447,97 @@ def test_a_truncated_photo_is_refused_even_after_a_pdf_was_rendered(field, media
     response = post_photo(field.token, data[: len(data) // 2], finding_id=finding.uuid)
     assert response.status_code == 400 and response.json()["errors"][0]["code"] == "TRUNCATED_IMAGE"
     assert not Evidence.objects.exists() and stored_files(media_storage) == []
+
+
+# --- where the photo was taken (issue 13) ----------------------------------------------------------------------
+
+HANOI = (21.0285, 105.8542)  # about 1,140 km from the unit's office in Hồ Chí Minh City
+EVIDENCE_GQL = """query($visit: ID) { findings(visit: $visit) { edges { node {
+  evidence { uuid farFromUnit distanceFromUnitM deviceLatitude deviceCapturedAt } } } } }"""
+
+
+def post_with_position(token, data, finding_id, **fields):
+    upload = io.BytesIO(data)
+    upload.name = "photo.jpg"
+    form = {"id": str(uuid.uuid4()), "findingId": str(finding_id), "file": upload}
+    form.update({key: str(value) for key, value in fields.items()})
+    return Client().post(UPLOAD_URL, form, HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def test_a_photo_whose_exif_gps_is_a_thousand_km_away_is_flagged_for_the_reviewer(field):
+    finding = open_finding(field)
+    far = post_with_position(
+        field.token, phone_photo(captured_at=CAPTURED, offset="+07:00", gps=HANOI), finding.uuid
+    )
+    near = post_with_position(field.token, phone_photo("astronaut"), finding.uuid)
+    assert far.status_code == near.status_code == 201
+    assert (
+        far.json()["evidence"]["farFromUnit"] is True
+        and far.json()["evidence"]["distanceFromUnitM"] > 1_100_000
+    )
+    assert near.json()["evidence"]["farFromUnit"] is False
+    nodes = gql(Client(), EVIDENCE_GQL, {}, token=field.token)["data"]["findings"]["edges"]
+    flags = {e["uuid"]: e["farFromUnit"] for e in nodes[0]["node"]["evidence"]}
+    assert flags == {far.json()["evidence"]["id"]: True, near.json()["evidence"]["id"]: False}
+
+
+def test_the_phones_own_position_counts_when_the_browser_stripped_exif_gps(field, settings):
+    finding = open_finding(field)
+    stripped = images.jpeg(images.photo("coffee"))  # no EXIF at all, as Android's browser sends it
+    taken = timezone.now() - timedelta(minutes=20)
+    far = post_with_position(
+        field.token,
+        stripped,
+        finding.uuid,
+        latitude=HANOI[0],
+        longitude=HANOI[1],
+        accuracy=15,
+        capturedAt=taken.isoformat(),
+        sentAt=timezone.now().isoformat(),
+    )
+    assert far.status_code == 201, far.content
+    body = far.json()["evidence"]
+    assert body["farFromUnit"] is True and body["latitude"] is None and body["deviceLatitude"] == HANOI[0]
+    evidence = Evidence.objects.get(uuid=body["id"])
+    assert abs(evidence.device_captured_at - taken) < timedelta(seconds=5)
+    near = post_with_position(
+        field.token, images.jpeg(images.photo("astronaut")), finding.uuid, latitude=NEAR[0], longitude=NEAR[1]
+    )
+    assert near.json()["evidence"]["farFromUnit"] is False
+    # The distance allowed is a setting: 2,000 km lets Hà Nội pass.
+    settings.EVIDENCE_MAX_DISTANCE_FROM_UNIT_M = 2_000_000
+    again = post_with_position(
+        field.token,
+        images.jpeg(images.photo("coffee", (320, 240))),
+        finding.uuid,
+        latitude=HANOI[0],
+        longitude=HANOI[1],
+    )
+    assert again.json()["evidence"]["farFromUnit"] is False
+    bad = post_with_position(field.token, stripped, finding.uuid, latitude=95, longitude=HANOI[1])
+    assert bad.status_code == 400 and bad.json()["errors"][0]["code"] == "OUT_OF_RANGE"
+
+
+def test_a_photo_sent_before_its_finding_is_flagged_when_the_finding_arrives(field):
+    visit = Visit.objects.get(pk=field.visit.pk)
+    check_in(
+        visit,
+        actor=field.inspector,
+        latitude=NEAR[0],
+        longitude=NEAR[1],
+        accuracy_m=10,
+        device_time=timezone.now(),
+    )
+    finding_uuid = uuid.uuid4()
+    early = post_with_position(
+        field.token, images.jpeg(images.photo("coffee")), finding_uuid, latitude=HANOI[0], longitude=HANOI[1]
+    )
+    assert early.json()["evidence"]["farFromUnit"] is None  # its unit is not known yet
+    record_finding(
+        visit,
+        actor=field.inspector,
+        client_id=finding_uuid,
+        criterion_code="OSS-05",
+        text="Không niêm yết phí",
+    )
+    assert Evidence.objects.get(uuid=early.json()["evidence"]["id"]).far_from_unit is True

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from inspections.models import Answer, AuditEntry, Criterion, Finding, VisitStatus
+from inspections.models import Answer, AuditEntry, Criterion, Finding, Remediation, Visit, VisitStatus
 from inspections.services.field import check_in, distance_m
 from tests.factories import FAR, NEAR, OFFICE, aware, gid, gql, now_iso, token_for
 
@@ -250,3 +250,153 @@ def test_check_in_is_the_moment_the_unit_learns_of_the_surprise_visit(field):
     assert gql(Client(), query, token=token_for(head))["data"]["visits"]["totalCount"] == 0
     checkin(field, NEAR)
     assert gql(Client(), query, token=token_for(head))["data"]["visits"]["totalCount"] == 1
+
+
+# --- the phone's clock, the visit's days (issue 13) ---------------------------------------------------------
+
+CHECK_IN_SENT = """mutation($visit: ID!, $time: DateTime!, $sent: DateTime) {
+  checkIn(visitId: $visit, latitude: 10.7725, longitude: 106.6985, accuracy: 8, deviceTime: $time, sentAt: $sent) {
+    visit { status checkedInAt checkInReceivedAt } flags errors { field code }
+  }
+}"""
+
+
+def checkin_sent(field, time, sent=None):
+    variables = {
+        "visit": gid("Visit", field.visit.pk),
+        "time": time.isoformat(),
+        "sent": sent and sent.isoformat(),
+    }
+    return gql(Client(), CHECK_IN_SENT, variables, token=field.token)["data"]["checkIn"]
+
+
+def test_a_check_in_sent_later_keeps_its_moment_on_site_and_the_delay_is_no_clock_skew(field):
+    now = timezone.now()
+    result = checkin_sent(field, now - timedelta(hours=2), sent=now)
+    assert result["errors"] == [] and result["flags"] == []
+    visit = field.refresh()
+    assert abs(visit.checked_in_at - (now - timedelta(hours=2))) < timedelta(seconds=5)
+    assert abs(visit.check_in_received_at - now) < timedelta(seconds=5)
+    assert (
+        result["visit"]["checkInReceivedAt"]
+        and result["visit"]["checkedInAt"] != result["visit"]["checkInReceivedAt"]
+    )
+
+
+def test_a_phone_clock_an_hour_fast_is_corrected_and_flagged(field):
+    now, fast = timezone.now(), timedelta(hours=1)
+    result = checkin_sent(field, now - timedelta(minutes=30) + fast, sent=now + fast)
+    assert result["errors"] == [] and result["flags"] == ["clock_skew"]
+    assert abs(field.refresh().checked_in_at - (now - timedelta(minutes=30))) < timedelta(seconds=5)
+
+
+def test_a_visit_planned_thirteen_days_later_cannot_be_checked_in_today(field, settings):
+    # A periodic visit (a surprise one is not even listed to its inspector that early).
+    Visit.objects.filter(pk=field.visit.pk).update(
+        kind="periodic", planned_date=timezone.localdate() + timedelta(days=13)
+    )
+    refused = checkin(field, NEAR)
+    assert (
+        codes(refused) == [(None, "OUTSIDE_VISIT_WINDOW")] and field.refresh().status == VisitStatus.PLANNED
+    )
+    assert not AuditEntry.objects.filter(action="visit.check_in").exists()
+    settings.CHECK_IN_OUTSIDE_WINDOW = "flag"
+    flagged = checkin(field, NEAR)
+    assert flagged["errors"] == [] and flagged["flags"] == ["outside_window"]
+    assert field.refresh().check_in_flags == ["outside_window"]
+
+
+WINDOW = "query($id: ID!) { node(id: $id) { ... on Visit { plannedDate checkInFrom checkInUntil } } }"
+
+
+def test_the_window_counts_the_days_around_the_planned_date_and_the_phone_sees_it(field, settings):
+    settings.CHECK_IN_WINDOW_DAYS_BEFORE, settings.CHECK_IN_WINDOW_DAYS_AFTER = 1, 3
+    today = timezone.localdate()
+    Visit.objects.filter(pk=field.visit.pk).update(planned_date=today - timedelta(days=3))
+    window = gql(Client(), WINDOW, {"id": gid("Visit", field.visit.pk)}, token=field.token)["data"]["node"]
+    assert window["checkInFrom"] == str(today - timedelta(days=4)) and window["checkInUntil"] == str(today)
+    assert checkin(field, NEAR)["errors"] == []
+
+
+# --- findings only on failed criteria; withdrawal (issue 13) ------------------------------------------------
+
+WITHDRAW = """mutation($id: UUID!, $reason: String!) { withdrawFinding(findingId: $id, reason: $reason) {
+  finding { uuid withdrawn withdrawnAt withdrawalReason } errors { field code } } }"""
+CORRECT_WITHDRAW = """mutation($id: ID!) { correctFinding(id: $id, reason: "Ghi nhầm đơn vị", withdraw: true) {
+  finding { id version withdrawn isCurrent remediation { state } } errors { field code } } }"""
+
+
+def send_finding(field, code, finding_id=None):
+    variables = {"id": finding_id or str(uuid.uuid4()), "visit": gid("Visit", field.visit.pk), "code": code}
+    return gql(Client(), FINDING, {**variables, "text": "Vi phạm"}, token=field.token)["data"][
+        "recordFinding"
+    ]
+
+
+def answer(field, code, result):
+    variables = {"visit": gid("Visit", field.visit.pk), "code": code, "result": result}
+    return gql(Client(), ANSWER, variables, token=field.token)["data"]["answerCriterion"]
+
+
+@pytest.mark.parametrize("result", ["PASS", "NOT_APPLICABLE"])
+def test_a_finding_on_a_criterion_answered_pass_or_not_applicable_is_refused(field, result):
+    checkin(field, NEAR)
+    assert answer(field, "OSS-01", result)["errors"] == []
+    refused = send_finding(field, "OSS-01")
+    assert codes(refused) == [("criterionCode", "CRITERION_NOT_FAILED")] and not Finding.objects.exists()
+    # Not answered yet: the finding is taken and the criterion becomes FAIL (replays in any order work).
+    assert send_finding(field, "OSS-02")["errors"] == []
+    assert Answer.objects.get(visit=field.visit, criterion__code="OSS-02").result == "fail"
+
+
+def test_a_finding_withdrawn_before_submission_is_kept_and_nobody_answers_for_it(field):
+    checkin(field, NEAR)
+    finding_id = str(uuid.uuid4())
+    assert send_finding(field, "OSS-01", finding_id)["errors"] == []
+    variables = {"id": finding_id, "reason": "Ghi nhầm tiêu chí"}
+    first = gql(Client(), WITHDRAW, variables, token=field.token)["data"]["withdrawFinding"]
+    again = gql(Client(), WITHDRAW, variables, token=field.token)["data"]["withdrawFinding"]
+    assert first["errors"] == [] and first["finding"]["withdrawn"] and again == first
+    assert AuditEntry.objects.filter(action="finding.withdraw").count() == 1
+    assert (
+        not Finding.objects.current().exists()
+        and Finding.objects.get().withdrawal_reason == "Ghi nhầm tiêu chí"
+    )
+    # Its criterion may now pass; the submitted visit opens no remediation for it.
+    for criterion in Criterion.objects.filter(template__code="ONE_STOP_SHOP"):
+        assert answer(field, criterion.code, "PASS")["errors"] == []
+    assert (
+        gql(Client(), SUBMIT, {"visit": gid("Visit", field.visit.pk)}, token=field.token)["data"][
+            "submitVisit"
+        ]["errors"]
+        == []
+    )
+    assert not Remediation.objects.exists()
+    after = gql(Client(), WITHDRAW, {"id": str(uuid.uuid4()), "reason": "x"}, token=field.token)
+    assert codes(after["data"]["withdrawFinding"]) == [("findingId", "NOT_FOUND")]
+
+
+def test_a_correction_withdraws_a_submitted_finding_and_ends_its_remediation(field):
+    checkin(field, NEAR)
+    finding_id = str(uuid.uuid4())
+    recorded = send_finding(field, "OSS-01", finding_id)["finding"]
+    for criterion in Criterion.objects.filter(template__code="ONE_STOP_SHOP").exclude(code="OSS-01"):
+        answer(field, criterion.code, "PASS")
+    gql(Client(), SUBMIT, {"visit": gid("Visit", field.visit.pk)}, token=field.token)
+    remediation = Remediation.objects.get()
+    assert remediation.state == "open"
+    refused = gql(Client(), WITHDRAW, {"id": finding_id, "reason": "x"}, token=field.token)["data"][
+        "withdrawFinding"
+    ]
+    assert codes(refused) == [(None, "VISIT_SUBMITTED")]
+    result = gql(Client(), CORRECT_WITHDRAW, {"id": recorded["id"]}, token=field.token)["data"][
+        "correctFinding"
+    ]
+    assert result["errors"] == [] and result["finding"]["withdrawn"] and result["finding"]["version"] == 2
+    assert result["finding"]["remediation"] == {"state": "WITHDRAWN"}
+    later = timezone.localdate() + timedelta(days=365)
+    assert not Remediation.objects.overdue(later).exists() and not Remediation.objects.waiting().exists()
+    assert not Finding.objects.current().exists() and Finding.objects.count() == 2  # both versions kept
+    assert AuditEntry.objects.filter(action="finding.withdraw").count() == 1
+    again = gql(Client(), CORRECT_WITHDRAW, {"id": result["finding"]["id"]}, token=field.token)
+    assert codes(again["data"]["correctFinding"]) == [(None, "FINDING_WITHDRAWN")]

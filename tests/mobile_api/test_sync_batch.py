@@ -3,17 +3,21 @@
 import json
 import random
 import uuid
+from datetime import timedelta
 
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from inspections.models import Answer, AuditEntry, Criterion, Evidence, Finding, Visit
 from mobile_api.models import SyncOperation
 from tests.factories import NEAR, gid, gql, now_iso
 
-SYNC = """mutation($ops: [SyncOperationInput!]!) {
-  syncBatch(operations: $ops) { results { id kind ok objectId errors { field code } } errors { code } }
+SYNC = """mutation($sentAt: DateTime!, $ops: [SyncOperationInput!]!) {
+  syncBatch(sentAt: $sentAt, operations: $ops) {
+    results { id kind ok objectId errors { field code } } errors { code }
+  }
 }"""
 
 
@@ -72,8 +76,9 @@ def whole_visit(field):
     return ops
 
 
-def send(field, ops):
-    return gql(Client(), SYNC, {"ops": ops}, token=field.token)["data"]["syncBatch"]
+def send(field, ops, sent_at=None):
+    variables = {"ops": ops, "sentAt": sent_at or now_iso()}
+    return gql(Client(), SYNC, variables, token=field.token)["data"]["syncBatch"]
 
 
 def snapshot():
@@ -237,3 +242,124 @@ def test_sql_statements_per_operation_do_not_grow_with_the_batch(field):
     per_operation = (counts[1] - counts[0]) / 2
     assert (counts[2] - counts[1]) / 4 == per_operation  # each operation costs the same statements
     assert per_operation <= 20
+
+
+# --- the phone's clock, malformed operations, withdrawals (issue 13) ----------------------------------------
+
+
+def local(hour, minute):
+    return timezone.localtime().replace(hour=hour, minute=minute, second=0, microsecond=0)
+
+
+def test_an_offline_check_in_at_0810_sent_at_1010_is_recorded_at_0810_without_clock_skew(field, clock):
+    clock.move_to(local(10, 10))
+    visit_id, finding_id = gid("Visit", field.visit.pk), str(uuid.uuid4())
+    check = {"visitId": visit_id, "latitude": NEAR[0], "longitude": NEAR[1], "accuracy": 8}
+    ops = [
+        op("check_in", {**check, "deviceTime": local(8, 10).isoformat()}),
+        op(
+            "finding",
+            {
+                "visitId": visit_id,
+                "findingId": finding_id,
+                "criterionCode": "OSS-05",
+                "text": "Không niêm yết phí",
+                "capturedAt": local(8, 25).isoformat(),
+            },
+        ),
+    ]
+    result = send(field, ops, sent_at=local(10, 10).isoformat())
+    assert [r["ok"] for r in result["results"]] == [True, True]
+    visit = Visit.objects.get(pk=field.visit.pk)
+    assert abs(visit.checked_in_at - local(8, 10)) < timedelta(seconds=5) and visit.check_in_flags == []
+    assert abs(visit.check_in_received_at - local(10, 10)) < timedelta(seconds=5)
+    finding = Finding.objects.get(uuid=finding_id)
+    assert visit.checked_in_at < finding.captured_at < visit.check_in_received_at
+
+
+def test_a_phone_clock_two_hours_slow_is_corrected_by_the_batch_sent_at(field, clock):
+    clock.move_to(local(10, 10))
+    check = {
+        "visitId": gid("Visit", field.visit.pk),
+        "latitude": NEAR[0],
+        "longitude": NEAR[1],
+        "accuracy": 8,
+    }
+    # The phone's clock says 06:10 at the check-in and 08:10 when it sends: it is two hours slow.
+    send(
+        field,
+        [op("check_in", {**check, "deviceTime": local(6, 10).isoformat()})],
+        sent_at=local(8, 10).isoformat(),
+    )
+    visit = Visit.objects.get(pk=field.visit.pk)
+    assert abs(visit.checked_in_at - local(8, 10)) < timedelta(seconds=5) and visit.check_in_flags == [
+        "clock_skew"
+    ]
+
+
+def test_a_malformed_operation_fails_alone_with_a_typed_error(field):
+    visit_id = gid("Visit", field.visit.pk)
+    good = op(
+        "check_in",
+        {
+            "visitId": visit_id,
+            "latitude": NEAR[0],
+            "longitude": NEAR[1],
+            "accuracy": 8,
+            "deviceTime": now_iso(),
+        },
+    )
+    not_json = {"id": str(uuid.uuid4()), "kind": "ANSWER", "payload": "{visitId: oops"}
+    a_list = {"id": str(uuid.uuid4()), "kind": "ANSWER", "payload": "[1, 2]"}
+    missing = op("answer", {"visitId": visit_id, "result": "pass"})
+    bad_date = op(
+        "finding",
+        {"visitId": visit_id, "criterionCode": "OSS-05", "text": "x", "capturedAt": "2026-13-45T08:00:00"},
+    )
+    answered = op("answer", {"visitId": visit_id, "criterionCode": "OSS-02", "result": "pass"})
+    result = send(field, [not_json, good, a_list, missing, bad_date, answered])
+    assert result["errors"] == []
+    outcome = [(r["ok"], [(e["field"], e["code"]) for e in r["errors"]]) for r in result["results"]]
+    assert outcome == [
+        (False, [("payload", "MALFORMED_OPERATION")]),
+        (True, []),
+        (False, [("payload", "MALFORMED_OPERATION")]),
+        (False, [("criterionCode", "REQUIRED")]),
+        (False, [("capturedAt", "INVALID")]),
+        (True, []),
+    ]
+    assert Visit.objects.get(pk=field.visit.pk).status == "in_progress" and Answer.objects.count() == 1
+
+
+def test_a_finding_recorded_withdrawn_and_its_criterion_passed_ends_so_in_any_order(field):
+    visit_id, finding_id = gid("Visit", field.visit.pk), str(uuid.uuid4())
+    check = {
+        "visitId": visit_id,
+        "latitude": NEAR[0],
+        "longitude": NEAR[1],
+        "accuracy": 8,
+        "deviceTime": now_iso(),
+    }
+    ops = [
+        op("check_in", check),
+        op("answer", {"visitId": visit_id, "criterionCode": "OSS-01", "result": "fail"}),
+        op(
+            "finding",
+            {"visitId": visit_id, "findingId": finding_id, "criterionCode": "OSS-01", "text": "Nhầm"},
+        ),
+        op("withdraw_finding", {"findingId": finding_id, "reason": "Ghi nhầm"}),
+        op("answer", {"visitId": visit_id, "criterionCode": "OSS-01", "result": "pass"}),
+    ]
+    shuffled = ops[:]
+    random.Random(13).shuffle(shuffled)
+    first = send(field, shuffled)
+    assert all(r["ok"] for r in first["results"]), first
+    assert send(field, ops)["results"] == [
+        next(r for r in first["results"] if r["id"] == o["id"]) for o in ops
+    ]
+    finding = Finding.objects.get(uuid=finding_id)
+    assert finding.withdrawn_at is not None and finding.withdrawal_reason == "Ghi nhầm"
+    assert Answer.objects.get(criterion__code="OSS-01").result == "pass"
+    # A finding on a criterion answered PASS is refused, alone.
+    late = send(field, [op("finding", {"visitId": visit_id, "criterionCode": "OSS-01", "text": "x"})])
+    assert late["results"][0]["errors"] == [{"field": "criterionCode", "code": "CRITERION_NOT_FAILED"}]

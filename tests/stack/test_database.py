@@ -24,8 +24,8 @@ CONCURRENT_REQUESTS = 50
 ME = "{ me { username } }"
 LOGIN = """mutation($u: String!, $p: String!) {
   mobileLogin(username: $u, password: $p, deviceName: "Pixel 8") { token errors { code } } }"""
-SYNC = """mutation($ops: [SyncOperationInput!]!) {
-  syncBatch(operations: $ops) { results { id ok objectId errors { field code } } errors { code } } }"""
+SYNC = """mutation($sentAt: DateTime!, $ops: [SyncOperationInput!]!) {
+  syncBatch(sentAt: $sentAt, operations: $ops) { results { id ok objectId errors { field code } } errors { code } } }"""
 
 
 def test_fifty_concurrent_requests_leave_at_most_the_pool_open(small_tree, pg_observer):
@@ -138,7 +138,8 @@ def test_one_sync_batch_at_two_servers_at_once_answers_the_first_result_twice(fi
 
     def send(_):
         try:
-            return gql(Client(), SYNC, {"ops": batch}, token=field.token)["data"]["syncBatch"]
+            variables = {"ops": batch, "sentAt": now_iso()}
+            return gql(Client(), SYNC, variables, token=field.token)["data"]["syncBatch"]
         finally:
             close_old_connections()
 

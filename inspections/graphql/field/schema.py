@@ -8,6 +8,7 @@ from inspections.graphql.field.mutations.correct_finding import CorrectFinding
 from inspections.graphql.field.mutations.record_finding import RecordFinding
 from inspections.graphql.field.mutations.submit_visit import SubmitVisit
 from inspections.graphql.field.mutations.upload_evidence import UploadEvidence
+from inspections.graphql.field.mutations.withdraw_finding import WithdrawFinding
 from inspections.graphql.field.types import ChecklistTemplateType, FindingType
 from inspections.models import ChecklistTemplate
 from inspections.services.visibility import visible_findings
@@ -51,4 +52,5 @@ class FieldMutations(graphene.ObjectType):
     record_finding = RecordFinding.Field()
     submit_visit = SubmitVisit.Field()
     correct_finding = CorrectFinding.Field()
+    withdraw_finding = WithdrawFinding.Field()
     upload_evidence = UploadEvidence.Field()

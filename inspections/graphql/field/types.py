@@ -96,6 +96,15 @@ class EvidenceType(DjangoObjectType):
     the finding, after the stored bytes are checked against the SHA-256."""
 
     stored = graphene.Boolean(required=True, description="False while the phone has not uploaded it yet.")
+    distance_from_unit_m = graphene.Float(
+        description="Farthest known position of the photo (EXIF GPS, the phone's) from its unit's office (metres)."
+    )
+    far_from_unit = graphene.Boolean(
+        description=(
+            "True when the photo was taken farther than EVIDENCE_MAX_DISTANCE_FROM_UNIT_M beyond its unit's "
+            "geofence: for the reviewer to check. Null while unknown (no position, or no geofence)."
+        )
+    )
     original_url = graphene.String()
     thumbnail_url = graphene.String()
 
@@ -112,6 +121,12 @@ class EvidenceType(DjangoObjectType):
             "captured_at",
             "latitude",
             "longitude",
+            "device_latitude",
+            "device_longitude",
+            "device_accuracy_m",
+            "device_captured_at",
+            "distance_from_unit_m",
+            "far_from_unit",
             "created_at",
         )
 
@@ -142,6 +157,9 @@ class FindingType(DjangoObjectType):
         description="How the unit answers for it (after the visit is submitted).",
     )
     source = graphene.String(required=True, description="visit or cctv.")
+    withdrawn = graphene.Boolean(
+        required=True, description="Withdrawn as recorded by mistake: kept, but nobody answers for it."
+    )
 
     class Meta:
         model = Finding
@@ -158,6 +176,8 @@ class FindingType(DjangoObjectType):
             "deadline",
             "version",
             "correction_reason",
+            "withdrawn_at",
+            "withdrawal_reason",
             "created_at",
         )
         connection_class = BatchedConnection
@@ -197,6 +217,10 @@ class FindingType(DjangoObjectType):
     @staticmethod
     def resolve_source(root, info):
         return str(root.source)
+
+    @staticmethod
+    def resolve_withdrawn(root, info):
+        return root.withdrawn_at is not None
 
     @staticmethod
     def resolve_is_current(root, info):

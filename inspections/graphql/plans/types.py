@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import graphene
+from django.conf import settings
 from graphene_django import DjangoObjectType
 
 from apikit.dataloaders import BatchedConnection, BatchedConnectionField, related
@@ -117,12 +120,20 @@ class VisitNode(DjangoObjectType):
         description="The checklist answers, in the checklist's order. The inspected unit reads them once the "
         "visit is submitted; the inspectors and the authority while it is under way too.",
     )
+    check_in_from = graphene.Date(
+        required=True,
+        description="First day it may be checked in (CHECK_IN_WINDOW_DAYS_BEFORE its planned date).",
+    )
+    check_in_until = graphene.Date(
+        required=True,
+        description="Last day it may be checked in (CHECK_IN_WINDOW_DAYS_AFTER its planned date).",
+    )
 
     class Meta:
         model = Visit
         name = "Visit"
         interfaces = (Node,)
-        fields = ("id", "uuid", "planned_date", "checked_in_at")
+        fields = ("id", "uuid", "planned_date", "checked_in_at", "check_in_received_at")
         connection_class = BatchedConnection
 
     @classmethod
@@ -160,6 +171,14 @@ class VisitNode(DjangoObjectType):
         if not may_read_answers(info.context.user, root, related(info, root, "unit", OrgUnitByIdLoader)):
             return []
         return AnswersByVisitIdLoader(info).load_for(root, lambda visit: visit.pk)
+
+    @staticmethod
+    def resolve_check_in_from(root, info):
+        return root.planned_date - timedelta(days=settings.CHECK_IN_WINDOW_DAYS_BEFORE)
+
+    @staticmethod
+    def resolve_check_in_until(root, info):
+        return root.planned_date + timedelta(days=settings.CHECK_IN_WINDOW_DAYS_AFTER)
 
 
 class PlanCommitment(graphene.ObjectType):

@@ -27,6 +27,8 @@ class RevokeDevice(BaseMutation):
 
     device = graphene.Field(Device)
 
+    login_required = True
+
     class Meta:
         error_type_class = AccountError
 
@@ -44,6 +46,8 @@ class Logout(BaseMutation):
     """End this session: revokes the bearer token in use, or signs the web session out."""
 
     ok = graphene.Boolean(description="True once signed out.")
+
+    login_required = True
 
     class Meta:
         error_type_class = AccountError

@@ -22,6 +22,8 @@ class ConfirmSnapshot(BaseMutation):
     snapshots = graphene.Int(description="How many snapshots the finding covers.")
     created = graphene.Boolean()
 
+    login_required = True
+
     class Meta:
         error_type_class = CctvError
 

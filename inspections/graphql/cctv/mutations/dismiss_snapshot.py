@@ -16,6 +16,8 @@ class DismissSnapshot(BaseMutation):
     dismissed = graphene.Int(description="How many snapshots were dismissed (0 when already dismissed).")
     snapshot = graphene.Field(SnapshotType)
 
+    login_required = True
+
     class Meta:
         error_type_class = CctvError
 

@@ -19,6 +19,8 @@ class AnswerCriterion(BaseMutation):
 
     answer = graphene.Field(AnswerType)
 
+    login_required = True
+
     class Meta:
         error_type_class = FieldError
 

@@ -8,7 +8,8 @@ from inspections.services.field import correct_finding
 
 
 class CorrectFinding(BaseMutation):
-    """Correct a finding: a new version linked to the old one, which is kept unchanged."""
+    """Correct a finding: a new version linked to the old one, which is kept unchanged. With `withdraw` the
+    new version withdraws it, with the reason."""
 
     class Arguments:
         id = graphene.ID(required=True)
@@ -16,8 +17,14 @@ class CorrectFinding(BaseMutation):
         text = graphene.String()
         severity = SeverityEnum()
         recommendation = graphene.String()
+        withdraw = graphene.Boolean(
+            default_value=False,
+            description="Withdraw the finding (recorded by mistake): its remediation ends WITHDRAWN.",
+        )
 
     finding = graphene.Field(FindingType)
+
+    login_required = True
 
     class Meta:
         error_type_class = FieldError
@@ -31,6 +38,7 @@ class CorrectFinding(BaseMutation):
             text=data.get("text"),
             severity=value_of(data.get("severity")),
             recommendation=data.get("recommendation"),
+            withdraw=bool(data.get("withdraw")),
             device=device_of(info),
         )
         return cls(finding=finding)

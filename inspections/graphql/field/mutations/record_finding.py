@@ -8,7 +8,9 @@ from inspections.services.field import record_finding
 
 
 class RecordFinding(BaseMutation):
-    """Record a finding on a failed criterion; its deadline follows from severity in working days."""
+    """Record a finding on a failed criterion (one answered PASS or NOT_APPLICABLE answers
+    CRITERION_NOT_FAILED; one not answered yet becomes FAIL); its deadline follows from severity in working
+    days."""
 
     class Arguments:
         id = graphene.UUID(required=True, description="Client-generated id of the finding.")
@@ -19,10 +21,15 @@ class RecordFinding(BaseMutation):
         recommendation = graphene.String()
         latitude = graphene.Float()
         longitude = graphene.Float()
-        captured_at = graphene.DateTime()
+        captured_at = graphene.DateTime(description="The phone's clock when it was found.")
+        sent_at = graphene.DateTime(
+            description="The phone's clock when it sends this: capturedAt is corrected by receipt − sentAt."
+        )
         evidence_ids = graphene.List(graphene.NonNull(graphene.UUID), description="Ids of its photos.")
 
     finding = graphene.Field(FindingType)
+
+    login_required = True
 
     class Meta:
         error_type_class = FieldError
@@ -40,6 +47,7 @@ class RecordFinding(BaseMutation):
             latitude=data.get("latitude"),
             longitude=data.get("longitude"),
             captured_at=data.get("captured_at"),
+            sent_at=data.get("sent_at"),
             evidence_ids=data.get("evidence_ids") or [],
             device=device_of(info),
         )

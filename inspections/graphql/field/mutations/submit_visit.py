@@ -15,6 +15,8 @@ class SubmitVisit(BaseMutation):
 
     visit = graphene.Field(VisitNode)
 
+    login_required = True
+
     class Meta:
         error_type_class = FieldError
 

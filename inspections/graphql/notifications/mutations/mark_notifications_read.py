@@ -16,6 +16,8 @@ class MarkNotificationsRead(BaseMutation):
 
     marked = graphene.Int()
 
+    login_required = True
+
     class Meta:
         error_type_class = RemediationError
 

@@ -18,6 +18,8 @@ class UploadRemediationEvidence(BaseMutation):
     evidence = graphene.Field(EvidenceType)
     created = graphene.Boolean()
 
+    login_required = True
+
     class Meta:
         error_type_class = FieldError
 
