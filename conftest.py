@@ -21,3 +21,8 @@ if not COMPILED.exists() or COMPILED.stat().st_mtime < CATALOGUE.stat().st_mtime
 
     trans_real._translations = {}
     trans_real._default = None
+    # ... and so does the standard library, which keeps every parsed .mo by its path: a stale one read before
+    # the compile above would otherwise be handed back (new texts then show in English).
+    import gettext
+
+    gettext._translations.clear()

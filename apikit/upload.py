@@ -10,6 +10,9 @@ from typing import Any
 
 import graphene
 from django.core.files.uploadedfile import UploadedFile
+from graphql import GraphQLError
+
+from .errors import RequestErrorCode
 
 
 class Upload(graphene.Scalar):
@@ -21,12 +24,19 @@ class Upload(graphene.Scalar):
 
     @staticmethod
     def parse_literal(node, _variables=None):
-        raise ValueError("A file can only be sent as a variable of a multipart request.")
+        # A GraphQLError, not a ValueError: the engine reports it as the caller's mistake, typed, not as a crash.
+        raise GraphQLError(
+            "A file can only be sent as a variable of a multipart request.",
+            extensions={"code": RequestErrorCode.BAD_INPUT.value},
+        )
 
     @staticmethod
     def parse_value(value):
         if not isinstance(value, UploadedFile):
-            raise ValueError("Expected a file part of a multipart request.")
+            raise GraphQLError(
+                "Expected a file part of a multipart request.",
+                extensions={"code": RequestErrorCode.BAD_INPUT.value},
+            )
         return value
 
 

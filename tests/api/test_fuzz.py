@@ -40,15 +40,18 @@ def string_node(value: str) -> StringValueNode:
     return StringValueNode(value=value)
 
 
+# JSON documents, valid or not, as text: the JSONString and syncBatch's OperationPayload scalars.
+JSON_TEXTS = st.one_of(
+    st.just("{}"),
+    st.dictionaries(st.text(max_size=8), st.text(max_size=8) | st.integers(), max_size=3).map(json.dumps),
+    st.text(max_size=20),
+)
 CUSTOM_SCALARS = {
     "UUID": st.uuids().map(str).map(string_node),
     "Date": st.dates().map(lambda d: d.isoformat()).map(string_node),
     "DateTime": st.datetimes().map(lambda d: d.isoformat() + "+07:00").map(string_node),
-    "JSONString": st.one_of(
-        st.just("{}"),
-        st.dictionaries(st.text(max_size=8), st.text(max_size=8) | st.integers(), max_size=3).map(json.dumps),
-        st.text(max_size=20),
-    ).map(string_node),
+    "JSONString": JSON_TEXTS.map(string_node),
+    "OperationPayload": JSON_TEXTS.map(string_node),
     "Upload": st.just("").map(string_node),
 }
 JSON_VALUES = st.recursive(

@@ -26,7 +26,7 @@ def admin_rows(action):
 
 def test_a_submitted_visit_cannot_be_changed(world, admin_client):
     plan = approved_plan(world)
-    visit = plan.visits.get(unit__code="P1-SNV")
+    visit = plan.visits.get(unit__code="P1-STP")
     Visit.objects.filter(pk=visit.pk).update(
         status="submitted", check_in_latitude=10.77, check_in_longitude=106.7
     )

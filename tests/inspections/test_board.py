@@ -76,7 +76,7 @@ def test_coverage_and_target_count_distinct_units_whatever_the_plans(scene):
         )
         Visit.objects.create(
             plan=plan,
-            unit=scene.units["P1-SNV"],
+            unit=scene.units["P1-STP"],
             kind="periodic",
             planned_date=date(2027, 3, 10),
             status="submitted",

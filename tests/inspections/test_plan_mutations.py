@@ -290,7 +290,7 @@ def one_day_plan(world):
         quarter=1,
         inspectors=world.inspectors,
     )
-    for code in ("P1-TTR", "P1-SNV", "W01", "W02", "W03"):
+    for code in ("P1-TTR", "P1-STP", "W01", "W02", "W03"):
         add_periodic_visit(plan, world.units[code], date(2028, 3, 9), actor=world.reviewer)
     return plan
 
@@ -306,7 +306,7 @@ def test_bulk_assignment_is_all_or_nothing_with_an_error_per_refused_visit(world
             "plan": gid("Plan", one_day_plan.pk),
             "assignments": [
                 {"visitId": visits["P1-TTR"], "inspectorIds": [first]},  # their own department
-                {"visitId": visits["P1-SNV"], "inspectorIds": [second]},
+                {"visitId": visits["P1-STP"], "inspectorIds": [second]},
                 {"visitId": visits["W01"], "inspectorIds": [second]},
                 {"visitId": visits["W02"], "inspectorIds": [second]},  # a third visit that day
             ],
@@ -324,7 +324,7 @@ def test_bulk_assignment_is_all_or_nothing_with_an_error_per_refused_visit(world
         {
             "plan": gid("Plan", one_day_plan.pk),
             "assignments": [
-                {"visitId": visits["P1-SNV"], "inspectorIds": [first, second]},
+                {"visitId": visits["P1-STP"], "inspectorIds": [first, second]},
                 {"visitId": visits["W01"], "inspectorIds": [first]},
                 {"visitId": visits["W02"], "inspectorIds": [second]},
             ],

@@ -143,13 +143,13 @@ def test_a_planner_builds_previews_approves_and_assigns_in_bulk(chromium, live_s
     planner.page.locator("#periodic").wait_for()
     plan = InspectionPlan.objects.get()
 
-    for code in ("P1-SNV", "P1-TTR"):
+    for code in ("P1-STP", "P1-TTR"):
         planner.page.get_by_label("Đơn vị", exact=True).select_option(label=f"Đơn vị {code} ({code})")
-        if code == "P1-SNV":  # the calendar opens on January; htmx swaps February in
+        if code == "P1-STP":  # the calendar opens on January; htmx swaps February in
             planner.page.get_by_role("link", name="Tháng sau").click()
         planner.page.locator(".calendar strong", has_text="02/2027").wait_for()
-        planner.page.locator(".calendar label.day").nth(2 if code == "P1-SNV" else 3).click()
-        if code == "P1-SNV":
+        planner.page.locator(".calendar label.day").nth(2 if code == "P1-STP" else 3).click()
+        if code == "P1-STP":
             planner.shot("plan-calendar")
         planner.page.get_by_role("button", name="Thêm cuộc kiểm tra định kỳ").click()
         planner.page.wait_for_load_state()

@@ -82,7 +82,7 @@ def test_a_periodic_visit_goes_on_a_working_day_and_never_on_a_holiday(world, dr
 
 
 def test_the_preview_shows_each_units_weight_and_probability_then_approval_its_commitment(world, draft):
-    add_periodic_visit(draft, world.units["P1-SNV"], date(2027, 3, 3), actor=world.reviewer)
+    add_periodic_visit(draft, world.units["P1-STP"], date(2027, 3, 3), actor=world.reviewer)
     add_periodic_visit(draft, world.units["P1-TTR"], date(2027, 3, 4), actor=world.reviewer)
     client = signed_in(world.reviewer)
     page = client.get(f"/plans/{draft.pk}/preview/").content.decode()
@@ -121,7 +121,7 @@ def test_inspectors_are_assigned_in_bulk_from_a_proposal_that_honours_conflicts(
 def test_a_bulk_assignment_with_a_conflict_is_refused_whole(world):
     plan = approved_plan(world)
     inspectorate = Visit.objects.get(plan=plan, unit=world.units["P1-TTR"])
-    other = Visit.objects.get(plan=plan, unit=world.units["P1-SNV"])
+    other = Visit.objects.get(plan=plan, unit=world.units["P1-STP"])
     response = signed_in(world.reviewer).post(
         f"/plans/{plan.pk}/assignments/",
         {f"visit-{other.pk}": [world.inspectors[0].pk], f"visit-{inspectorate.pk}": [world.inspectors[1].pk]},
