@@ -602,7 +602,7 @@ def return_finding_for_correction(finding: Finding, reason: str, *, actor: User,
     reason = reason.strip()
     entry = record(actor, device, AuditAction.FINDING_RETURN, finding, {"reason": reason})
     inspectors = User.objects.filter(
-        pk__in=VisitAssignment.objects.filter(visit_id=finding.visit_id).values("inspector_id")
+        pk__in=VisitAssignment.objects.filter(visit=finding.visit).values("inspector_id")
     )
     notifications.notify(
         inspectors,
