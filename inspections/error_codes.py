@@ -67,6 +67,8 @@ class FieldErrorCode(Enum):
     OUT_OF_RANGE = "out_of_range"
     OUT_OF_GEOFENCE = "out_of_geofence"
     NOT_ASSIGNED = "not_assigned"
+    # Returning a finding for correction is for Home Affairs or the head of the plan's authority.
+    PERMISSION_DENIED = "permission_denied"
     NOT_CHECKED_IN = "not_checked_in"
     VISIT_SUBMITTED = "visit_submitted"
     UNKNOWN_CRITERION = "unknown_criterion"

@@ -4,7 +4,14 @@ from .checklist import CchcArea, ChecklistTemplate, Criterion, Severity
 from .finding import Answer, AnswerResult, Evidence, Finding, FindingSource
 from .org import OrgUnit, OrgUnitKind
 from .plan import CoverageScope, InspectionPlan, PlanSecret, PlanStatus
-from .remediation import Notification, Remediation, RemediationAnswer, RemediationDraft, RemediationState
+from .remediation import (
+    Notification,
+    Remediation,
+    RemediationAnswer,
+    RemediationComment,
+    RemediationDraft,
+    RemediationState,
+)
 from .user import Role, User
 from .visit import Visit, VisitAssignment, VisitKind, VisitStatus
 
@@ -12,6 +19,7 @@ __all__ = [
     "Notification",
     "Remediation",
     "RemediationAnswer",
+    "RemediationComment",
     "RemediationDraft",
     "RemediationState",
     "FindingSource",

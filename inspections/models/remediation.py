@@ -155,6 +155,24 @@ class RemediationDraft(models.Model):
         return f"{self.remediation_id} draft"
 
 
+class RemediationComment(models.Model):
+    """A comment on a finding's timeline, by the unit (head, staff), the finding's inspectors or the authority
+    that may see it. Comments change no state; they are kept in the order they were written."""
+
+    remediation = models.ForeignKey(Remediation, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["remediation", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.remediation_id} comment {self.pk}"
+
+
 class Notification(models.Model):
     """In-app notice (and the e-mail sent for it), written in the recipient's language. ``key`` names the
     event: the same event reaches a recipient once, however often the scheduler runs."""

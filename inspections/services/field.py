@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from inspections.error_codes import FieldErrorCode, fail, fail_together
 from inspections.models import (
@@ -34,10 +35,10 @@ from inspections.models import (
     VisitAssignment,
     VisitStatus,
 )
-from inspections.services import board_events, remediation
+from inspections.services import board_events, notifications, remediation
 from inspections.services.audit import record
 from inspections.services.calendar import add_working_days
-from inspections.services.visibility import is_administrator
+from inspections.services.visibility import is_administrator, may_return_finding
 
 logger = structlog.get_logger(__name__)
 EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (metres)
@@ -576,6 +577,48 @@ def correct_finding(
     else:
         record(actor, device, AuditAction.FINDING_CORRECT, new, details)
     return new
+
+
+@transaction.atomic
+def return_finding_for_correction(finding: Finding, reason: str, *, actor: User, device=None) -> Finding:
+    """Send a finding back to its inspectors for correction (Home Affairs, or the head of the plan's
+    authority): they are told, with the finding's text and the reason, and correct it (``correct_finding``)
+    or withdraw it from the field app. The finding itself does not change until they do."""
+    if not (reason or "").strip():
+        raise fail(FieldErrorCode.REQUIRED, _("Say what is to be corrected."), "reason")
+    finding = (
+        Finding.objects.select_for_update(of=("self",))
+        .select_related("visit__plan__authority", "unit", "criterion")
+        .get(pk=finding.pk)
+    )
+    if not may_return_finding(actor, finding):
+        raise fail(FieldErrorCode.PERMISSION_DENIED, _("You may not send this finding back for correction."))
+    if finding.visit is None:
+        raise fail(FieldErrorCode.INVALID, _("Only a finding of a visit goes back to its inspectors."))
+    if finding.withdrawn_at is not None:
+        raise fail(FieldErrorCode.FINDING_WITHDRAWN, _("This finding was withdrawn: it takes no correction."))
+    if Finding.objects.filter(supersedes=finding).exists():
+        raise fail(FieldErrorCode.CONFLICT, _("This version was already corrected; return the newest one."))
+    reason = reason.strip()
+    entry = record(actor, device, AuditAction.FINDING_RETURN, finding, {"reason": reason})
+    inspectors = User.objects.filter(
+        pk__in=VisitAssignment.objects.filter(visit=finding.visit).values("inspector_id")
+    )
+    notifications.notify(
+        inspectors,
+        kind="finding_returned",
+        key=f"finding_returned:{finding.pk}:{entry.pk}",
+        finding=finding,
+        title=gettext_lazy("A finding was returned for correction"),
+        body=gettext_lazy("%(unit)s · %(code)s: %(text)s\nTo correct: %(reason)s"),
+        values={
+            "unit": finding.unit.name,
+            "code": finding.criterion.code,
+            "text": finding.text[:200],
+            "reason": reason[:500],
+        },
+    )
+    return finding
 
 
 @transaction.atomic

@@ -32,6 +32,7 @@ from inspections.models import (
     Finding,
     Remediation,
     RemediationAnswer,
+    RemediationComment,
     RemediationDraft,
     RemediationState,
     Role,
@@ -44,6 +45,7 @@ from inspections.services.visibility import (
     can_manage_plans_for,
     is_administrator,
     unit_scope,
+    visible_findings,
 )
 
 S = RemediationState
@@ -594,6 +596,60 @@ def decide_extension(
         )
     _tell_unit(remediation, "extension", title, body=body, values=values)
     return remediation
+
+
+COMMENT_MAX_CHARS = 4000  # the longest comment accepted, in characters
+
+
+def is_unit_side(user: User, remediation: Remediation) -> bool:
+    """The head or a staff member of the inspected unit."""
+    return user.role in (Role.UNIT_HEAD, Role.UNIT_STAFF) and user.unit_id == remediation.unit_id
+
+
+def may_comment(user: User, remediation: Remediation) -> bool:
+    """The unit's head and staff, the finding's inspectors and the authority over the unit, provided they
+    may see the finding (a surprise visit's findings stay hidden as everywhere)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if not (is_unit_side(user, remediation) or may_review(user, remediation)):
+        return False
+    return visible_findings(user).filter(pk=remediation.finding_id).exists()
+
+
+@transaction.atomic
+def add_comment(remediation: Remediation, text: str, *, actor: User, device=None) -> RemediationComment:
+    """A comment on the finding's timeline; the other side is told (the inspectors when the unit writes, the
+    unit's head and assigned staff when the inspectors or the authority write)."""
+    text = (text or "").strip()
+    if not text:
+        raise fail(RemediationErrorCode.REQUIRED, _("Write the comment."), "text")
+    if len(text) > COMMENT_MAX_CHARS:
+        raise fail(RemediationErrorCode.OUT_OF_RANGE, _("The comment is too long."), "text")
+    remediation = Remediation.objects.select_related(
+        "finding__visit__plan__authority", "unit__head", "assignee"
+    ).get(pk=remediation.pk)
+    if not may_comment(actor, remediation):
+        raise fail(RemediationErrorCode.PERMISSION_DENIED, _("You may not do this."))
+    comment = RemediationComment.objects.create(remediation=remediation, author=actor, text=text)
+    record(actor, device, AuditAction.REMEDIATION_COMMENT, remediation.finding, {"comment": comment.pk})
+    if is_unit_side(actor, remediation):
+        people = reviewers(remediation)
+    else:
+        people = [p for p in (remediation.unit.head, remediation.assignee) if p is not None]
+    notifications.notify(
+        [p for p in people if p.pk != actor.pk],
+        kind="comment",
+        key=f"comment:{comment.pk}",
+        finding=remediation.finding,
+        title=gettext_lazy("New comment on a finding"),
+        body=gettext_lazy("Finding: %(text)s\n%(author)s: %(comment)s"),
+        values={
+            "text": remediation.finding.text[:200],
+            "author": actor.display_name,
+            "comment": text[:500],
+        },
+    )
+    return comment
 
 
 # --- people to tell -------------------------------------------------------------------------------------------

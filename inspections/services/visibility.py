@@ -114,6 +114,22 @@ def can_manage_plans_for(user: User, authority: OrgUnit) -> bool:
     return user.role == Role.UNIT_HEAD and user.unit_id == authority.pk
 
 
+def may_return_finding(user: User, finding) -> bool:
+    """Who may send a finding back to its inspectors for correction: an administrator, the Home Affairs
+    reviewers of the finding's province, or the head of the authority whose plan the visit belongs to. Never
+    the inspected unit (its head answers the finding; it does not judge it)."""
+    if is_administrator(user):
+        return True
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.unit_id is None:
+        return False
+    if user.role == Role.HOME_AFFAIRS:
+        return unit_scope(user).contains(finding.unit)
+    visit = finding.visit
+    return (
+        user.role == Role.UNIT_HEAD and visit is not None and can_manage_plans_for(user, visit.plan.authority)
+    )
+
+
 def visible_plans(user: User):
     """Plans of authorities the user may see. Inspected units below the authority do not see the plan (only
     its commitment, through ``in_authority_tree``)."""

@@ -6,6 +6,7 @@ from inspections.graphql.field.mutations.answer_criterion import AnswerCriterion
 from inspections.graphql.field.mutations.check_in import CheckIn
 from inspections.graphql.field.mutations.correct_finding import CorrectFinding
 from inspections.graphql.field.mutations.record_finding import RecordFinding
+from inspections.graphql.field.mutations.return_finding_for_correction import ReturnFindingForCorrection
 from inspections.graphql.field.mutations.submit_visit import SubmitVisit
 from inspections.graphql.field.mutations.upload_evidence import UploadEvidence
 from inspections.graphql.field.mutations.withdraw_finding import WithdrawFinding
@@ -53,4 +54,5 @@ class FieldMutations(graphene.ObjectType):
     submit_visit = SubmitVisit.Field()
     correct_finding = CorrectFinding.Field()
     withdraw_finding = WithdrawFinding.Field()
+    return_finding_for_correction = ReturnFindingForCorrection.Field()
     upload_evidence = UploadEvidence.Field()

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -35,7 +36,7 @@ from inspections.services import org as org_service
 from inspections.services import remediation as remediation_service
 from inspections.services.calendar import count_working_days
 from inspections.services.evidence import read_upload, store_answer_photo
-from inspections.services.visibility import visible_findings, visible_units
+from inspections.services.visibility import may_return_finding, visible_findings, visible_units
 
 INBOX_PAGE_SIZE = 25  # rows per page of the inbox
 UNIT_FILTER_MAX = 400  # units offered in the inbox's unit filter; more and the filter is left out
@@ -167,6 +168,26 @@ def may_decide_extension(user, remediation: Remediation) -> bool:
     )
 
 
+def may_return(user, remediation: Remediation) -> bool:
+    """The button that sends the finding back to its inspectors: Home Affairs or the plan authority's head,
+    while the finding is that of a visit and has not been withdrawn."""
+    finding = remediation.finding
+    return (
+        finding.visit_id is not None
+        and finding.withdrawn_at is None
+        and remediation.state != RemediationState.WITHDRAWN
+        and may_return_finding(user, finding)
+    )
+
+
+def timeline(remediation: Remediation, answers: list) -> list[tuple[str, object]]:
+    """The answers and the comments in the order they happened, as ("answer", row) and ("comment", row)."""
+    comments = list(remediation.comments.select_related("author").order_by("created_at", "pk"))
+    events = [(a.submitted_at, 0, a.pk, "answer", a) for a in answers]
+    events += [(c.created_at, 1, c.pk, "comment", c) for c in comments]
+    return [(kind, row) for _at, _order, _pk, kind, row in sorted(events, key=lambda e: e[:3])]
+
+
 def errors_of(error: ValidationError) -> dict[str, list[str]]:
     """Messages by field; those of no field under "general" (a template reads no name starting with _)."""
     if not hasattr(error, "error_dict"):
@@ -216,6 +237,10 @@ def finding_context(request: HttpRequest, remediation: Remediation, errors=None,
         and remediation.state in WAITING
         and remediation.extension_requested_at is None,
         "may_decide_extension": may_decide_extension(user, remediation),
+        "may_return": may_return(user, remediation),
+        "may_comment": remediation_service.may_comment(user, remediation),
+        "timeline": timeline(remediation, answers),
+        "returned": request.GET.get("returned") == "1",
         "errors": errors,
         "form": form or {},
     }
@@ -345,4 +370,30 @@ def decide_extension(request: HttpRequest, finding_uuid: uuid.UUID) -> HttpRespo
         )
     except ValidationError as error:
         return render_finding(request, remediation, {"decision": errors_of(error)})
+    return redirect("portal-finding", finding_uuid=finding_uuid)
+
+
+@require_POST
+@login_required
+def return_for_correction(request: HttpRequest, finding_uuid: uuid.UUID) -> HttpResponse:
+    """Home Affairs (or the plan authority's head) sends the finding back to its inspectors, with the reason."""
+    remediation = remediation_of(request.user, finding_uuid)
+    try:
+        field_service.return_finding_for_correction(
+            remediation.finding, request.POST.get("return_reason", ""), actor=request.user
+        )
+    except ValidationError as error:
+        return render_finding(request, remediation, {"return": errors_of(error)})
+    return redirect(reverse("portal-finding", kwargs={"finding_uuid": finding_uuid}) + "?returned=1")
+
+
+@require_POST
+@login_required
+def comment(request: HttpRequest, finding_uuid: uuid.UUID) -> HttpResponse:
+    """A comment on the finding's timeline (the unit, the inspectors, the authority)."""
+    remediation = remediation_of(request.user, finding_uuid)
+    try:
+        remediation_service.add_comment(remediation, request.POST.get("comment", ""), actor=request.user)
+    except ValidationError as error:
+        return render_finding(request, remediation, {"comment": errors_of(error)})
     return redirect("portal-finding", finding_uuid=finding_uuid)

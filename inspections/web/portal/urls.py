@@ -15,6 +15,10 @@ urlpatterns = [
         findings.decide_extension,
         name="portal-extension-decide",
     ),
+    path(
+        "findings/<uuid:finding_uuid>/return/", findings.return_for_correction, name="portal-finding-return"
+    ),
+    path("findings/<uuid:finding_uuid>/comment/", findings.comment, name="portal-finding-comment"),
     path("notifications/", notifications.notifications_page, name="portal-notifications"),
     path("notifications/read/", notifications.mark_all_read, name="portal-notifications-read-all"),
     path(
