@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inspections', '0017_i_finding_returned'),
+        ('inspections', '0017_finding_returned'),
     ]
 
     operations = [
