@@ -2,6 +2,7 @@
 and real users of every role, built through the services). Each world has usernames of its own."""
 
 import importlib
+import os
 import shutil
 from pathlib import Path
 
@@ -34,6 +35,17 @@ ApplicationCommunicator.wait.__defaults__ = (10,)
 # They compare no dates, so the real date changes nothing in them. ``processes`` (tests/stack/test_workers.py)
 # starts task workers and schedulers, whose heartbeats and task times the test reads.
 REAL_CLOCK_FIXTURES = {"chromium", "live_board", "processes"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """The year-ahead run (TEST_CLOCK_OFFSET_DAYS) moves the pinned clock, which the real-clock tests never see:
+    it leaves them out rather than run them a second time unchanged (they are the slowest of the suite)."""
+    if not os.environ.get("TEST_CLOCK_OFFSET_DAYS"):
+        return
+    repeated = pytest.mark.skip(reason="runs on the real clock: the year-ahead run would repeat it unchanged")
+    for item in items:
+        if REAL_CLOCK_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(repeated)
 
 
 @pytest.fixture(autouse=True)
