@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -110,6 +111,8 @@ def describe_row(row: Remediation, today, severities: dict, states: dict) -> Non
     row.href = reverse("portal-finding", args=[finding.uuid])
     row.severity_label = severities.get(finding.severity, finding.severity)
     row.state_label = states.get(row.state, row.state)
+    row.summary = Truncator(finding.text).chars(140)
+    row.deadline_text = f"{row.deadline:%d/%m/%Y}"
     row.waiting = row.state in WAITING
     row.late = False
     row.countdown = ""
