@@ -35,6 +35,7 @@ from inspections.services.field import (
     check_coordinates,
     check_moment,
     clock_offset,
+    foreign,
     on_server_clock,
     place_photo,
 )
@@ -332,6 +333,14 @@ def store_photo(
         if finding is not None:
             check_assigned(finding.visit, actor)
         existing = Evidence.objects.select_for_update().filter(uuid=evidence_id).first()
+        if (
+            existing is not None
+            and existing.uploaded_by_id != actor.pk
+            and foreign(existing, finding, finding_id, actor)
+        ):
+            # Someone else's photo, which naming in a finding left alone (``link_slots``): its id is taken,
+            # as any colliding id is, and nothing of it is told (not even that its bytes are the same).
+            raise fail(FieldErrorCode.CONFLICT, _("Another photo was already uploaded under this id."), "id")
         if existing is not None:
             if existing.finding_uuid not in (None, finding_id) or (
                 existing.finding_id is not None and existing.finding_id != getattr(finding, "pk", None)

@@ -418,22 +418,33 @@ def may_take(evidence: Evidence, finding_uuid: uuid_lib.UUID, actor: User) -> bo
     )
 
 
+def foreign(evidence: Evidence, finding: Finding | None, finding_uuid: uuid_lib.UUID, actor: User) -> bool:
+    """Whether ``evidence`` is someone else's photo the actor may not tie to ``finding_uuid``: on another
+    finding, or on none and neither uploaded by the actor nor for this finding (a unit's fix photo, another
+    inspector's photo)."""
+    if finding is not None and evidence.finding_id == finding.pk:
+        return False
+    return evidence.finding_id is not None or not may_take(evidence, finding_uuid, actor)
+
+
 def link_slots(finding: Finding, evidence_ids, *, actor: User) -> None:
     """Attach photos to the finding: uploaded ones now, the others as slots their upload will fill. A photo
-    not yet on a finding is taken only when the actor uploaded it or it was uploaded naming this finding: a
-    unit's fix photo or another inspector's photo answers CONFLICT, as a photo of another finding does."""
+    not yet on a finding is taken only when the actor uploaded it or it was uploaded naming this finding.
+    Someone else's photo (``foreign``) is never taken, and the answer is the one a missing id gets (accepted,
+    waiting for its upload): answering CONFLICT told the caller that a photo exists under that id. Its upload
+    later answers as any upload whose id is taken."""
     for evidence_id in evidence_ids:
         evidence, created = Evidence.objects.get_or_create(
             uuid=evidence_id,
             defaults={"finding": finding, "finding_uuid": finding.uuid, "uploaded_by": actor},
         )
-        if not created and evidence.finding_id != finding.pk:
-            if evidence.finding_id is not None or not may_take(evidence, finding.uuid, actor):
-                raise fail(
-                    FieldErrorCode.CONFLICT, _("This photo belongs to another finding."), "evidence_ids"
-                )
-            evidence.finding, evidence.finding_uuid = finding, finding.uuid
-            evidence.save(update_fields=["finding", "finding_uuid"])
+        if created or evidence.finding_id == finding.pk:
+            continue
+        if foreign(evidence, finding, finding.uuid, actor):
+            logger.info("evidence_foreign_id_ignored", evidence=str(evidence_id), finding=str(finding.uuid))
+            continue
+        evidence.finding, evidence.finding_uuid = finding, finding.uuid
+        evidence.save(update_fields=["finding", "finding_uuid"])
     Evidence.objects.filter(finding_uuid=finding.uuid, finding__isnull=True).update(finding=finding)
     for evidence in Evidence.objects.filter(
         finding=finding, stored_at__isnull=False, far_from_unit__isnull=True
@@ -486,11 +497,13 @@ def link_evidence(
         evidence, _created = Evidence.objects.get_or_create(
             uuid=evidence_id, defaults={"finding_uuid": finding_id, "uploaded_by": actor}
         )
-        if evidence.finding_id is not None or not may_take(evidence, finding_id, actor):
-            raise fail(FieldErrorCode.CONFLICT, _("This photo belongs to another finding."), "evidence_id")
-        if evidence.finding_uuid is None:
+        if not foreign(evidence, None, finding_id, actor) and evidence.finding_uuid is None:
             evidence.finding_uuid = finding_id
             evidence.save(update_fields=["finding_uuid"])
+    if foreign(evidence, finding, finding_id, actor):
+        # Answered as a missing id is (accepted, its upload awaited), naming only the id the caller sent;
+        # nothing is linked nor audited against someone else's photo.
+        return Evidence(uuid=evidence_id, finding_uuid=finding_id)
     record(actor, device, AuditAction.EVIDENCE_LINK, evidence, {"finding": str(finding_id)})
     return evidence
 

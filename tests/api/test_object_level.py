@@ -59,20 +59,35 @@ def a_criterion(visit) -> str:
     return Criterion.objects.filter(template=visit.template).order_by("position").first().code
 
 
-def test_record_finding_cannot_take_another_units_fix_photo(on_site, foreign_fix_photo):
-    def attempt():
-        record_finding(
-            on_site.visit,
-            actor=on_site.inspector,
-            client_id=uuid.uuid4(),
-            criterion_code=a_criterion(on_site.visit),
-            text="Không đeo thẻ",
-            evidence_ids=[foreign_fix_photo.uuid],
-        )
+def unchanged(photo: Evidence) -> bool:
+    """The photo is as its uploader left it: on no finding, its bytes' digest the same."""
+    before = (photo.finding_id, photo.finding_uuid, photo.sha256, photo.stored_at)
+    photo.refresh_from_db()
+    return (photo.finding_id, photo.finding_uuid, photo.sha256, photo.stored_at) == before
 
-    assert code_of(attempt) == "CONFLICT"
-    foreign_fix_photo.refresh_from_db()
-    assert foreign_fix_photo.finding_id is None and foreign_fix_photo.finding_uuid is None
+
+def test_record_finding_takes_another_units_photo_id_as_a_missing_one_and_never_links_it(
+    on_site, foreign_fix_photo
+):
+    finding = record_finding(
+        on_site.visit,
+        actor=on_site.inspector,
+        client_id=uuid.uuid4(),
+        criterion_code=a_criterion(on_site.visit),
+        text="Không đeo thẻ",
+        evidence_ids=[foreign_fix_photo.uuid],
+    )
+    assert unchanged(foreign_fix_photo) and foreign_fix_photo.finding_id is None
+    assert not Evidence.objects.filter(finding=finding).exists()
+    # Uploading under that id answers as any upload whose id is taken, and the photo stays as it was.
+    upload = lambda: store_photo(  # noqa: E731
+        actor=on_site.inspector,
+        evidence_id=foreign_fix_photo.uuid,
+        finding_id=finding.uuid,
+        data=jpeg(photo("coffee", size=(320, 240))),
+    )
+    assert code_of(upload) == "CONFLICT"
+    assert unchanged(foreign_fix_photo)
 
 
 def test_record_finding_still_takes_the_inspectors_own_photo(on_site):
@@ -95,7 +110,7 @@ def test_record_finding_still_takes_the_inspectors_own_photo(on_site):
     assert own.finding_id == finding.pk
 
 
-def test_link_evidence_refuses_another_units_fix_photo_for_an_existing_or_future_finding(
+def test_link_evidence_answers_another_units_photo_as_a_missing_one_for_an_existing_or_future_finding(
     on_site, foreign_fix_photo
 ):
     finding = record_finding(
@@ -106,30 +121,35 @@ def test_link_evidence_refuses_another_units_fix_photo_for_an_existing_or_future
         text="Không niêm yết",
     )
     for finding_id in (finding.uuid, uuid.uuid4()):  # arrived, and not arrived yet
-        assert (
-            code_of(
-                lambda f=finding_id: link_evidence(
-                    actor=on_site.inspector, evidence_id=foreign_fix_photo.uuid, finding_id=f
-                )
+        for _retry in range(2):
+            linked = link_evidence(
+                actor=on_site.inspector, evidence_id=foreign_fix_photo.uuid, finding_id=finding_id
             )
-            == "CONFLICT"
-        )
-    foreign_fix_photo.refresh_from_db()
-    assert foreign_fix_photo.finding_id is None and foreign_fix_photo.finding_uuid is None
+            assert linked.uuid == foreign_fix_photo.uuid and linked.stored_at is None and not linked.sha256
+    assert unchanged(foreign_fix_photo) and foreign_fix_photo.finding_id is None
+    assert not AuditEntry.objects.filter(
+        action="evidence.link", object_id=str(foreign_fix_photo.uuid)
+    ).exists()
 
 
-def test_sync_batch_evidence_link_needs_an_inspector_and_their_photo(on_site, foreign_fix_photo):
+def test_sync_batch_evidence_link_needs_an_inspector_and_never_links_their_neighbours_photo(
+    on_site, foreign_fix_photo
+):
     head, staff = on_site.world.unit_people(on_site.world.units["W10"])
-    for actor in (head, staff, on_site.world.reviewer, on_site.inspector):
+    for actor, ok in (
+        (head, False),
+        (staff, False),
+        (on_site.world.reviewer, False),
+        (on_site.inspector, True),
+    ):
         operation = Operation(
             id=uuid.uuid4(),
             kind="evidence_link",
             payload={"evidenceId": str(foreign_fix_photo.uuid), "findingId": str(uuid.uuid4())},
         )
         [result] = sync_batch([operation], actor=actor)
-        assert not result.ok, actor
-    foreign_fix_photo.refresh_from_db()
-    assert foreign_fix_photo.finding_uuid is None
+        assert result.ok is ok, actor
+    assert unchanged(foreign_fix_photo) and foreign_fix_photo.finding_uuid is None
     assert not AuditEntry.objects.filter(
         action="evidence.link", object_id=str(foreign_fix_photo.uuid)
     ).exists()
@@ -288,3 +308,59 @@ def test_foreign_and_missing_ids_answer_the_same_code_in_the_same_language(on_si
             assert answers[0] == answers[1], (document, language, answers)
     foreign_note.refresh_from_db()
     assert foreign_note.read_at is None
+
+
+RECORD_FINDING = """mutation($id: UUID!, $visit: ID!, $code: String!, $photos: [UUID!]) {
+  recordFinding(id: $id, visitId: $visit, criterionCode: $code, text: "Không đeo thẻ", evidenceIds: $photos) {
+    finding { uuid text severity deadline } errors { field code message }
+  }
+}"""
+SYNC = """mutation($sentAt: DateTime!, $ops: [SyncOperationInput!]!) {
+  syncBatch(sentAt: $sentAt, operations: $ops) { results { id kind ok objectId errors { field code message } } }
+}"""
+
+
+def test_a_foreign_photo_id_and_a_missing_one_answer_alike_in_a_finding_and_a_photo_link(
+    on_site, foreign_fix_photo
+):
+    import json
+
+    from django.test import Client
+
+    from tests.factories import gid, gql, now_iso
+
+    visit = gid("Visit", on_site.visit.pk)
+    codes = list(
+        Criterion.objects.filter(template=on_site.visit.template)
+        .order_by("position")
+        .values_list("code", flat=True)
+    )
+    foreign_id = str(foreign_fix_photo.uuid)
+    for n, language in enumerate(("vi", "en")):
+        answers = []
+        for photo_id in (foreign_id, str(uuid.uuid4())):
+            finding_id, link_id, op_id = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+            variables = {"id": finding_id, "visit": visit, "code": codes[n], "photos": [photo_id]}
+            recorded = gql(
+                Client(), RECORD_FINDING, variables, token=on_site.token, HTTP_ACCEPT_LANGUAGE=language
+            )
+            link = {
+                "id": op_id,
+                "kind": "EVIDENCE_LINK",
+                "payload": json.dumps({"evidenceId": photo_id, "findingId": link_id}),
+            }
+            synced = gql(
+                Client(),
+                SYNC,
+                {"sentAt": now_iso(), "ops": [link]},
+                token=on_site.token,
+                HTTP_ACCEPT_LANGUAGE=language,
+            )
+            text = json.dumps([recorded, synced])
+            for real, placeholder in ((photo_id, "PHOTO"), (finding_id, "FINDING"), (op_id, "OP")):
+                text = text.replace(real, placeholder)
+            answers.append(json.loads(text))
+        assert answers[0] == answers[1], (language, answers)
+        assert answers[0][0]["data"]["recordFinding"]["errors"] == []
+        assert answers[0][1]["data"]["syncBatch"]["results"][0]["ok"] is True
+    assert unchanged(foreign_fix_photo) and foreign_fix_photo.finding_id is None
