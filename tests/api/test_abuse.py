@@ -151,6 +151,17 @@ def test_page_sizes_out_of_range_are_bad_input(client, reviewer, query):
     assert len(queries) == 0  # refused before the token is even looked up
 
 
+def test_an_explicit_null_page_size_takes_the_default(client, reviewer):
+    """Found by the fuzz test: ``first: null`` on a list with a default page reached the resolver as None."""
+    _user, token = reviewer
+    for query in (
+        "{ snapshotReviewQueue(first: null) { flag } }",
+        "{ orgUnits(first: null) { totalCount } }",
+    ):
+        body = post(client, {"query": query}, token=token).json()
+        assert "errors" not in body, body
+
+
 def test_page_size_from_a_variable_is_checked_too(client, reviewer):
     _user, token = reviewer
     body = post(

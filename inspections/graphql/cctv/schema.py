@@ -33,7 +33,8 @@ class CctvQueries(graphene.ObjectType):
             scope = visible_units(user).filter(pk=decode_id(unit, "OrgUnit") or 0).first()
             if scope is None:
                 return []
-        items = review.review_queue(user, unit=scope, limit=max(1, min(first, 200)))
+        # An explicit null takes the default; the page rule already refused sizes outside 1..the maximum.
+        items = review.review_queue(user, unit=scope, limit=max(1, min(50 if first is None else first, 200)))
         share_batch(item.snapshot for item in items)
         share_batch(item.camera for item in items)
         return items
