@@ -70,6 +70,11 @@ async function logQueued(item) {
   await update(item.id, (entry) => (entry?.state ? { ...described(item), ...entry } : { ...described(item), state: "queued", at: nowIso() }), journal);
 }
 
+/** Logs a record as replaced, unless it was already sent or refused (that line stays true). */
+async function logReplaced(item) {
+  await update(item.id, (entry) => (!entry?.state || entry.state === "queued" ? { ...described(item), ...entry, state: "replaced", at: nowIso() } : entry), journal);
+}
+
 /** Changes a record in one transaction; a record already gone stays gone (never written back empty). */
 function patch(id, change) {
   return operations("readwrite", (store) => new Promise((resolve, reject) => {
@@ -113,8 +118,11 @@ export async function enqueue(kind, payload, { user, replaceKey } = {}) {
   await logQueued(item);
   if (replaceKey) {
     for (const old of await all()) {
-      if (old.id === item.id || old.replaceKey !== replaceKey || old.seq > item.seq) continue;
-      if (await deleteIfWaiting(old.id)) await log(old.id, { ...described(old), state: "replaced" });
+      if (old.id === item.id || old.replaceKey !== replaceKey || old.state !== "waiting" || old.seq > item.seq) continue;
+      // Logged before the delete: a page closed in between (or a record being sent meanwhile, so not deleted)
+      // leaves a record that is sent after all and logged "sent" then, never a "queued" line with nothing behind.
+      await logReplaced(old);
+      await deleteIfWaiting(old.id);
     }
   }
   changed();
