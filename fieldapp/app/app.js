@@ -336,7 +336,7 @@ async function correctScreen(findingId) {
 
 function criterionText(criterion) { return lang === "vi" ? criterion.textVi : criterion.textEn; }
 
-async function visitScreen(visitId) {
+async function visitScreen(visitId, { quiet = false } = {}) {
   setTab("visits");
   const entry = await visitOf(visitId);
   if (!entry) { location.hash = "#/"; return; }
@@ -381,6 +381,8 @@ async function visitScreen(visitId) {
     }).join("")}`).join("");
   const total = template?.criteria.length || 0;
   const done = Object.values(state.answers).filter((a) => a.result).length;
+  // Judged again now, after the awaits above: the inspector may have started typing since this redraw began.
+  if (quiet && busy()) return;
   $("#app").innerHTML = `<p><a href="#/">${t("back")}</a></p>
     <h1>${esc(visit.unit.name)}</h1><p class="muted">${esc(visit.unit.address)}</p>
     ${readOnly ? `<p class="box ok" id="read-only">${t("submitted")}</p>` : ""}
@@ -630,21 +632,30 @@ async function switchLanguage() {
 }
 
 // Screens are drawn one at a time, in order: a slow redraw started before a tap never lands after it.
+// A quiet redraw (something changed elsewhere: the network, the outbox) never replaces a form being filled.
 let drawing = Promise.resolve();
-function route() {
-  drawing = drawing.then(draw, draw);
+function route(options = {}) {
+  const quiet = options.quiet === true;
+  drawing = drawing.then(() => draw({ quiet }), () => draw({ quiet }));
   return drawing;
+}
+
+/** The inspector is typing or has chosen photos on this screen: it must not be redrawn under them. */
+function busy() {
+  const active = document.activeElement;
+  const typing = active && $("#app").contains(active) && ["INPUT", "TEXTAREA", "SELECT"].includes(active.tagName);
+  return Boolean(typing || $("#app").querySelector("form.finding-form input[type=file]")?.files.length);
 }
 window.fieldAppDrawn = () => drawing.then(() => new Promise((resolve) => setTimeout(resolve, 0))); // for tests
 
-async function draw() {
+async function draw({ quiet = false } = {}) {
   await renderNet();
   const session = await get("session");
   if (!session?.token || session.expired) return loginScreen();
   $("#tabs").hidden = false;
   const hash = location.hash || "#/";
   if (!hash.startsWith("#/visit/")) stopGps();
-  if (hash.startsWith("#/visit/")) return visitScreen(decodeURIComponent(hash.slice(8)));
+  if (hash.startsWith("#/visit/")) return visitScreen(decodeURIComponent(hash.slice(8)), { quiet });
   if (hash.startsWith("#/correct/")) return correctScreen(decodeURIComponent(hash.slice(10)));
   if (hash === "#/outbox") return outboxScreen();
   if (hash === "#/device") return deviceScreen();
@@ -658,11 +669,10 @@ function render() {
   renderQueued = true;
   queueMicrotask(() => {
     renderQueued = false;
-    // Never redraw under the inspector's thumb: while they type, only the status bar changes.
-    const active = document.activeElement;
-    const typing = active && $("#app").contains(active) && ["INPUT", "TEXTAREA", "SELECT"].includes(active.tagName);
-    if (typing || $("#login") || $("#app").querySelector("form.finding-form input[type=file]")?.files.length) renderNet();
-    else route();
+    // Never redraw under the inspector's thumb: while they type, only the status bar changes (and the visit
+    // screen looks again just before it paints, since a redraw takes a while).
+    if (busy() || $("#login")) renderNet();
+    else route({ quiet: true });
   });
 }
 
