@@ -36,6 +36,10 @@ const TEXT = {
     state_saved: "Đã lưu trên máy", state_waiting: "Chờ gửi", state_uploading: "Đang gửi", state_sent: "Đã gửi", state_attention: "Cần xử lý",
     retryAt: "Chưa gửi được, tự thử lại lúc {time}.", photosSent: "Đã gửi {n} ảnh.",
     devices: "Các điện thoại đã đăng nhập", thisPhone: "điện thoại này", revoke: "Đăng xuất máy này", lastUsed: "Dùng lần cuối",
+    cctv: "Camera", cctvTitle: "Ảnh camera cần xem xét", cctvOffline: "Cần có mạng để xem và xử lý ảnh camera.",
+    cctvEmpty: "Không có ảnh camera nào cần xem xét.", cctvCount: "{n} ảnh, {first} – {last}", confirmFlag: "Xác nhận vi phạm",
+    dismissFlag: "Bỏ qua", dismissReason: "Lý do bỏ qua", confirmed: "Đã xác nhận: một kết luận cho {n} ảnh.",
+    dismissed: "Đã bỏ qua {n} ảnh.", reasonNeeded: "Ghi lý do trước khi bỏ qua.", noImage: "Không tải được ảnh.",
   },
   en: {
     app: "CCHC inspections", online: "Online", offline: "Offline", visits: "Visits", outbox: "Unsent",
@@ -63,6 +67,10 @@ const TEXT = {
     state_saved: "Saved on the phone", state_waiting: "Waiting", state_uploading: "Uploading", state_sent: "Sent", state_attention: "Needs attention",
     retryAt: "Not sent yet; trying again at {time}.", photosSent: "{n} photo(s) sent.",
     devices: "Signed-in phones", thisPhone: "this phone", revoke: "Sign that phone out", lastUsed: "Last used",
+    cctv: "Cameras", cctvTitle: "Camera snapshots to review", cctvOffline: "Reviewing camera snapshots needs the network.",
+    cctvEmpty: "No camera snapshots to review.", cctvCount: "{n} snapshot(s), {first} – {last}", confirmFlag: "Confirm the breach",
+    dismissFlag: "Dismiss", dismissReason: "Why dismiss it", confirmed: "Confirmed: one finding for {n} snapshot(s).",
+    dismissed: "{n} snapshot(s) dismissed.", reasonNeeded: "Give a reason before dismissing.", noImage: "The picture could not be loaded.",
   },
 };
 const AREAS_VI = { DIRECTION: "Chỉ đạo, điều hành", INSTITUTIONS: "Thể chế", PROCEDURES: "Thủ tục hành chính", APPARATUS: "Bộ máy",
@@ -198,6 +206,7 @@ async function renderNet() {
   $("#tab-visits").textContent = t("visits");
   $("#tab-outbox").textContent = `${t("outbox")} (${unsent})`;
   $("#tab-device").textContent = t("device");
+  $("#tab-cctv").textContent = t("cctv");
   document.documentElement.lang = lang;
 }
 
@@ -327,7 +336,7 @@ async function correctScreen(findingId) {
 
 function criterionText(criterion) { return lang === "vi" ? criterion.textVi : criterion.textEn; }
 
-async function visitScreen(visitId) {
+async function visitScreen(visitId, { quiet = false } = {}) {
   setTab("visits");
   const entry = await visitOf(visitId);
   if (!entry) { location.hash = "#/"; return; }
@@ -372,6 +381,8 @@ async function visitScreen(visitId) {
     }).join("")}`).join("");
   const total = template?.criteria.length || 0;
   const done = Object.values(state.answers).filter((a) => a.result).length;
+  // Judged again now, after the awaits above: the inspector may have started typing since this redraw began.
+  if (quiet && busy()) return;
   $("#app").innerHTML = `<p><a href="#/">${t("back")}</a></p>
     <h1>${esc(visit.unit.name)}</h1><p class="muted">${esc(visit.unit.address)}</p>
     ${readOnly ? `<p class="box ok" id="read-only">${t("submitted")}</p>` : ""}
@@ -500,6 +511,85 @@ async function outboxScreen() {
   });
 }
 
+// CCTV review: the grouped queue of flagged snapshots, each confirmed (one finding on the server, however often
+// it is sent) or dismissed with a reason. Online only: the pictures are not kept on the phone.
+async function cctvScreen(message = "") {
+  setTab("cctv");
+  const head = `<h1>${t("cctvTitle")}</h1>${message ? `<p class="box" role="status" id="cctv-result">${esc(message)}</p>` : ""}`;
+  if (!navigator.onLine) {
+    $("#app").innerHTML = `${head}<p class="box warn" id="cctv-offline" role="status">${t("cctvOffline")}</p>`;
+    return;
+  }
+  let queue;
+  try {
+    queue = (await gql("SnapshotReviewQueue", { first: 50 })).snapshotReviewQueue;
+  } catch (error) {
+    if (error instanceof Unauthenticated) return route();
+    $("#app").innerHTML = `${head}<p class="box warn" id="cctv-offline" role="status">${t("cctvOffline")}</p>`;
+    return;
+  }
+  const item = (q) => `<li class="snapshot" data-id="${esc(q.snapshot.id)}" data-flag="${esc(q.flag)}">
+      <strong>${esc(q.label)}</strong>
+      <div class="muted">${esc(q.camera.unit.name)} · ${esc(q.camera.counter)} · ${esc(q.camera.name)}</div>
+      <div class="muted">${t("cctvCount", { n: q.count, first: timeText(q.firstAt), last: timeText(q.lastAt) })}</div>
+      <img class="snapshot-image" alt="${esc(q.label)}" data-src="${esc(q.snapshot.imageUrl)}">
+      <button class="primary" type="button" data-confirm="${esc(q.snapshot.id)}">${t("confirmFlag")}</button>
+      <form class="dismiss" data-dismiss="${esc(q.snapshot.id)}">
+        <label>${t("dismissReason")} <input name="reason" autocomplete="off"></label>
+        <button type="submit">${t("dismissFlag")}</button><span class="error" role="alert"></span>
+      </form></li>`;
+  $("#app").innerHTML = `${head}${queue.length ? `<ul class="outbox snapshots">${queue.map(item).join("")}</ul>` : `<p class="muted" id="cctv-empty">${t("cctvEmpty")}</p>`}`;
+  const session = await get("session");
+  for (const img of document.querySelectorAll("img.snapshot-image")) showSnapshot(img, session);
+  for (const button of document.querySelectorAll("[data-confirm]")) {
+    button.onclick = async () => {
+      button.disabled = true;
+      const done = await reviewed(() => gql("ConfirmSnapshot", { id: button.dataset.confirm }), (d) => d.confirmSnapshot);
+      if (done) cctvScreen(t("confirmed", { n: done.snapshots }));
+      else button.disabled = false;
+    };
+  }
+  for (const form of document.querySelectorAll("form[data-dismiss]")) {
+    form.onsubmit = async (event) => {
+      event.preventDefault();
+      const reason = form.elements.reason.value.trim();
+      if (!reason) { form.querySelector(".error").textContent = t("reasonNeeded"); return; }
+      const done = await reviewed(() => gql("DismissSnapshot", { id: form.dataset.dismiss, reason }), (d) => d.dismissSnapshot, form.querySelector(".error"));
+      if (done) cctvScreen(t("dismissed", { n: done.dismissed }));
+    };
+  }
+}
+
+// Sends one review decision; answers its payload, or shows why not (and answers null).
+async function reviewed(send, payloadOf, where = null) {
+  let payload;
+  try {
+    payload = payloadOf(await send());
+  } catch (error) {
+    if (where) where.textContent = navigator.onLine ? error.message : t("cctvOffline");
+    return null;
+  }
+  if (payload.errors?.length) {
+    if (where) where.textContent = payload.errors[0].message;
+    else cctvScreen(payload.errors[0].message);
+    return null;
+  }
+  return payload;
+}
+
+// The picture is fetched with the bearer token (an <img src> could not send it) and shown from a blob.
+async function showSnapshot(img, session) {
+  try {
+    const response = await fetch(img.dataset.src, { headers: { Authorization: `Bearer ${session.token}` }, credentials: "omit" });
+    if (!response.ok) throw new Error(String(response.status));
+    const url = URL.createObjectURL(await response.blob());
+    img.addEventListener("load", () => URL.revokeObjectURL(url), { once: true });
+    img.src = url;
+  } catch {
+    img.replaceWith(Object.assign(document.createElement("p"), { className: "muted", textContent: t("noImage") }));
+  }
+}
+
 async function deviceScreen(message = "") {
   setTab("device");
   const session = await get("session");
@@ -542,24 +632,34 @@ async function switchLanguage() {
 }
 
 // Screens are drawn one at a time, in order: a slow redraw started before a tap never lands after it.
+// A quiet redraw (something changed elsewhere: the network, the outbox) never replaces a form being filled.
 let drawing = Promise.resolve();
-function route() {
-  drawing = drawing.then(draw, draw);
+function route(options = {}) {
+  const quiet = options.quiet === true;
+  drawing = drawing.then(() => draw({ quiet }), () => draw({ quiet }));
   return drawing;
+}
+
+/** The inspector is typing or has chosen photos on this screen: it must not be redrawn under them. */
+function busy() {
+  const active = document.activeElement;
+  const typing = active && $("#app").contains(active) && ["INPUT", "TEXTAREA", "SELECT"].includes(active.tagName);
+  return Boolean(typing || $("#app").querySelector("form.finding-form input[type=file]")?.files.length);
 }
 window.fieldAppDrawn = () => drawing.then(() => new Promise((resolve) => setTimeout(resolve, 0))); // for tests
 
-async function draw() {
+async function draw({ quiet = false } = {}) {
   await renderNet();
   const session = await get("session");
   if (!session?.token || session.expired) return loginScreen();
   $("#tabs").hidden = false;
   const hash = location.hash || "#/";
   if (!hash.startsWith("#/visit/")) stopGps();
-  if (hash.startsWith("#/visit/")) return visitScreen(decodeURIComponent(hash.slice(8)));
+  if (hash.startsWith("#/visit/")) return visitScreen(decodeURIComponent(hash.slice(8)), { quiet });
   if (hash.startsWith("#/correct/")) return correctScreen(decodeURIComponent(hash.slice(10)));
   if (hash === "#/outbox") return outboxScreen();
   if (hash === "#/device") return deviceScreen();
+  if (hash === "#/cctv") return cctvScreen();
   return visitsScreen();
 }
 
@@ -569,11 +669,10 @@ function render() {
   renderQueued = true;
   queueMicrotask(() => {
     renderQueued = false;
-    // Never redraw under the inspector's thumb: while they type, only the status bar changes.
-    const active = document.activeElement;
-    const typing = active && $("#app").contains(active) && ["INPUT", "TEXTAREA", "SELECT"].includes(active.tagName);
-    if (typing || $("#login") || $("#app").querySelector("form.finding-form input[type=file]")?.files.length) renderNet();
-    else route();
+    // Never redraw under the inspector's thumb: while they type, only the status bar changes (and the visit
+    // screen looks again just before it paints, since a redraw takes a while).
+    if (busy() || $("#login")) renderNet();
+    else route({ quiet: true });
   });
 }
 

@@ -46,7 +46,7 @@ function changed() {
 // --- the records ------------------------------------------------------------------------------------------
 
 export async function all() {
-  return (await entries(operations)).map(([, record]) => record).sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : 1));
+  return (await entries(operations)).map(([, record]) => record).filter(Boolean).sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : 1));
 }
 
 export async function count() { return (await all()).length; }
@@ -58,6 +58,51 @@ async function log(id, change) {
   await update(id, (entry) => ({ ...(entry || {}), ...change, at: nowIso() }), journal);
 }
 
+// The log and the outbox are two databases, so no transaction holds both. The record is therefore always
+// written before its log line, and every log line carries what the line needs on its own: a page closed between
+// the two leaves a record that is sent (and logged "sent" then), never a "queued" line with no record behind it.
+function described(item) {
+  return { kind: item.kind, visitId: item.payload?.visitId, createdAt: item.createdAt };
+}
+
+/** Logs a record as queued unless something has already happened to it (it may be sent before this line). */
+async function logQueued(item) {
+  await update(item.id, (entry) => (entry?.state ? { ...described(item), ...entry } : { ...described(item), state: "queued", at: nowIso() }), journal);
+}
+
+/** Logs a record as replaced, unless it was already sent or refused (that line stays true). */
+async function logReplaced(item) {
+  await update(item.id, (entry) => (!entry?.state || entry.state === "queued" ? { ...described(item), ...entry, state: "replaced", at: nowIso() } : entry), journal);
+}
+
+/** Changes a record in one transaction; a record already gone stays gone (never written back empty). */
+function patch(id, change) {
+  return operations("readwrite", (store) => new Promise((resolve, reject) => {
+    const request = store.get(id);
+    request.onsuccess = () => {
+      const next = request.result && change(request.result);
+      if (next) store.put(next, id);
+      store.transaction.oncomplete = () => resolve();
+      store.transaction.onerror = store.transaction.onabort = () => reject(store.transaction.error);
+    };
+    request.onerror = () => reject(request.error);
+  }));
+}
+
+/** Deletes a record only if it is still waiting (not being sent by another page or the worker meanwhile). */
+function deleteIfWaiting(id) {
+  return operations("readwrite", (store) => new Promise((resolve, reject) => {
+    const request = store.get(id);
+    let deleted = false;
+    request.onsuccess = () => {
+      if (request.result?.state === "waiting") { store.delete(id); deleted = true; }
+      store.transaction.oncomplete = () => resolve(deleted);
+      store.transaction.onerror = store.transaction.onabort = () => reject(store.transaction.error);
+    };
+    request.onerror = () => reject(request.error);
+  }));
+}
+
 export async function logEntries() { return (await entries(journal)).map(([id, entry]) => ({ id, ...entry })); }
 
 function record(kind, payload, user, extra = {}) {
@@ -67,16 +112,19 @@ function record(kind, payload, user, extra = {}) {
 /** Queue one operation. An answer changed before it was sent replaces the unsent one (same replaceKey). */
 export async function enqueue(kind, payload, { user, replaceKey } = {}) {
   const item = record(kind, payload, user, replaceKey ? { replaceKey } : {});
+  // The new record first: a page closed at any point after it leaves the new answer queued (and perhaps the
+  // old one too, sent before it: the server keeps the later one), never a logged answer that is nowhere.
+  await set(item.id, item, operations);
+  await logQueued(item);
   if (replaceKey) {
     for (const old of await all()) {
-      if (old.replaceKey === replaceKey && old.state === "waiting") {
-        await log(old.id, { state: "replaced" }); // logged first: a page closed in between resends, never loses
-        await del(old.id, operations);
-      }
+      if (old.id === item.id || old.replaceKey !== replaceKey || old.state !== "waiting" || old.seq > item.seq) continue;
+      // Logged before the delete: a page closed in between (or a record being sent meanwhile, so not deleted)
+      // leaves a record that is sent after all and logged "sent" then, never a "queued" line with nothing behind.
+      await logReplaced(old);
+      await deleteIfWaiting(old.id);
     }
   }
-  await log(item.id, { kind, visitId: payload.visitId, state: "queued", createdAt: item.createdAt });
-  await set(item.id, item, operations);
   changed();
   return item;
 }
@@ -85,30 +133,31 @@ export async function enqueue(kind, payload, { user, replaceKey } = {}) {
 export async function enqueueFinding(payload, photos, { user }) {
   const finding = record("FINDING", payload, user);
   const items = photos.map((photo) => record("PHOTO", { findingId: payload.findingId, visitId: payload.visitId, ...photo.meta }, user, { id: photo.id, blob: photo.blob }));
-  for (const item of [finding, ...items]) await log(item.id, { kind: item.kind, visitId: payload.visitId, state: "queued", createdAt: item.createdAt });
-  await setMany([finding, ...items].map((item) => [item.id, item]), operations);
+  await setMany([finding, ...items].map((item) => [item.id, item]), operations); // the records first (see log)
+  for (const item of [finding, ...items]) await logQueued(item);
   changed();
   return finding;
 }
 
 /** Every record needing attention goes back to waiting (the inspector asked to try them again). */
 export async function retryRefused() {
-  for (const item of await all()) if (item.state === "attention") await set(item.id, { ...item, state: "waiting", error: null, code: null }, operations);
+  for (const item of await all()) if (item.state === "attention") await mark(item, { state: "waiting", error: null, code: null });
   changed();
 }
 
 async function mark(item, change) {
-  await update(item.id, (current) => current && { ...current, ...change }, operations);
+  await patch(item.id, (current) => ({ ...current, ...change }));
 }
 
 async function sent(item, objectId = null) {
-  await log(item.id, { state: "sent", objectId }); // logged first: a page closed in between resends (harmless)
+  // Logged first: a page closed in between resends (harmless, the server knows the UUID).
+  await log(item.id, { ...described(item), state: "sent", objectId });
   await del(item.id, operations);
 }
 
 async function refused(item, error) {
   await mark(item, { state: "attention", error: error.message, code: error.code || null });
-  await log(item.id, { state: "refused", code: error.code || null });
+  await log(item.id, { ...described(item), state: "refused", code: error.code || null });
 }
 
 /** A photo's state as the inspector sees it. */
@@ -257,7 +306,7 @@ async function drain(lang) {
       failures = 0;
     } catch (error) {
       for (const item of sending) {
-        await update(item.id, (current) => current && (current.state === "sending" ? { ...current, state: "waiting", lastError: error.message } : current), operations);
+        await patch(item.id, (current) => current.state === "sending" && { ...current, state: "waiting", lastError: error.message });
       }
       if (error instanceof Unauthenticated) {
         await set("session", { ...session, expired: true });

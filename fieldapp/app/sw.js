@@ -12,7 +12,8 @@ const SHELL = [
   "/app/operations/MobileLogin.graphql", "/app/operations/AssignmentBundle.graphql",
   "/app/operations/SyncBatch.graphql", "/app/operations/Logout.graphql", "/app/operations/MyDevices.graphql",
   "/app/operations/RevokeDevice.graphql", "/app/operations/WithdrawFinding.graphql",
-  "/app/operations/CorrectFinding.graphql",
+  "/app/operations/CorrectFinding.graphql", "/app/operations/SnapshotReviewQueue.graphql",
+  "/app/operations/ConfirmSnapshot.graphql", "/app/operations/DismissSnapshot.graphql",
 ];
 
 // Pages replay the outbox themselves (their screen shows it); the worker tells them it has started, so that
