@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from inspections.models import Finding, ReviewState, Snapshot
+from tests.cameras import IMMEDIATE, MONDAY_10AM, Site, scene
 from tests.e2e.field_app import open_app, phone, shot, sign_in, wait_until
-from tests.inspections.test_cctv_review import IMMEDIATE, MONDAY_10AM, Site, scene
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
-from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -19,19 +18,17 @@ from inspections.models import (
     AuditEntry,
     Camera,
     CameraKey,
-    Counter,
     Evidence,
     Finding,
     ReviewState,
     Snapshot,
 )
 from inspections.services.plans import risk_signals
-from inspections.services.snapshots import analyse_snapshot, issue_key, revoke_keys, run_analysis
+from inspections.services.snapshots import analyse_snapshot, revoke_keys, run_analysis
 from tests import images
-from tests.factories import World, approved_plan, gid, gql, surprise_visits, token_for
+from tests.cameras import IMMEDIATE, MONDAY_10AM, Site, scene
+from tests.factories import approved_plan, gid, gql, surprise_visits, token_for
 
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-MONDAY_10AM = timezone.make_aware(datetime(2026, 11, 23, 10, 0))  # a working day, counter open
 SUNDAY_10AM = timezone.make_aware(datetime(2026, 11, 22, 10, 0))
 MONDAY_EVENING = timezone.make_aware(
     datetime(2026, 11, 23, 17, 0)
@@ -44,39 +41,6 @@ DISMISS = """mutation($id: ID!, $reason: String!) { dismissSnapshot(id: $id, rea
   dismissed snapshot { reviewState dismissReason } errors { field code } } }"""
 HEALTH = """query($unit: ID!) { cameraHealth(unit: $unit) {
   camera { name } lastSnapshotAt snapshots tampered failed tamperShare } }"""
-
-
-class Site:
-    committing = staticmethod(contextlib.nullcontext)
-
-    def __init__(self, world: World, code: str, name: str = "Quầy 1"):
-        self.unit = world.units[code]
-        counter = Counter.objects.create(unit=self.unit, name=name)
-        self.camera = Camera.objects.create(
-            counter=counter,
-            name=f"Camera {code} {name}",
-            staff_zone=[list(p) for p in images.STAFF_ZONE],
-            citizen_zone=[list(p) for p in images.CITIZEN_ZONE],
-        )
-        self.camera.reference_frame.save("reference.jpg", ContentFile(images.reference_jpeg()))
-        self.key = issue_key(self.camera)
-
-    def send(self, jpeg: bytes, captured_at: datetime | None, *, key: str | None = None, name="snapshot.jpg"):
-        upload = io.BytesIO(jpeg)
-        upload.name = name
-        data = {"file": upload}
-        if captured_at is not None:
-            data["capturedAt"] = captured_at.isoformat()
-        with self.committing():
-            return Client().post(
-                "/api/cameras/snapshots", data, HTTP_X_CAMERA_KEY=key or self.key, HTTP_ACCEPT_LANGUAGE="en"
-            )
-
-    def sequence(self, frames, start=MONDAY_10AM, step=timedelta(minutes=5)):
-        for index, jpeg in enumerate(frames):
-            response = self.send(jpeg, start + index * step)
-            assert response.status_code == 202, response.content
-        return Snapshot.objects.filter(camera=self.camera).order_by("captured_at")
 
 
 @pytest.fixture(autouse=True)
@@ -93,10 +57,6 @@ def immediate(settings, django_capture_on_commit_callbacks):
     Site.committing = staticmethod(lambda: django_capture_on_commit_callbacks(execute=True))
     yield
     Site.committing = staticmethod(contextlib.nullcontext)
-
-
-def scene(kind: str, index: int = 0):
-    return images.build_class(kind, index)
 
 
 def frozen_frames() -> list[bytes]:
