@@ -147,6 +147,11 @@ EXTENSION_REASON = (
     "Cần thêm thời gian chờ quyết định công bố thủ tục hành chính mới của UBND Thành phố để "
     "in và niêm yết lại toàn bộ."
 )
+# What the inspector notes when confirming a camera incident into a finding.
+CONFIRM_NOTES = {
+    "queue": "Đối chiếu với lịch trực: quầy không có người trực, không có lý do.",
+    "covered": "Camera bị che khuất trong giờ làm việc; đơn vị không báo trước.",
+}
 DISMISS_REASON = (
     "Mất điện cục bộ tầng trệt từ 7 giờ 40 (Điện lực đã thông báo lịch cắt điện), không phải che camera."
 )

@@ -22,6 +22,7 @@ from PIL import Image, ImageFilter
 from inspections.demo.backdate import backdated, deliver_history
 from inspections.demo.content import (
     CAMERAS,
+    CONFIRM_NOTES,
     DISMISS_REASON,
     EXTENSION_REASON,
     FINDINGS,
@@ -539,10 +540,18 @@ class DemoYear:
         return keys
 
     def camera_incident(self, incident: str, days: list[date]) -> list[tuple[datetime, str]]:
-        if incident == "queue":  # nobody at the counter while citizens wait, three snapshots in a row
-            return [(self.moment(days[1], time(9, 30 + 5 * i)), "queue") for i in range(3)]
-        if incident == "covered":  # something hung over the lens for a while
-            return [(self.moment(days[3], time(15, 10 + 5 * i)), "covered") for i in range(2)]
+        if incident == "queue":  # nobody at the counter while citizens wait, three snapshots in a row; twice
+            return [
+                (self.moment(day, time(9, 30 + 5 * i)), "queue")
+                for day in (days[1], days[3])
+                for i in range(3)
+            ]
+        if incident == "covered":  # something hung over the lens for a while; again two days later
+            return [
+                (self.moment(day, time(15, 10 + 5 * i)), "covered")
+                for day in (days[1], days[3])
+                for i in range(2)
+            ]
         if incident == "dark":  # lights off early in the morning
             return [(self.moment(days[0], time(7, 40 + 5 * i)), "dark") for i in range(3)]
         # a busy counter, then the recorder sending its last picture again; and the camera knocked aside
@@ -591,16 +600,20 @@ class DemoYear:
             snapshots.run_analysis(ingested.snapshot.pk)
 
     def review(self, camera: Camera, incident: str, days: list[date]) -> None:
+        """A queue at an empty counter and a covered lens are confirmed into findings (each day's apart), a power
+        cut is dismissed, the rest waits for review."""
         flagged = Snapshot.objects.filter(camera=camera, review_state=ReviewState.OPEN)
-        if incident == "queue":
-            latest = flagged.filter(primary_flag="queue_unstaffed").order_by("-captured_at").first()
-            if latest is not None:
-                with self.at(self.moment(days[1], time(14, 0))):
-                    review.confirm(
-                        latest,
-                        actor=self.inspector,
-                        note="Đối chiếu với lịch trực: quầy không có người trực, không có lý do.",
-                    )
+        flag = {"queue": "queue_unstaffed", "covered": "covered"}.get(incident)
+        if flag:  # each day's incident confirmed apart: the second one is a repeat finding at that unit
+            for day in (days[1], days[3]):
+                latest = (
+                    flagged.filter(primary_flag=flag, captured_at__lt=self.moment(day, time(23, 0)))
+                    .order_by("-captured_at")
+                    .first()
+                )
+                if latest is not None:
+                    with self.at(self.moment(day, time(17, 0))):
+                        review.confirm(latest, actor=self.inspector, note=CONFIRM_NOTES[incident])
         elif incident == "dark":
             latest = flagged.filter(primary_flag="dark").order_by("-captured_at").first()
             if latest is not None:

@@ -57,7 +57,7 @@ django.setup()
 
 from django.utils import timezone
 
-from inspections.models import OrgUnit, OrgUnitKind, Role
+from inspections.models import OrgUnit, OrgUnitKind, Role, Visit
 from inspections.services.calendar import is_working_day
 from inspections.services.plans import add_periodic_visit, approve_plan, assign_inspectors, create_plan
 from tests.factories import make_user
@@ -87,6 +87,8 @@ while not is_working_day(day):
 visit = add_periodic_visit(plan, units["E2E-W01"], day, actor=reviewer)
 approve_plan(plan, actor=reviewer, today=date(year, 1, 1))
 assign_inspectors(visit, [inspector], actor=reviewer)
+# The phone checks in today: the visit is moved to today, inside its check-in window (CHECK_IN_WINDOW_DAYS_*).
+Visit.objects.filter(pk=visit.pk).update(planned_date=timezone.localdate())
 
 print("SETUP=" + json.dumps({
     "reviewer": [reviewer.username, f"{reviewer.username}-pw-2026"],

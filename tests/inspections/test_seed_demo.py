@@ -101,7 +101,8 @@ def test_the_demo_fills_the_compliance_board_and_is_seeded_once(year_so_far):
     assert {OrgUnitKind.WARD, OrgUnitKind.DEPARTMENT} <= {row.unit.kind for row in with_findings}
     assert {"red", "green"} <= {row.status for row in rows}
     assert sum(row.overdue_now for row in rows) >= 3
-    assert any(row.repeat_findings for row in rows) and any(row.cctv_flags for row in rows)
+    assert any(row.repeat_findings for row in rows), "repeat"
+    assert any(row.cctv_flags for row in rows), "cctv"
     assert any(row.camera_snapshots for row in rows)
 
     # Every finding of a visit has its photo; remediation in every state, some overdue, one extended, one
@@ -124,10 +125,13 @@ def test_the_demo_fills_the_compliance_board_and_is_seeded_once(year_so_far):
     for stamp in ("remediation__closed_at", "remediation__accepted_at", "created_at", "evidence__stored_at"):
         assert not Finding.objects.filter(**{f"{stamp}__gt": now}).exists(), stamp
 
-    # CCTV: a confirmed flag became a finding to fix, another was dismissed with a reason, some wait for review.
-    confirmed = Finding.objects.get(source=FindingSource.CCTV)
-    assert confirmed.snapshots.filter(review_state=ReviewState.CONFIRMED).exists()
-    assert Remediation.objects.filter(finding=confirmed).exists()
+    # CCTV: confirmed flags became findings to fix (the same incident twice: a repeat), another was dismissed
+    # with a reason, some wait for review.
+    confirmed = Finding.objects.filter(source=FindingSource.CCTV)
+    assert confirmed.count() == 2 and len({(f.unit_id, f.criterion_id) for f in confirmed}) == 1
+    for finding in confirmed:
+        assert finding.snapshots.filter(review_state=ReviewState.CONFIRMED).exists()
+        assert Remediation.objects.filter(finding=finding).exists()
     assert Snapshot.objects.filter(review_state=ReviewState.DISMISSED).exclude(dismiss_reason="").exists()
     assert Snapshot.objects.filter(review_state=ReviewState.OPEN).exclude(primary_flag="").exists()
 
