@@ -128,7 +128,8 @@ def test_the_demo_fills_the_compliance_board_and_is_seeded_once(year_so_far):
     # CCTV: confirmed flags became findings to fix (the same incident twice: a repeat), another was dismissed
     # with a reason, some wait for review.
     confirmed = Finding.objects.filter(source=FindingSource.CCTV)
-    assert confirmed.count() == 2 and len({(f.unit_id, f.criterion_id) for f in confirmed}) == 1
+    pairs = [(f.unit_id, f.criterion_id) for f in confirmed]
+    assert len(pairs) >= 2 and len(set(pairs)) < len(pairs)  # at least one incident confirmed twice
     for finding in confirmed:
         assert finding.snapshots.filter(review_state=ReviewState.CONFIRMED).exists()
         assert Remediation.objects.filter(finding=finding).exists()
