@@ -17,6 +17,8 @@ class AnswerFinding(RemediationMove):
         evidence_ids = graphene.List(graphene.NonNull(graphene.UUID))
         version = graphene.Int()
 
+    service_call = staticmethod(service.answer)  # what the answer goes to (a draft takes the same input)
+
     @classmethod
     def perform_mutation(cls, root, info, finding_id, plan_of_action, version=None, **data):
         answer = service.AnswerInput(
@@ -26,7 +28,7 @@ class AnswerFinding(RemediationMove):
             evidence_ids=tuple(data.get("evidence_ids") or ()),
         )
         return cls(
-            remediation=service.answer(
+            remediation=cls.service_call(
                 get_remediation(info.context.user, finding_id),
                 answer,
                 actor=info.context.user,
