@@ -651,7 +651,8 @@ window.fieldAppDrawn = () => drawing.then(() => new Promise((resolve) => setTime
 async function draw({ quiet = false } = {}) {
   await renderNet();
   const session = await get("session");
-  if (!session?.token || session.expired) return loginScreen();
+  // A quiet redraw queued before the sign-in form was drawn must not wipe what has since been typed into it.
+  if (!session?.token || session.expired) return quiet && $("#login") ? undefined : loginScreen();
   $("#tabs").hidden = false;
   const hash = location.hash || "#/";
   if (!hash.startsWith("#/visit/")) stopGps();
