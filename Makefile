@@ -114,7 +114,9 @@ loadtest: install
 # The field app's vendored ES modules, from the versions fieldapp/package-lock.json pins.
 .PHONY: vendor
 vendor:
-	cd fieldapp && npm ci --no-audit --no-fund && cp node_modules/idb-keyval/dist/index.js app/vendor/idb-keyval.js
+	cd fieldapp && npm ci --no-audit --no-fund && cp node_modules/idb-keyval/dist/index.js app/vendor/idb-keyval.js \
+		&& rm -rf app/vendor/graphql-ws && mkdir app/vendor/graphql-ws \
+		&& cp node_modules/graphql-ws/dist/client.js node_modules/graphql-ws/dist/common-*.js app/vendor/graphql-ws/
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media/evidence media/snapshots

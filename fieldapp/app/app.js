@@ -4,6 +4,7 @@
 // failure creates nothing twice on the server. Nothing leaves the outbox until the server has answered for it.
 import * as outbox from "./outbox.js";
 import { del, get, gql as outboxGql, set, Unauthenticated, update, uuid } from "./outbox.js";
+import { startLive, stopLive } from "./live.js";
 
 const ACCURACY_TARGET_M = 30; // check-in waits for a GPS fix at least this precise (metres)
 const GPS_TIMEOUT_MS = 20000; // how long one position request may take
@@ -40,6 +41,7 @@ const TEXT = {
     cctvEmpty: "Không có ảnh camera nào cần xem xét.", cctvCount: "{n} ảnh, {first} – {last}", confirmFlag: "Xác nhận vi phạm",
     dismissFlag: "Bỏ qua", dismissReason: "Lý do bỏ qua", confirmed: "Đã xác nhận: một kết luận cho {n} ảnh.",
     dismissed: "Đã bỏ qua {n} ảnh.", reasonNeeded: "Ghi lý do trước khi bỏ qua.", noImage: "Không tải được ảnh.",
+    live: "Đang nhận thông báo trực tiếp", newNotice: "Thông báo mới",
   },
   en: {
     app: "CCHC inspections", online: "Online", offline: "Offline", visits: "Visits", outbox: "Unsent",
@@ -71,6 +73,7 @@ const TEXT = {
     cctvEmpty: "No camera snapshots to review.", cctvCount: "{n} snapshot(s), {first} – {last}", confirmFlag: "Confirm the breach",
     dismissFlag: "Dismiss", dismissReason: "Why dismiss it", confirmed: "Confirmed: one finding for {n} snapshot(s).",
     dismissed: "{n} snapshot(s) dismissed.", reasonNeeded: "Give a reason before dismissing.", noImage: "The picture could not be loaded.",
+    live: "Receiving notifications live", newNotice: "New notification",
   },
 };
 const AREAS_VI = { DIRECTION: "Chỉ đạo, điều hành", INSTITUTIONS: "Thể chế", PROCEDURES: "Thủ tục hành chính", APPARATUS: "Bộ máy",
@@ -202,12 +205,63 @@ async function renderNet() {
   const unsent = await outbox.count();
   net.textContent = navigator.onLine ? t("online") : t("offline"); // the count is on the outbox tab
   net.classList.toggle("offline", !navigator.onLine);
+  showLive();
+  connectLive();
   $("#title").textContent = t("app");
   $("#tab-visits").textContent = t("visits");
   $("#tab-outbox").textContent = `${t("outbox")} (${unsent})`;
   $("#tab-device").textContent = t("device");
   $("#tab-cctv").textContent = t("cctv");
   document.documentElement.lang = lang;
+}
+
+// --- live notifications (live.js): by subscription while online, with the bundle while offline ----------------
+
+/** Opens the live connection when online and signed in, closes it otherwise (called on every redraw). */
+async function connectLive() {
+  const session = await get("session");
+  if (!navigator.onLine || !session?.token || session.expired) return stopLive();
+  startLive(session.token, { onNotice: keepNotice, onConnected: refreshNotices, onForbidden: liveRefused });
+}
+
+function showLive() {
+  const live = document.body.dataset.live === "subscribed";
+  $("#net").classList.toggle("live", live);
+  $("#net").title = live ? t("live") : "";
+}
+window.addEventListener("live-state", showLive);
+
+// Notices are kept with the bundle (so they are there offline), newest first, each once.
+const keepNotices = (notices) => update("bundle", (bundle) => (bundle ? { ...bundle, notices: notices(bundle.notices || []) } : bundle));
+
+async function keepNotice(notice) {
+  await keepNotices((known) => [notice, ...known.filter((n) => n.id !== notice.id)].slice(0, 30));
+  toast(notice);
+  render();
+}
+
+async function refreshNotices() {
+  try {
+    const data = await gql("Notifications");
+    await keepNotices(() => data.notifications.edges.map((edge) => edge.node));
+    render();
+  } catch { /* fetched again on the next connection; the bundle keeps what it had */ }
+}
+
+async function liveRefused() {
+  await update("session", (session) => (session ? { ...session, expired: true } : session));
+  route();
+}
+
+let toastTimer = null;
+function toast(notice) {
+  const box = $("#toast");
+  box.innerHTML = `<strong>${t("newNotice")}: ${esc(notice.title)}</strong><div>${esc(notice.body)}</div>
+    ${notice.findingId ? `<a class="button" href="#/correct/${encodeURIComponent(notice.findingId)}">${t("openFinding")}</a>` : ""}`;
+  box.hidden = false;
+  box.onclick = () => { box.hidden = true; };
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { box.hidden = true; }, 10_000);
 }
 
 async function loginScreen(message = "") {

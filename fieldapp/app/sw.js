@@ -8,12 +8,14 @@ import { replay } from "./outbox.js";
 const VERSION = "field-app-dev";
 const SHELL = [
   "/app/", "/app/app.js", "/app/outbox.js", "/app/app.css", "/app/manifest.webmanifest", "/app/icon.svg",
-  "/app/vendor/idb-keyval.js",
+  "/app/live.js", "/app/vendor/idb-keyval.js", "/app/vendor/graphql-ws/client.js",
+  "/app/vendor/graphql-ws/common-CGW11Fyb.js",
   "/app/operations/MobileLogin.graphql", "/app/operations/AssignmentBundle.graphql",
   "/app/operations/SyncBatch.graphql", "/app/operations/Logout.graphql", "/app/operations/MyDevices.graphql",
   "/app/operations/RevokeDevice.graphql", "/app/operations/WithdrawFinding.graphql",
   "/app/operations/CorrectFinding.graphql", "/app/operations/SnapshotReviewQueue.graphql",
   "/app/operations/ConfirmSnapshot.graphql", "/app/operations/DismissSnapshot.graphql",
+  "/app/operations/Notifications.graphql", "/app/operations/NotificationReceived.graphql",
 ];
 
 // Pages replay the outbox themselves (their screen shows it); the worker tells them it has started, so that
