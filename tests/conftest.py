@@ -34,7 +34,7 @@ ApplicationCommunicator.wait.__defaults__ = (10,)
 # tests that use either (through these fixtures) stay on the real clock, so that server, browser and test agree.
 # They compare no dates, so the real date changes nothing in them. ``processes`` (tests/stack/test_workers.py)
 # starts task workers and schedulers, whose heartbeats and task times the test reads.
-REAL_CLOCK_FIXTURES = {"chromium", "live_board", "processes"}
+REAL_CLOCK_FIXTURES = {"chromium", "seeded_server", "processes"}
 
 
 def pytest_collection_modifyitems(config, items):
