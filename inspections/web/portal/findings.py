@@ -6,6 +6,7 @@ inspector checked in; a finding the user may not see answers 404 exactly like on
 change goes through the remediation service, which checks who may act and writes the audit row."""
 
 import uuid
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -51,20 +52,40 @@ STATES = [
 ]
 
 
-# What a row of the inbox shows, and nothing more: a finding's text is short, but the rest of the three rows
-# (the unit's path and code, the user's password hash and settings) was read for nothing.
-INBOX_COLUMNS = (
-    "deadline",
-    "state",
-    "extension_requested_at",
-    "extension_granted",
+# What a row of the inbox shows, and nothing more, read as plain values: a finding's text is short, but the rest
+# of the three rows (the unit's path and code, the user's password hash and settings) was read for nothing, and
+# four model instances a row cost more than the row's SQL.
+INBOX_FIELDS = (
     "finding__uuid",
     "finding__severity",
     "finding__text",
     "unit__name",
+    "state",
+    "deadline",
+    "extension_requested_at",
+    "extension_granted",
     "assignee__username",
     "assignee__full_name",
 )
+
+
+@dataclass(slots=True)
+class InboxRow:
+    """One line of the inbox, in words: its link, severity, state and countdown (written here rather than by
+    the template's tags for every row, which cost more than the rows' SQL)."""
+
+    href: str
+    severity: str
+    severity_label: str
+    summary: str
+    unit_name: str
+    state_label: str
+    assignee_name: str
+    more_time_asked: bool
+    deadline_text: str
+    waiting: bool
+    late: bool
+    countdown: str
 
 
 class InboxPage:
@@ -96,37 +117,46 @@ class InboxPage:
         return cls(rows[:INBOX_PAGE_SIZE], number, len(rows) > INBOX_PAGE_SIZE)
 
 
-def describe_rows(rows: list[Remediation], today) -> None:
-    """The words of the inbox's rows, written here rather than by the template's tags for every row (the
-    template engine cost more than the rows' SQL): each row's link, severity, state and countdown. The labels
-    are translated once per page (``get_FOO_display`` rebuilt its choices for every row)."""
+def describe_rows(values: list[tuple], today) -> list[InboxRow]:
+    """The inbox's rows from their ``INBOX_FIELDS`` values. The labels are translated and the finding's URL
+    reversed once per page, not once per row."""
     severities = {value: str(label) for value, label in Severity.choices}
     states = {value: str(label) for value, label in RemediationState.choices}
-    for row in rows:
-        describe_row(row, today, severities, states)
+    placeholder = str(uuid.UUID(int=0))
+    href = reverse("portal-finding", args=[placeholder])
+    return [describe_row(row, today, severities, states, href, placeholder) for row in values]
 
 
-def describe_row(row: Remediation, today, severities: dict, states: dict) -> None:
-    finding = row.finding
-    row.href = reverse("portal-finding", args=[finding.uuid])
-    row.severity_label = severities.get(finding.severity, finding.severity)
-    row.state_label = states.get(row.state, row.state)
-    row.summary = Truncator(finding.text).chars(140)
-    row.deadline_text = f"{row.deadline:%d/%m/%Y}"
-    row.waiting = row.state in WAITING
-    row.late = False
-    row.countdown = ""
-    if row.waiting:
-        days = working_days_left(row.deadline, today)
-        row.late = days < 0
-        if row.late:
-            row.countdown = ngettext(
-                "%(days)s working day overdue", "%(days)s working days overdue", -days
-            ) % {"days": -days}
-        else:
-            row.countdown = ngettext("%(days)s working day left", "%(days)s working days left", days) % {
-                "days": days
-            }
+def describe_row(
+    values: tuple, today, severities: dict, states: dict, href: str, placeholder: str
+) -> InboxRow:
+    (finding_uuid, severity, text, unit_name, state, deadline, asked_at, granted, username, full_name) = (
+        values
+    )
+    waiting = state in WAITING
+    days = working_days_left(deadline, today) if waiting else 0
+    if not waiting:
+        countdown = ""
+    elif days < 0:
+        countdown = ngettext("%(days)s working day overdue", "%(days)s working days overdue", -days) % {
+            "days": -days
+        }
+    else:
+        countdown = ngettext("%(days)s working day left", "%(days)s working days left", days) % {"days": days}
+    return InboxRow(
+        href=href.replace(placeholder, str(finding_uuid)),
+        severity=severity,
+        severity_label=severities.get(severity, severity),
+        summary=Truncator(text).chars(140),
+        unit_name=unit_name,
+        state_label=states.get(state, state),
+        assignee_name=(full_name or "").strip() or username or "",
+        more_time_asked=asked_at is not None and granted is None,
+        deadline_text=f"{deadline:%d/%m/%Y}",
+        waiting=waiting,
+        late=days < 0,
+        countdown=countdown,
+    )
 
 
 def visible_remediations(user):
@@ -154,15 +184,16 @@ class InboxFilter(forms.Form):
 
     def __init__(self, data, *, units):
         super().__init__(data)
-        self.fields["unit"].choices = [("", _("Every unit")), *((str(u.pk), u.name) for u in units)]
+        self.fields["unit"].choices = [("", _("Every unit")), *((str(pk), name) for pk, name in units)]
 
     def value(self, name: str):
         return self.cleaned_data.get(name) if name not in self.errors else None
 
 
-def unit_choices(user) -> list:
-    """The units a head with units below may narrow the inbox to (empty when there is only their own)."""
-    units = list(visible_units(user).order_by("path")[: UNIT_FILTER_MAX + 1])
+def unit_choices(user) -> list[tuple[int, str]]:
+    """The units (id, name) a head with units below may narrow the inbox to (empty when there is only their
+    own)."""
+    units = list(visible_units(user).order_by("path").values_list("pk", "name")[: UNIT_FILTER_MAX + 1])
     return units if 1 < len(units) <= UNIT_FILTER_MAX else []
 
 
@@ -175,12 +206,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     data.setdefault("state", "waiting")
     filters = InboxFilter(data, units=units)
     filters.is_valid()
-    rows = (
-        visible_remediations(request.user)
-        .select_related("finding", "unit", "assignee")
-        .only(*INBOX_COLUMNS)
-        .order_by("deadline", "pk")
-    )
+    rows = visible_remediations(request.user).order_by("deadline", "pk")
     state = filters.value("state") or ""
     if state == "waiting":
         rows = rows.waiting()
@@ -196,8 +222,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(unit_id=int(filters.value("unit")))
     if filters.value("overdue"):
         rows = rows.overdue(today)
-    page = InboxPage.of(rows, request.GET.get("page"))
-    describe_rows(page.rows, today)
+    page = InboxPage.of(rows.values_list(*INBOX_FIELDS), request.GET.get("page"))
+    page.rows = describe_rows(page.rows, today)
     query = data.copy()
     query.pop("page", None)
     context = {
