@@ -5,7 +5,8 @@ optional ``{"authorization": "Bearer <token>"}`` payload; a Django session cooki
 answers ``connection_ack``. Then ``subscribe`` {id, payload: {query, variables, operationName}} runs an
 operation: a query or mutation answers one ``next`` and ``complete``; a subscription streams ``next`` until
 either side sends ``complete``. ``ping``/``pong`` keep the line alive. Close codes: 4400 bad message, 4401
-subscribe before the ack, 4408 no init in time, 4409 a subscription id reused, 4429 a second init.
+subscribe before the ack, 4408 no init in time, 4409 a subscription id reused, 4429 a second init, 4403 a
+bearer token refused (at init, or before an event once its device was revoked or it expired).
 When the channel layer loses Redis, every running subscription ends with an ``error`` of code
 ``EVENTS_INTERRUPTED`` (the socket stays open): the client refetches what it shows and subscribes again.
 
@@ -451,8 +452,22 @@ class GraphQLWebSocketConsumer(AsyncJsonWebsocketConsumer):
             )
 
     async def graphql_event(self, message: dict):
+        if not await self.still_signed_in():
+            return
         for queue in list(self.listeners.get(message["topic"], ())):
             queue.put_nowait(message["payload"])
+
+    async def still_signed_in(self) -> bool:
+        """A connection signed in with a bearer token is checked again before each event it would be sent: once
+        the device is revoked (a lost phone) or its token has expired, it learns nothing more and the socket
+        closes with 4403, as a new connection with that token would be refused."""
+        if self.token is None or self.authenticate is None:
+            return True
+        if await database_sync_to_async(self.authenticate)(self.token) is not None:
+            return True
+        logger.info("graphql_ws_token_no_longer_valid")
+        await self.close(code=4403)
+        return False
 
 
 def serialise(result) -> dict:

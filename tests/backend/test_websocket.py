@@ -121,3 +121,35 @@ def test_an_event_published_from_synchronous_code_reaches_the_subscriber():
         await ws.disconnect()
 
     async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_revoked_phone_learns_nothing_more_on_an_open_subscription(small_tree):
+    """A lost phone signed out from another one: its open socket is closed (4403) before the next notification,
+    which it never receives; until then it received them."""
+    from inspections.services.notifications import notify
+    from mobile_api.models import DeviceSession
+    from mobile_api.services import revoke_device
+
+    head = make_user("truong-01", Role.UNIT_HEAD, small_tree["01-W1"])
+    token = token_for(head)
+
+    def tell(title: str) -> None:
+        notify([head], kind="reminder", key=title, title=title)
+
+    async def scenario():
+        ws = WebsocketCommunicator(application, "/graphql/", subprotocols=["graphql-transport-ws"])  # a phone
+        await open_acked(ws, {"authorization": f"Bearer {token}"})
+        query = "subscription { notificationReceived { title } }"
+        await ws.send_json_to({"id": "n", "type": "subscribe", "payload": {"query": query}})
+        await ws.receive_nothing(timeout=0.5)  # the server has joined the user's group
+        await sync_to_async(tell)("Nhắc hạn thứ nhất")
+        message = await ws.receive_json_from(timeout=5)
+        assert message["payload"]["data"]["notificationReceived"]["title"] == "Nhắc hạn thứ nhất"
+
+        await sync_to_async(lambda: revoke_device(DeviceSession.objects.get(user=head), actor=head))()
+        await sync_to_async(tell)("Nhắc hạn thứ hai")
+        closed = await ws.receive_output(timeout=5)
+        assert closed == {"type": "websocket.close", "code": 4403}
+
+    async_to_sync(scenario)()
