@@ -2,8 +2,9 @@
 finding's timeline, and the forms of whoever may act on it: answer, assign, ask for more time, decide on it).
 
 Rows come through the rule of ``visible_findings`` as everywhere (``visible_remediations``), so a surprise
-visit's findings appear only once its inspector checked in; a finding the user may not see answers 404 exactly like one that does not exist. Every
-change goes through the remediation service, which checks who may act and writes the audit row."""
+visit's findings appear only once its inspector checked in; a finding the user may not see answers 404 exactly
+like one that does not exist. Every change goes through the remediation service, which checks who may act and
+writes the audit row."""
 
 import uuid
 from dataclasses import dataclass
@@ -137,8 +138,9 @@ def describe_row(values: tuple, today, labels: dict, href: str) -> InboxRow:
     if asked_at is not None and granted is None:
         meta.append(labels["more_time"])
     due = f"{labels['deadline']} {deadline:%d/%m/%Y}"
-    days = working_days_left(deadline, today) if state in WAITING else 0
+    days = 0
     if state in WAITING:
+        days = working_days_left(deadline, today)
         due = f"{countdown(days)} · {due}"
     return InboxRow(
         href=href.format(finding_uuid),
@@ -225,7 +227,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     context = {
         "page": page,
-        "state": state,
         # The filters' options, chosen here: Django's widgets render each option through the template engine,
         # and comparing every option with the choice in the template cost more than the page's SQL.
         "states": options(STATES, state),
