@@ -10,11 +10,12 @@ __all__ = ["analyse_snapshot", "purge_snapshots", "remediation_sweep"]
 
 @task()
 def purge_snapshots() -> dict:
-    """Delete snapshots past CCTV_RETENTION_DAYS (confirmed ones are kept) and the files no kept one uses."""
+    """Delete snapshots past CCTV_RETENTION_DAYS (confirmed ones are kept), the files no kept one uses and the
+    originals a killed process left behind."""
     from inspections.services.snapshots import purge_snapshots as purge
 
     result = purge()
-    return {"snapshots": result.snapshots, "files": result.files}
+    return {"snapshots": result.snapshots, "files": result.files, "originals": result.originals}
 
 
 @task()

@@ -39,6 +39,8 @@ from inspections.services.evidence import open_checked, read_verified_file, stor
 logger = structlog.get_logger(__name__)
 KEY_PREFIX = "cam"
 INCOMING = "snapshots/incoming"  # originals as received, one file per snapshot, until analysed: never served
+# An original no snapshot names is left alone this long: the ingest that saved it may not have committed its row yet.
+INCOMING_GRACE = timedelta(hours=1)
 
 
 # --- API keys ---------------------------------------------------------------------------------------------
@@ -303,23 +305,52 @@ def delete_unused(names) -> int:
     return deleted
 
 
+def sweep_incoming(now: datetime) -> int:
+    """Delete the originals no snapshot names, older than INCOMING_GRACE; returns how many went. They are left by
+    a process killed at the wrong moment: a worker between storing the blurred picture and deleting the original
+    (the snapshot, analysed, is never analysed again), or a server between saving the bytes and committing the
+    row. Each holds citizens' faces unblurred, which the privacy rule keeps only until the analysis."""
+    try:
+        folders, _files = default_storage.listdir(INCOMING)
+    except FileNotFoundError:  # nothing was ever received
+        return 0
+    names = [
+        f"{INCOMING}/{folder}/{name}"
+        for folder in folders
+        for name in default_storage.listdir(f"{INCOMING}/{folder}")[1]
+    ]
+    named = set(Snapshot.objects.filter(file_name__in=names).values_list("file_name", flat=True))
+    deleted = 0
+    for name in names:
+        if name not in named and default_storage.get_modified_time(name) < now - INCOMING_GRACE:
+            default_storage.delete(name)
+            deleted += 1
+    if deleted:
+        logger.warning("snapshot_originals_swept", files=deleted)
+    return deleted
+
+
 @dataclass(frozen=True)
 class Purged:
     snapshots: int
     files: int
+    originals: int = 0  # originals left behind by a killed process (sweep_incoming)
 
 
 def purge_snapshots(*, now: datetime | None = None) -> Purged:
     """Delete the snapshots captured more than CCTV_RETENTION_DAYS ago, except those confirmed into a finding,
-    and then the files no kept snapshot uses. Safe to run twice; one audit entry per run that deleted any."""
-    cutoff = (now or timezone.now()) - timedelta(days=settings.CCTV_RETENTION_DAYS)
+    then the files no kept snapshot uses, and the originals no snapshot names (``sweep_incoming``). Safe to run
+    twice; one audit entry per run that deleted any snapshot."""
+    now = now or timezone.now()
+    originals = sweep_incoming(now)
+    cutoff = now - timedelta(days=settings.CCTV_RETENTION_DAYS)
     expired = Snapshot.objects.filter(captured_at__lt=cutoff, finding__isnull=True).exclude(
         review_state=ReviewState.CONFIRMED
     )
     with transaction.atomic():
         rows = list(expired.select_for_update().values_list("pk", "file_name"))
         if not rows:
-            return Purged(0, 0)
+            return Purged(0, 0, originals)
         Snapshot.objects.filter(pk__in=[pk for pk, _name in rows]).delete()
         record(
             None,
@@ -330,7 +361,7 @@ def purge_snapshots(*, now: datetime | None = None) -> Purged:
         )
     files = delete_unused(name for _pk, name in rows)
     logger.info("snapshots_purged", snapshots=len(rows), files=files, captured_before=cutoff.isoformat())
-    return Purged(len(rows), files)
+    return Purged(len(rows), files, originals)
 
 
 def record_view(snapshot: Snapshot, *, viewer) -> None:

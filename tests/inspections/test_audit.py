@@ -45,6 +45,7 @@ NOT_ACTIONS = {
     "services.device_for_token": "touches a token's last use",
     "snapshots.camera_for_key": "touches a key's last use",
     "snapshots.delete_unused": "removes stored files no row names any more, for purge_snapshots",
+    "snapshots.sweep_incoming": "removes originals no row names (a killed process's leftovers), for the purge",
     "heartbeats.beat": "a process's liveness in the cache, not the database",
     "audit.record": "the audit log itself",
     "audit.acting_through": "sets the surface of the rows written inside (a context variable)",

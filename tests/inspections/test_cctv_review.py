@@ -638,5 +638,50 @@ def test_the_purge_keeps_confirmed_snapshots_and_files_kept_snapshots_share(
     assert AuditEntry.objects.filter(action="snapshot.purge").get().data["snapshots"] == 2
     # The task does the same; run again, within the retention, it deletes nothing.
     settings.CCTV_RETENTION_DAYS = 100_000
-    assert purge_task.call() == {"snapshots": 0, "files": 0}
+    assert purge_task.call() == {"snapshots": 0, "files": 0, "originals": 0}
     assert Snapshot.objects.count() == 2
+
+
+def test_the_purge_sweeps_originals_a_killed_process_left_and_no_other(world, media_storage, settings):
+    """An original with citizens' faces unblurred is kept only until the analysis. A worker killed between
+    storing the blurred picture and deleting the original, or a server killed between saving the bytes and
+    committing the row, leaves one no snapshot names: the purge deletes it once it is older than an ingest can
+    take, and leaves alone the originals still waiting for their analysis and a file an ingest may be saving."""
+    import os
+
+    from inspections.services.snapshots import INCOMING_GRACE, purge_snapshots
+
+    settings.CCTV_RETENTION_DAYS = 100_000  # nothing is old enough for the retention purge
+    site = Site(world, "W01")
+    analysed_jpeg, waiting_jpeg = scene("staffed").jpeg, scene("queue").jpeg
+    analysed, waiting = site.sequence([analysed_jpeg, waiting_jpeg])  # no worker ran: originals in incoming/
+    left_by_worker = media_storage / analysed.file_name
+    run_analysis(analysed.pk)
+    analysed.refresh_from_db()
+    assert analysed.status == "analysed" and not left_by_worker.exists()
+    # The worker killed before its last step: the original is back where it was, named by no snapshot.
+    left_by_worker.parent.mkdir(parents=True, exist_ok=True)
+    left_by_worker.write_bytes(analysed_jpeg)
+    left_by_server = media_storage / "snapshots" / "incoming" / "ab" / "ab-from-a-killed-request.jpg"
+    being_saved = media_storage / "snapshots" / "incoming" / "cd" / "cd-an-ingest-under-way.jpg"
+    for path in (left_by_server, being_saved):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(waiting_jpeg)
+    now = timezone.now()
+    old = (now - INCOMING_GRACE - timedelta(minutes=1)).timestamp()
+    for path in (left_by_worker, left_by_server, media_storage / waiting.file_name):
+        os.utime(path, (old, old))
+    recent = (now - INCOMING_GRACE + timedelta(minutes=1)).timestamp()
+    os.utime(being_saved, (recent, recent))
+
+    purged = purge_snapshots(now=now)
+
+    assert (purged.snapshots, purged.originals) == (0, 2)
+    assert not left_by_worker.exists() and not left_by_server.exists()
+    assert being_saved.exists()
+    assert (media_storage / waiting.file_name).read_bytes() == waiting_jpeg  # still waiting for its analysis
+    assert (media_storage / analysed.file_name).exists()  # the blurred picture
+    assert purge_snapshots(now=now).originals == 0
+    run_analysis(waiting.pk)
+    waiting.refresh_from_db()
+    assert waiting.status == "analysed", waiting.failure
