@@ -205,17 +205,13 @@ def assign(
         {"assignee": staff.username if staff else None},
     )
     if staff is not None:
-        notifications.notify(
+        _tell(
             [staff],
-            kind="assigned",
-            key=f"assigned:{remediation.pk}:{remediation.version}",
-            finding=remediation.finding,
-            title=gettext_lazy("A finding was assigned to you"),
-            body=gettext_lazy("%(text)s — deadline %(deadline)s"),
-            values={
-                "text": remediation.finding.text[:200],
-                "deadline": remediation.deadline.strftime("%d/%m/%Y"),
-            },
+            remediation,
+            f"assigned:{remediation.pk}:{remediation.version}",
+            gettext_lazy("A finding was assigned to you"),
+            gettext_lazy("%(text)s — deadline %(deadline)s"),
+            deadline=remediation.deadline.strftime("%d/%m/%Y"),
         )
     return remediation
 
@@ -317,18 +313,14 @@ def _submit(
     Evidence.objects.filter(pk__in=[p.pk for p in photos]).update(answer=saved)
     # A draft the head overtook by answering is spent either way.
     RemediationDraft.objects.filter(remediation=remediation).delete()
-    notifications.notify(
+    _tell(
         reviewers(remediation),
-        kind="answered",
-        key=f"answered:{remediation.pk}:{number}",
-        finding=remediation.finding,
-        title=gettext_lazy("A unit answered a finding"),
-        body=gettext_lazy("Finding: %(text)s\n%(unit)s: %(plan)s"),
-        values={
-            "text": remediation.finding.text[:200],
-            "unit": remediation.unit.name,
-            "plan": saved.plan_of_action[:200],
-        },
+        remediation,
+        f"answered:{remediation.pk}:{number}",
+        gettext_lazy("A unit answered a finding"),
+        gettext_lazy("Finding: %(text)s\n%(unit)s: %(plan)s"),
+        unit=remediation.unit.name,
+        plan=saved.plan_of_action[:200],
     )
     return remediation, {"answer": number, "in_name_of": head.username, "drafted_by": drafted_by.username}
 
@@ -381,18 +373,14 @@ def _save_draft(
     )
     head = remediation.unit.head
     if head is not None and head.pk != actor.pk:
-        notifications.notify(
+        _tell(
             [head],
-            kind="draft",
-            key=f"draft:{remediation.pk}:{remediation.version}",
-            finding=remediation.finding,
-            title=gettext_lazy("A draft answer waits for you"),
-            body=gettext_lazy("Finding: %(text)s\nDrafted by %(author)s: %(plan)s"),
-            values={
-                "text": remediation.finding.text[:200],
-                "author": actor.display_name,
-                "plan": data.plan_of_action.strip()[:200],
-            },
+            remediation,
+            f"draft:{remediation.pk}:{remediation.version}",
+            gettext_lazy("A draft answer waits for you"),
+            gettext_lazy("Finding: %(text)s\nDrafted by %(author)s: %(plan)s"),
+            author=actor.display_name,
+            plan=data.plan_of_action.strip()[:200],
         )
     return remediation
 
@@ -536,22 +524,16 @@ def request_extension(
         remediation.finding,
         {"until": until.isoformat(), "reason": reason.strip()},
     )
-    notifications.notify(
+    _tell(
         extension_deciders(remediation),
-        kind="extension",
-        key=f"extension:{remediation.pk}",
-        finding=remediation.finding,
-        title=gettext_lazy("More time asked for a finding"),
-        body=gettext_lazy(
-            "Finding: %(text)s\n%(unit)s asks until %(until)s (deadline %(deadline)s): %(reason)s"
-        ),
-        values={
-            "text": remediation.finding.text[:200],
-            "unit": remediation.unit.name,
-            "until": until.strftime("%d/%m/%Y"),
-            "deadline": remediation.deadline.strftime("%d/%m/%Y"),
-            "reason": reason.strip()[:200],
-        },
+        remediation,
+        f"extension:{remediation.pk}",
+        gettext_lazy("More time asked for a finding"),
+        gettext_lazy("Finding: %(text)s\n%(unit)s asks until %(until)s (deadline %(deadline)s): %(reason)s"),
+        unit=remediation.unit.name,
+        until=until.strftime("%d/%m/%Y"),
+        deadline=remediation.deadline.strftime("%d/%m/%Y"),
+        reason=reason.strip()[:200],
     )
     return remediation
 
@@ -576,7 +558,6 @@ def decide_extension(
     remediation = _move(remediation, version, (S.OPEN, S.REJECTED, S.ANSWERED), **changes)
     record(actor, device, AuditAction.REMEDIATION_EXTENSION_DECIDE, remediation.finding, {"granted": grant})
     values = {
-        "text": remediation.finding.text[:200],
         "until": remediation.extension_until.strftime("%d/%m/%Y") if remediation.extension_until else "",
         "deadline": remediation.deadline.strftime("%d/%m/%Y"),
         "original": remediation.original_deadline.strftime("%d/%m/%Y"),
@@ -636,18 +617,14 @@ def add_comment(remediation: Remediation, text: str, *, actor: User, device=None
         people = reviewers(remediation)
     else:
         people = [p for p in (remediation.unit.head, remediation.assignee) if p is not None]
-    notifications.notify(
+    _tell(
         [p for p in people if p.pk != actor.pk],
-        kind="comment",
-        key=f"comment:{comment.pk}",
-        finding=remediation.finding,
-        title=gettext_lazy("New comment on a finding"),
-        body=gettext_lazy("Finding: %(text)s\n%(author)s: %(comment)s"),
-        values={
-            "text": remediation.finding.text[:200],
-            "author": actor.display_name,
-            "comment": text[:500],
-        },
+        remediation,
+        f"comment:{comment.pk}",
+        gettext_lazy("New comment on a finding"),
+        gettext_lazy("Finding: %(text)s\n%(author)s: %(comment)s"),
+        author=actor.display_name,
+        comment=text[:500],
     )
     return comment
 
@@ -684,24 +661,36 @@ def extension_deciders(remediation: Remediation) -> list[User]:
     return people
 
 
+def _tell(people, remediation: Remediation, key: str, title, body, **values) -> None:
+    """Notify ``people`` about the finding, once per ``key`` (its first part is the kind); ``body`` may name
+    ``%(text)s``, the finding's text, besides ``values``."""
+    notifications.notify(
+        people,
+        kind=key.split(":")[0],
+        key=key,
+        finding=remediation.finding,
+        title=title,
+        body=body,
+        values={"text": remediation.finding.text[:200], **values},
+    )
+
+
 def _tell_unit(
-    remediation: Remediation, event: str, title, reason: str = "", *, body=None, values=None
+    remediation: Remediation, event: str, title, reason: str = "", *, body=None, values: dict | None = None
 ) -> None:
     """Tell the head (and the assigned staff) of a move, with the finding's text and the reason if any."""
-    people = [p for p in (remediation.unit.head, remediation.assignee) if p is not None]
     if body is None:
         body = (
             gettext_lazy("Finding: %(text)s\nReason: %(reason)s")
             if reason
             else gettext_lazy("Finding: %(text)s")
         )
-        values = {"text": remediation.finding.text[:200], "reason": reason}
-    notifications.notify(
-        people,
-        kind=event.split(":")[0],
-        key=f"{event}:{remediation.pk}:{remediation.version}",
-        finding=remediation.finding,
-        title=title,
-        body=body,
-        values=values,
+        values = {"reason": reason}
+    _tell(
+        [p for p in (remediation.unit.head, remediation.assignee) if p is not None],
+        remediation,
+        f"{event}:{remediation.pk}:{remediation.version}",
+        title,
+        body,
+        **(values or {}),
     )

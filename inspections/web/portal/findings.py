@@ -421,33 +421,45 @@ def version_of(request: HttpRequest) -> int | None:
         return None
 
 
+def act_on(
+    request: HttpRequest, finding_uuid: uuid.UUID, form: str, action, *, then: str = ""
+) -> HttpResponse:
+    """Run ``action(remediation)`` on a finding the user may see; a refusal shows the finding's page again with
+    the errors under ``form``, success goes back to the page (with ``then``, a query string, appended)."""
+    remediation = remediation_of(request.user, finding_uuid)
+    try:
+        action(remediation)
+    except ValidationError as error:
+        return render_finding(request, remediation, {form: errors_of(error)})
+    return redirect(reverse("portal-finding", kwargs={"finding_uuid": finding_uuid}) + then)
+
+
 @require_POST
 @login_required
 def assign(request: HttpRequest, finding_uuid: uuid.UUID) -> HttpResponse:
     """The head hands the drafting to one of the unit's staff (or takes it back)."""
-    remediation = remediation_of(request.user, finding_uuid)
     staff_id = request.POST.get("assignee") or ""
-    staff = None
-    if staff_id:
-        staff = next((s for s in unit_staff(remediation, request.user) if str(s.pk) == staff_id), None)
-        if staff is None:
-            return render_finding(
-                request, remediation, {"assign": {"assignee_id": [_("Assign a staff member of the unit.")]}}
-            )
-    try:
+
+    def action(remediation):
+        staff = None
+        if staff_id:
+            staff = next((s for s in unit_staff(remediation, request.user) if str(s.pk) == staff_id), None)
+            if staff is None:
+                raise fail(
+                    RemediationErrorCode.INVALID, _("Assign a staff member of the unit."), "assignee_id"
+                )
         remediation_service.assign(remediation, staff, actor=request.user, version=version_of(request))
-    except ValidationError as error:
-        return render_finding(request, remediation, {"assign": errors_of(error)})
-    return redirect("portal-finding", finding_uuid=finding_uuid)
+
+    return act_on(request, finding_uuid, "assign", action)
 
 
 @require_POST
 @login_required
 def ask_extension(request: HttpRequest, finding_uuid: uuid.UUID) -> HttpResponse:
     """The head asks once for more time, with the date and the reason."""
-    remediation = remediation_of(request.user, finding_uuid)
     until = parse_date(request.POST.get("until") or "")
-    try:
+
+    def action(remediation):
         if until is None:
             raise fail(RemediationErrorCode.INVALID, _("Enter a date."), "until")
         remediation_service.request_extension(
@@ -457,47 +469,49 @@ def ask_extension(request: HttpRequest, finding_uuid: uuid.UUID) -> HttpResponse
             actor=request.user,
             version=version_of(request),
         )
-    except ValidationError as error:
-        return render_finding(request, remediation, {"extension": errors_of(error)})
-    return redirect("portal-finding", finding_uuid=finding_uuid)
+
+    return act_on(request, finding_uuid, "extension", action)
 
 
 @require_POST
 @login_required
 def decide_extension(request: HttpRequest, finding_uuid: uuid.UUID) -> HttpResponse:
     """Home Affairs (or the authority) grants or refuses the time asked for."""
-    remediation = remediation_of(request.user, finding_uuid)
     grant = request.POST.get("decision") == "grant"
-    try:
-        remediation_service.decide_extension(
+    return act_on(
+        request,
+        finding_uuid,
+        "decision",
+        lambda remediation: remediation_service.decide_extension(
             remediation, grant, actor=request.user, version=version_of(request)
-        )
-    except ValidationError as error:
-        return render_finding(request, remediation, {"decision": errors_of(error)})
-    return redirect("portal-finding", finding_uuid=finding_uuid)
+        ),
+    )
 
 
 @require_POST
 @login_required
 def return_for_correction(request: HttpRequest, finding_uuid: uuid.UUID) -> HttpResponse:
     """Home Affairs (or the plan authority's head) sends the finding back to its inspectors, with the reason."""
-    remediation = remediation_of(request.user, finding_uuid)
-    try:
-        field_service.return_finding_for_correction(
+    return act_on(
+        request,
+        finding_uuid,
+        "return",
+        lambda remediation: field_service.return_finding_for_correction(
             remediation.finding, request.POST.get("return_reason", ""), actor=request.user
-        )
-    except ValidationError as error:
-        return render_finding(request, remediation, {"return": errors_of(error)})
-    return redirect(reverse("portal-finding", kwargs={"finding_uuid": finding_uuid}) + "?returned=1")
+        ),
+        then="?returned=1",
+    )
 
 
 @require_POST
 @login_required
 def comment(request: HttpRequest, finding_uuid: uuid.UUID) -> HttpResponse:
     """A comment on the finding's timeline (the unit, the inspectors, the authority)."""
-    remediation = remediation_of(request.user, finding_uuid)
-    try:
-        remediation_service.add_comment(remediation, request.POST.get("comment", ""), actor=request.user)
-    except ValidationError as error:
-        return render_finding(request, remediation, {"comment": errors_of(error)})
-    return redirect("portal-finding", finding_uuid=finding_uuid)
+    return act_on(
+        request,
+        finding_uuid,
+        "comment",
+        lambda remediation: remediation_service.add_comment(
+            remediation, request.POST.get("comment", ""), actor=request.user
+        ),
+    )
