@@ -334,7 +334,7 @@ def sweep_incoming(now: datetime) -> int:
 class Purged:
     snapshots: int
     files: int
-    originals: int = 0  # originals left behind by a killed process (sweep_incoming)
+    originals: int  # originals left behind by a killed process (sweep_incoming)
 
 
 def purge_snapshots(*, now: datetime | None = None) -> Purged:
